@@ -1,0 +1,33 @@
+"""The vectorised engine: network arrays, agent state (struct of arrays), phases, day loop.
+
+Knows nothing of files, the CLI or reports.
+"""
+
+from corridor.engine.core import (
+    Context,
+    Parameter,
+    RuleSet,
+    RunResult,
+    check_rules,
+    get_rules,
+    register,
+    resolve_parameters,
+    rule_names,
+    simulate,
+)
+from corridor.engine.network import Network, compile_network
+
+__all__ = [
+    "Context",
+    "Network",
+    "Parameter",
+    "RuleSet",
+    "RunResult",
+    "check_rules",
+    "compile_network",
+    "get_rules",
+    "register",
+    "resolve_parameters",
+    "rule_names",
+    "simulate",
+]

@@ -1,0 +1,333 @@
+"""Score a run against what the real world reported (the run folder's ``observations.csv``).
+
+Each observation becomes one row: the simulated value on that date at that place, and whether it
+lies within the reported ``[low, high]`` range. How the simulated value is taken depends on kind:
+
+``caravan_size``, ``position`` (with a place)
+    The caravan meant is the one whose simulated head (``groups.parquet``) is nearest, by
+    great-circle distance, to the observed place on that date (ties: the larger group).
+    ``simulated`` = that group's ``members`` on the date; ``distance_km`` = haversine distance
+    between its head (lat/lon) and the place. ``caravan_size`` passes if members are within
+    ``[low, high]``; ``position`` passes if ``distance_km <= max_distance_km`` (30 km default),
+    whatever the size.
+``caravan_size`` (scenario-wide, empty place)
+    Members of all caravans on that date, summed.
+``departed``
+    People who left the place that day (``flows.parquet``, rows with ``from`` == place).
+    Scenario-wide: everyone who left anywhere that day.
+a status kind (``detained``, ``deported``, ``apprehended``, ... - any kind that is also a status
+present somewhere in ``counts.parquet``)
+    People with that status at the place on that date (scenario-wide: at all places). A stock
+    on the day, not a cumulative count. If the run has no such status: "not simulated".
+``arrived``, ``registered`` and any other kind with a place
+    People at the place on that date in every status except ``in_transit`` (those are counted at
+    the place they left but are on the road). Scenario-wide ``arrived``: people with status
+    ``arrived`` anywhere.
+policy inputs (``troops_deployed``, ``permits_issued``, ``crossing_closed``) and ``other``
+    Not outputs of the model: ``ok`` is NA with a note.
+
+A range with only one bound is open on the other side; no bounds at all gives ``ok`` = NA.
+Dates outside the simulated period give NA with a note.
+
+The small readers here (``read_summary``, ``read_table``, ``read_places`` ...) are shared by
+``corridor.analysis.compare`` and ``corridor.report``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor.errors import RunError
+
+SCORE_COLUMNS = ["date", "place", "kind", "low", "high", "simulated", "distance_km", "ok", "note"]
+CARAVAN_KINDS = frozenset({"caravan_size", "position"})
+POLICY_KINDS = frozenset({"troops_deployed", "permits_issued", "crossing_closed"})
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def read_summary(run_dir: Path) -> dict[str, Any]:
+    """The run's ``summary.json``; a missing run folder is a user error, not a traceback."""
+    path = Path(run_dir) / "summary.json"
+    if not path.is_file():
+        raise RunError(f"{run_dir}: not a run folder (no summary.json)")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunError(f"{path}: unreadable ({exc})") from exc
+
+
+def read_table(run_dir: Path, name: str) -> pd.DataFrame | None:
+    """One of ``counts``/``flows``/``groups`` with ``date`` as midnight datetimes, or None."""
+    path = Path(run_dir) / f"{name}.parquet"
+    if not path.is_file():
+        return None
+    df = pd.read_parquet(path)
+    if "date" in df.columns:
+        df["date"] = pd.to_datetime(df["date"]).dt.normalize().astype("datetime64[ns]")
+    for col in ("place", "status", "group", "from", "to"):
+        if col in df.columns:
+            df[col] = df[col].astype(str)
+    return df
+
+
+def read_places(run_dir: Path) -> pd.DataFrame | None:
+    """The run's copy of ``places.csv`` indexed by id, or None when the folder has none."""
+    path = Path(run_dir) / "places.csv"
+    if not path.is_file():
+        return None
+    df = pd.read_csv(path, dtype={"id": str, "name": str, "country": str, "kind": str})
+    return df.set_index("id", drop=False)
+
+
+def read_routes(run_dir: Path) -> pd.DataFrame | None:
+    """The run's copy of ``routes.csv``, or None."""
+    path = Path(run_dir) / "routes.csv"
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, dtype={"from": str, "to": str})
+
+
+def read_observations(run_dir: Path) -> pd.DataFrame:
+    """The run's ``observations.csv`` (empty frame if none); empty place = scenario-wide."""
+    path = Path(run_dir) / "observations.csv"
+    cols = ["date", "place", "kind", "low", "high", "source", "quote"]
+    if not path.is_file():
+        return pd.DataFrame(columns=cols)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for col in cols:
+        if col not in df.columns:
+            df[col] = ""
+    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
+    df["low"] = pd.to_numeric(df["low"].replace("", np.nan), errors="coerce")
+    df["high"] = pd.to_numeric(df["high"].replace("", np.nan), errors="coerce")
+    df["place"] = df["place"].str.strip()
+    df["kind"] = df["kind"].str.strip()
+    return df.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
+    """Great-circle distance in km (haversine formula); works on scalars and arrays."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _within(value: float, low: float, high: float) -> bool | None:
+    """Is value in [low, high]? A missing bound is open; no bounds at all -> None (NA)."""
+    if math.isnan(low) and math.isnan(high):
+        return None
+    if not math.isnan(low) and value < low:
+        return False
+    return math.isnan(high) or value <= high
+
+
+class _Run:
+    """The tables a scorer needs, loaded once."""
+
+    def __init__(self, run_dir: Path):
+        self.counts = read_table(run_dir, "counts")
+        self.flows = read_table(run_dir, "flows")
+        self.groups = read_table(run_dir, "groups")
+        self.places = read_places(run_dir)
+        dates = [t["date"] for t in (self.counts, self.groups) if t is not None and len(t)]
+        summary = read_summary(run_dir)
+        if "start_date" in summary and "days" in summary:
+            start = pd.Timestamp(summary["start_date"])
+            self.first, self.last = start, start + pd.Timedelta(days=int(summary["days"]) - 1)
+        elif dates:
+            joined = pd.concat(dates)
+            self.first, self.last = joined.min(), joined.max()
+        else:
+            self.first = self.last = None
+        self.statuses = set(self.counts["status"].unique()) if self.counts is not None else set()
+
+    def in_period(self, date: pd.Timestamp) -> bool:
+        return self.first is not None and self.first <= date <= self.last
+
+
+def _score_caravan(run: _Run, obs: pd.Series, max_distance_km: float) -> dict[str, Any]:
+    kind, place, date = obs["kind"], obs["place"], obs["date"]
+    if run.groups is None:
+        return {"note": "no caravans in this run (no groups.parquet)"}
+    today = run.groups[run.groups["date"] == date]
+    if today.empty:
+        return {"note": "no caravan on the road that date"}
+    if not place:
+        if kind == "position":
+            return {"note": "position without a place cannot be scored"}
+        members = float(today["members"].sum())
+        return {"simulated": members, "ok": _within(members, obs["low"], obs["high"]),
+                "note": f"all caravans ({today['group'].nunique()})"}
+    if run.places is None or place not in run.places.index:
+        return {"note": f"unknown place {place!r}"}
+    plat, plon = run.places.loc[place, ["lat", "lon"]].astype(float)
+    dist = haversine_km(today["lat"].to_numpy(float), today["lon"].to_numpy(float), plat, plon)
+    order = np.lexsort((-today["members"].to_numpy(float), np.round(dist, 6)))
+    best = order[0]
+    row = today.iloc[best]
+    members, distance = float(row["members"]), float(dist[best])
+    note = f"caravan {row['group']}, head at {row['place']}"
+    if kind == "position":
+        ok: bool | None = distance <= max_distance_km
+        note += f"; pass if head within {max_distance_km:g} km"
+    else:
+        ok = _within(members, obs["low"], obs["high"])
+    return {"simulated": members, "distance_km": distance, "ok": ok, "note": note}
+
+
+def _score_departed(run: _Run, obs: pd.Series) -> dict[str, Any]:
+    if run.flows is None:
+        return {"note": "no flows.parquet in this run"}
+    rows = run.flows[run.flows["date"] == obs["date"]]
+    if obs["place"]:
+        rows = rows[rows["from"] == obs["place"]]
+    value = float(rows["n"].sum())
+    note = "people who left that day" + ("" if obs["place"] else " (all places)")
+    return {"simulated": value, "ok": _within(value, obs["low"], obs["high"]), "note": note}
+
+
+def _score_counts(run: _Run, obs: pd.Series) -> dict[str, Any]:
+    kind, place = obs["kind"], obs["place"]
+    if run.counts is None:
+        return {"note": "no counts.parquet in this run"}
+    rows = run.counts[run.counts["date"] == obs["date"]]
+    if place:
+        rows = rows[rows["place"] == place]
+    if (kind in run.statuses and kind != "arrived") or (kind == "arrived" and not place):
+        rows, note = rows[rows["status"] == kind], f"people with status {kind}"
+    elif not place:
+        return {"note": f"no scenario-wide equivalent of {kind!r} in the run"}
+    else:
+        rows, note = rows[rows["status"] != "in_transit"], "people at the place (not in_transit)"
+    value = float(rows["n"].sum())
+    return {"simulated": value, "ok": _within(value, obs["low"], obs["high"]), "note": note}
+
+
+def _score_one(run: _Run, obs: pd.Series, max_distance_km: float) -> dict[str, Any]:
+    kind = obs["kind"]
+    if not run.in_period(obs["date"]):
+        return {"note": "outside the simulated period"}
+    if kind in POLICY_KINDS:
+        return {"note": "not simulated (a policy input, not a model output)"}
+    if kind == "other":
+        return {"note": "not scored (kind other)"}
+    if kind in CARAVAN_KINDS:
+        return _score_caravan(run, obs, max_distance_km)
+    if kind == "departed":
+        return _score_departed(run, obs)
+    status_like = kind not in {"arrived", "registered"}
+    if status_like and kind not in run.statuses:
+        return {"note": "not simulated (no such status in this run)"}
+    return _score_counts(run, obs)
+
+
+def score_run(run_dir: Path, *, max_distance_km: float = 30.0) -> pd.DataFrame:
+    """One row per observation: simulated value, head distance (caravans), ok (bool or NA), note.
+
+    ``ok`` is a nullable boolean: NA where the observation cannot be compared with this run.
+    Extra columns ``quote`` and ``source`` are carried along for reports.
+    """
+    run_dir = Path(run_dir)
+    run = _Run(run_dir)
+    obs = read_observations(run_dir)
+    rows = []
+    for _, o in obs.iterrows():
+        res = {"simulated": np.nan, "distance_km": np.nan, "ok": None, "note": ""}
+        res.update(_score_one(run, o, max_distance_km))
+        rows.append({"date": o["date"], "place": o["place"], "kind": o["kind"],
+                     "low": o["low"], "high": o["high"], **res,
+                     "quote": o["quote"], "source": o["source"]})
+    out = pd.DataFrame(rows, columns=[*SCORE_COLUMNS, "quote", "source"])
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+    for col in ("low", "high", "simulated", "distance_km"):
+        out[col] = out[col].astype(float)
+    out["ok"] = out["ok"].astype("boolean")
+    return out
+
+
+def score_summary(scores: pd.DataFrame) -> dict[str, Any]:
+    """Counts of scored / passed observations and the share ok among those scored."""
+    scored = int(scores["ok"].notna().sum())
+    passed = int(scores["ok"].fillna(False).sum())
+    return {"observations": len(scores), "scored": scored, "ok": passed,
+            "share_ok": passed / scored if scored else None}
+
+
+def format_score_table(scores: pd.DataFrame, title: str | None = None) -> Any:
+    """A ``rich.table.Table`` of the scores with the share ok in the caption."""
+    from rich.table import Table
+
+    summ = score_summary(scores)
+    share = "n/a" if summ["share_ok"] is None else f"{summ['share_ok']:.0%}"
+    table = Table(title=title or "Run vs observations",
+                  caption=f"{summ['ok']} of {summ['scored']} scored observations within range "
+                          f"({share}); {summ['observations'] - summ['scored']} not scored")
+    for col, justify in [("date", "left"), ("place", "left"), ("kind", "left"), ("range", "right"),
+                         ("simulated", "right"), ("km", "right"), ("ok", "center"),
+                         ("note", "left")]:
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for _, r in scores.iterrows():
+        ok = "" if pd.isna(r["ok"]) else ("[green]yes[/]" if r["ok"] else "[red]no[/]")
+        table.add_row(f"{r['date']:%Y-%m-%d}", r["place"] or "(all)", r["kind"],
+                      format_range(r["low"], r["high"]), _fmt(r["simulated"]),
+                      _fmt(r["distance_km"]), ok, r["note"])
+    return table
+
+
+def format_range(low: float, high: float) -> str:
+    """``5,500–6,500``, ``≥ 300``, ``≤ 20`` or empty."""
+    if pd.isna(low) and pd.isna(high):
+        return ""
+    if pd.isna(high):
+        return f"≥ {_fmt(low)}"
+    if pd.isna(low):
+        return f"≤ {_fmt(high)}"
+    return _fmt(low) if low == high else f"{_fmt(low)}–{_fmt(high)}"
+
+
+def _fmt(x: float) -> str:
+    return "" if pd.isna(x) else f"{x:,.0f}"
+
+
+def write_score(run_dir: Path, *, max_distance_km: float = 30.0) -> Path:
+    """Write ``score.json`` (summary + rows) into the run folder atomically; return its path."""
+    run_dir = Path(run_dir)
+    scores = score_run(run_dir, max_distance_km=max_distance_km)
+    rows = scores.assign(date=scores["date"].dt.strftime("%Y-%m-%d"))
+    records = json.loads(rows.to_json(orient="records"))  # NaN/NA -> null
+    payload = {"max_distance_km": max_distance_km, **score_summary(scores), "rows": records}
+    out = run_dir / "score.json"
+    atomic_write_text(out, json.dumps(payload, indent=2, ensure_ascii=False))
+    return out
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path`` then rename, so readers never see half a file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8") as fh:  # "x": honours umask, never clobbers
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

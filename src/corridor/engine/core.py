@@ -1,0 +1,204 @@
+"""The day loop: a rule set is an ordered list of phase functions; the loop runs them.
+
+The loop knows nothing of which rules run (starsim's ``loop.py`` idea): each phase is a function
+of the run ``Context`` that mutates the rule set's state arrays and the recorder. Every phase is
+timed, so a run's log shows where the time went.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from corridor.engine.network import Network, compile_network
+from corridor.engine.rng import next_day_seed
+from corridor.errors import CorridorError, Problem
+from corridor.scenario.model import Scenario
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A rule-set parameter: name with its unit, default, and why that default."""
+
+    name: str
+    default: Any
+    doc: str
+    source: str = ""
+
+
+Phase = Callable[["Context"], None]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A named set of phases plus the parameters and statuses they declare up front."""
+
+    name: str
+    parameters: tuple[Parameter, ...]
+    statuses: tuple[str, ...]
+    init: Callable[[Context], Any]  # builds the state (struct of arrays) before day 0
+    phases: tuple[tuple[str, Phase], ...]
+    describe: str = ""
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.parameters}
+
+
+@dataclass
+class Recorder:
+    """Result slots allocated up front (LASER's "never append"): day x place x status, day x edge."""
+
+    counts: np.ndarray  # int64 [days, places, statuses] agents at the end of each day
+    flows: np.ndarray  # int64 [days, edges] agents who set out along each edge
+    extra: dict[str, np.ndarray] = field(default_factory=dict)  # rule-set specific series
+    groups: list[dict] = field(default_factory=list)  # caravan rows (day, group, place, km ...)
+
+
+@dataclass
+class Context:
+    """Everything a phase may read or change during a run."""
+
+    scenario: Scenario
+    network: Network
+    params: dict[str, Any]
+    rng: np.random.Generator
+    recorder: Recorder
+    statuses: tuple[str, ...]
+    day: int = 0
+    day_seed: np.uint64 = np.uint64(0)
+    state: Any = None
+
+    @property
+    def date(self) -> dt.date:
+        return self.scenario.start_date + dt.timedelta(days=self.day)
+
+    @property
+    def people_per_agent(self) -> float:
+        return 1.0 / self.scenario.agents_per_person
+
+
+@dataclass
+class RunResult:
+    """What a run produced, in memory; ``corridor.runfolder`` writes it to disk."""
+
+    scenario: Scenario
+    params: dict[str, Any]
+    network: Network
+    statuses: tuple[str, ...]
+    recorder: Recorder
+    agents: int
+    timings_s: dict[str, float]
+    runtime_s: float
+    state: Any = None
+
+
+_RULES: dict[str, RuleSet] = {}
+
+
+def register(rules: RuleSet) -> RuleSet:
+    _RULES[rules.name] = rules
+    return rules
+
+
+def get_rules(name: str) -> RuleSet:
+    """The registered rule set of that name (built-in rule sets register on import)."""
+    import corridor.engine.rules  # noqa: F401  (registers the built-in rule sets)
+
+    if name not in _RULES:
+        known = ", ".join(sorted(_RULES))
+        raise CorridorError(f"unknown rule set {name!r} (known: {known})")
+    return _RULES[name]
+
+
+def rule_names() -> list[str]:
+    import corridor.engine.rules  # noqa: F401
+
+    return sorted(_RULES)
+
+
+def check_rules(scenario: Scenario) -> list[Problem]:
+    """Problems with the rule set or parameters a scenario asks for."""
+    import corridor.engine.rules  # noqa: F401
+
+    if scenario.rules not in _RULES:
+        known = ", ".join(sorted(_RULES))
+        return [Problem("scenario.toml", f"unknown rule set {scenario.rules!r} (known: {known})",
+                        column="rules")]
+    defaults = _RULES[scenario.rules].defaults()
+    problems = []
+    for name, value in scenario.parameters.items():
+        if name not in defaults:
+            problems.append(Problem("scenario.toml", f"unknown parameter {name!r} for rules "
+                                    f"{scenario.rules!r}", column=f"parameters.{name}"))
+            continue
+        default = defaults[name]
+        if isinstance(default, bool) != isinstance(value, bool) or (
+            isinstance(default, (int, float)) and not isinstance(value, (int, float))
+        ) or (isinstance(default, list) and not isinstance(value, list)):
+            problems.append(Problem("scenario.toml", f"parameter {name!r} should be like "
+                                    f"{default!r}, got {value!r}", column=f"parameters.{name}"))
+    return problems
+
+
+def resolve_parameters(scenario: Scenario) -> dict[str, Any]:
+    """Every parameter of the scenario's rule set: defaults overridden by the scenario."""
+    problems = check_rules(scenario)
+    if problems:
+        raise CorridorError(str(problems[0]))
+    params = get_rules(scenario.rules).defaults()
+    params.update(scenario.parameters)
+    return params
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    network: Network | None = None,
+) -> RunResult:
+    """Run a scenario day by day; ``progress(day, days)`` is called after each day."""
+    rules = get_rules(scenario.rules)
+    params = resolve_parameters(scenario)
+    network = network if network is not None else compile_network(scenario)
+    recorder = Recorder(
+        counts=np.zeros((scenario.days, network.n_places, len(rules.statuses)), np.int64),
+        flows=np.zeros((scenario.days, network.n_edges), np.int64),
+    )
+    ctx = Context(
+        scenario=scenario,
+        network=network,
+        params=params,
+        rng=np.random.default_rng(np.random.SeedSequence(scenario.seed)),
+        recorder=recorder,
+        statuses=rules.statuses,
+    )
+    started = time.perf_counter()
+    timings = {"init": 0.0} | {name: 0.0 for name, _ in rules.phases}
+    ctx.state = rules.init(ctx)
+    timings["init"] = time.perf_counter() - started
+    for day in range(scenario.days):
+        ctx.day = day
+        ctx.day_seed = next_day_seed(ctx.rng)
+        for name, phase in rules.phases:
+            t0 = time.perf_counter()
+            phase(ctx)
+            timings[name] += time.perf_counter() - t0
+        if progress is not None:
+            progress(day + 1, scenario.days)
+    agents = int(getattr(ctx.state, "n_agents", recorder.counts[-1].sum()))
+    return RunResult(
+        scenario=scenario,
+        params=params,
+        network=network,
+        statuses=rules.statuses,
+        recorder=recorder,
+        agents=agents,
+        timings_s=timings,
+        runtime_s=time.perf_counter() - started,
+        state=ctx.state,
+    )

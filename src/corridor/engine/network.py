@@ -1,0 +1,142 @@
+"""The place/route network compiled once into integer ids and CSR adjacency arrays."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+
+from corridor.scenario.model import Scenario
+from corridor.scenario.schema import PLACE_KINDS, ROUTE_MODES
+
+KIND_NAMES: tuple[str, ...] = tuple(sorted(PLACE_KINDS))
+MODE_NAMES: tuple[str, ...] = tuple(sorted(ROUTE_MODES))
+
+
+def kind_code(name: str) -> int:
+    """uint8 code of a place kind."""
+    return KIND_NAMES.index(name)
+
+
+@dataclass(frozen=True, eq=False)
+class Network:
+    """Places and directed edges as arrays. Every undirected route gives two edges.
+
+    Edges leaving place ``p`` are ``indptr[p]:indptr[p+1]``; ``target`` is where each goes.
+    """
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    lat: np.ndarray  # float64 [places]
+    lon: np.ndarray
+    kind: np.ndarray  # uint8 [places], codes into KIND_NAMES
+    country: np.ndarray  # int16 [places], codes into countries
+    countries: tuple[str, ...]
+    capacity: np.ndarray  # float64 [places], people; inf = unlimited
+    indptr: np.ndarray  # int32 [places + 1]
+    source: np.ndarray  # int32 [edges], the place each edge leaves
+    target: np.ndarray  # int32 [edges]
+    distance_km: np.ndarray  # float32 [edges]
+    mode: np.ndarray  # uint8 [edges], codes into MODE_NAMES
+    route_row: np.ndarray  # int32 [edges], row of routes.csv the edge comes from
+
+    @property
+    def n_places(self) -> int:
+        return len(self.ids)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.target)
+
+    def place(self, place_id: str) -> int:
+        """Integer id of a place id."""
+        return self.ids.index(place_id)
+
+    def edge(self, a: int, b: int) -> int:
+        """Edge id from place a to place b, or -1."""
+        lo, hi = self.indptr[a], self.indptr[a + 1]
+        hits = np.flatnonzero(self.target[lo:hi] == b)
+        return int(lo + hits[0]) if len(hits) else -1
+
+    def is_kind(self, *names: str) -> np.ndarray:
+        """Boolean mask of places of the given kinds."""
+        return np.isin(self.kind, [kind_code(n) for n in names])
+
+
+def compile_network(scenario: Scenario) -> Network:
+    """Turn the places and routes tables into a Network (ids in places.csv order)."""
+    places = scenario.places
+    ids = tuple(places["id"].astype(str))
+    index = {pid: i for i, pid in enumerate(ids)}
+    countries = tuple(sorted(set(places["country"].astype(str))))
+    capacity = places["capacity"].to_numpy(dtype=np.float64, na_value=np.nan)
+    capacity = np.where(np.isnan(capacity), np.inf, capacity)
+    routes = scenario.routes
+    a = routes["from"].map(index).to_numpy(dtype=np.int64)
+    b = routes["to"].map(index).to_numpy(dtype=np.int64)
+    km = routes["distance_km"].to_numpy(dtype=np.float64)
+    modes = routes["mode"].where(routes["mode"] != "", "road") if "mode" in routes else None
+    mode = (
+        np.array([MODE_NAMES.index(m) for m in modes], dtype=np.uint8)
+        if modes is not None
+        else np.full(len(routes), MODE_NAMES.index("road"), np.uint8)
+    )
+    rows = np.arange(len(routes), dtype=np.int32)
+    src = np.concatenate([a, b])
+    dst = np.concatenate([b, a])
+    order = np.lexsort((dst, src))
+    src, dst = src[order], dst[order]
+    counts = np.bincount(src, minlength=len(ids))
+    indptr = np.zeros(len(ids) + 1, dtype=np.int32)
+    np.cumsum(counts, out=indptr[1:])
+    return Network(
+        ids=ids,
+        names=tuple(places["name"].astype(str)),
+        lat=places["lat"].to_numpy(np.float64),
+        lon=places["lon"].to_numpy(np.float64),
+        kind=np.array([KIND_NAMES.index(k) for k in places["kind"]], dtype=np.uint8),
+        country=np.array([countries.index(c) for c in places["country"]], dtype=np.int16),
+        countries=countries,
+        capacity=capacity,
+        indptr=indptr,
+        source=src.astype(np.int32),
+        target=dst.astype(np.int32),
+        distance_km=np.concatenate([km, km])[order].astype(np.float32),
+        mode=np.concatenate([mode, mode])[order],
+        route_row=np.concatenate([rows, rows])[order],
+    )
+
+
+def shortest_km(network: Network, origins: np.ndarray, edge_open: np.ndarray | None = None
+                ) -> np.ndarray:
+    """Road km from the nearest of ``origins`` to every place (Dijkstra; inf if unreachable).
+
+    Run once per network (and again when closures change it), so plain heapq is fast enough.
+    """
+    dist = np.full(network.n_places, np.inf)
+    heap = [(0.0, int(o)) for o in origins]
+    for _, o in heap:
+        dist[o] = 0.0
+    heapq.heapify(heap)
+    indptr, target, km = network.indptr, network.target, network.distance_km
+    while heap:
+        d, p = heapq.heappop(heap)
+        if d > dist[p]:
+            continue
+        for e in range(indptr[p], indptr[p + 1]):
+            if edge_open is not None and not edge_open[e]:
+                continue
+            q = target[e]
+            nd = d + float(km[e])
+            if nd < dist[q]:
+                dist[q] = nd
+                heapq.heappush(heap, (nd, int(q)))
+    return dist
+
+
+def haversine_km(lat1, lon1, lat2, lon2):  # noqa: ANN001,ANN201 - works on floats and arrays
+    """Great-circle distance in km (mean Earth radius 6371.0088 km, IUGG)."""
+    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
