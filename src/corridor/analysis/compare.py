@@ -103,8 +103,13 @@ def _side(folder: Path, dates: Sequence[Any] | None) -> pd.DataFrame:
         dates = _default_dates(read_table(members[0], "counts"))
     table = pd.concat([headline(m, dates) for m in members], axis=1)
     table = _zero_fill(table)
-    return pd.DataFrame({"value": table.median(axis=1, skipna=True),
-                         "low": table.quantile(0.05, axis=1), "high": table.quantile(0.95, axis=1)})
+    return pd.DataFrame(
+        {
+            "value": table.median(axis=1, skipna=True),
+            "low": table.quantile(0.05, axis=1),
+            "high": table.quantile(0.95, axis=1),
+        }
+    )
 
 
 def _zero_fill(df: pd.DataFrame) -> pd.DataFrame:
@@ -115,7 +120,7 @@ def _zero_fill(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare_runs(run_a: Path, run_b: Path, dates: Sequence[Any] | None = None) -> pd.DataFrame:
-    """Headline outputs of ``run_a`` and ``run_b`` side by side; ``diff`` = b - a, ``pct_diff`` in %.
+    """Headline outputs of two runs side by side; ``diff`` = b - a, ``pct_diff`` in %.
 
     Top-level summary keys appear only if both runs have them; ``pct_diff`` is NA where a = 0.
     """
@@ -145,8 +150,13 @@ def compare_runs(run_a: Path, run_b: Path, dates: Sequence[Any] | None = None) -
 
 def _group_rank(metric: str) -> int:
     """Scalars first, then end-of-run statuses, places, arrivals, countries, the rest."""
-    prefixes = ["people_per_status_end.", "arrived_at.", "first_arrival_day.",
-                "people_in_country.", "people_per_place_end."]
+    prefixes = [
+        "people_per_status_end.",
+        "arrived_at.",
+        "first_arrival_day.",
+        "people_in_country.",
+        "people_per_place_end.",
+    ]
     if "." not in metric:
         return 0
     for i, p in enumerate(prefixes, start=1):
@@ -168,8 +178,13 @@ def format_compare_table(table: pd.DataFrame, name_a: str = "a", name_b: str = "
     for _, r in table.iterrows():
         pct = "" if pd.isna(r["pct_diff"]) else f"{r['pct_diff']:+.1f}%"
         diff = "" if pd.isna(r["diff"]) else f"{r['diff']:+,.6g}"
-        out.add_row(r["metric"], format_value(r["a"], r["a_low"], r["a_high"]),
-                    format_value(r["b"], r["b_low"], r["b_high"]), diff, pct)
+        out.add_row(
+            r["metric"],
+            format_value(r["a"], r["a_low"], r["a_high"]),
+            format_value(r["b"], r["b_low"], r["b_high"]),
+            diff,
+            pct,
+        )
     return out
 
 

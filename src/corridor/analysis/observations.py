@@ -175,8 +175,11 @@ def _score_caravan(run: _Run, obs: pd.Series, max_distance_km: float) -> dict[st
         if kind == "position":
             return {"note": "position without a place cannot be scored"}
         members = float(today["members"].sum())
-        return {"simulated": members, "ok": _within(members, obs["low"], obs["high"]),
-                "note": f"all caravans ({today['group'].nunique()})"}
+        return {
+            "simulated": members,
+            "ok": _within(members, obs["low"], obs["high"]),
+            "note": f"all caravans ({today['group'].nunique()})",
+        }
     if run.places is None or place not in run.places.index:
         return {"note": f"unknown place {place!r}"}
     plat, plon = run.places.loc[place, ["lat", "lon"]].astype(float)
@@ -253,9 +256,18 @@ def score_run(run_dir: Path, *, max_distance_km: float = 30.0) -> pd.DataFrame:
     for _, o in obs.iterrows():
         res = {"simulated": np.nan, "distance_km": np.nan, "ok": None, "note": ""}
         res.update(_score_one(run, o, max_distance_km))
-        rows.append({"date": o["date"], "place": o["place"], "kind": o["kind"],
-                     "low": o["low"], "high": o["high"], **res,
-                     "quote": o["quote"], "source": o["source"]})
+        rows.append(
+            {
+                "date": o["date"],
+                "place": o["place"],
+                "kind": o["kind"],
+                "low": o["low"],
+                "high": o["high"],
+                **res,
+                "quote": o["quote"],
+                "source": o["source"],
+            }
+        )
     out = pd.DataFrame(rows, columns=[*SCORE_COLUMNS, "quote", "source"])
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
     for col in ("low", "high", "simulated", "distance_km"):
@@ -268,8 +280,12 @@ def score_summary(scores: pd.DataFrame) -> dict[str, Any]:
     """Counts of scored / passed observations and the share ok among those scored."""
     scored = int(scores["ok"].notna().sum())
     passed = int(scores["ok"].fillna(False).sum())
-    return {"observations": len(scores), "scored": scored, "ok": passed,
-            "share_ok": passed / scored if scored else None}
+    return {
+        "observations": len(scores),
+        "scored": scored,
+        "ok": passed,
+        "share_ok": passed / scored if scored else None,
+    }
 
 
 def format_score_table(scores: pd.DataFrame, title: str | None = None) -> Any:
@@ -278,18 +294,34 @@ def format_score_table(scores: pd.DataFrame, title: str | None = None) -> Any:
 
     summ = score_summary(scores)
     share = "n/a" if summ["share_ok"] is None else f"{summ['share_ok']:.0%}"
-    table = Table(title=title or "Run vs observations",
-                  caption=f"{summ['ok']} of {summ['scored']} scored observations within range "
-                          f"({share}); {summ['observations'] - summ['scored']} not scored")
-    for col, justify in [("date", "left"), ("place", "left"), ("kind", "left"), ("range", "right"),
-                         ("simulated", "right"), ("km", "right"), ("ok", "center"),
-                         ("note", "left")]:
+    table = Table(
+        title=title or "Run vs observations",
+        caption=f"{summ['ok']} of {summ['scored']} scored observations within range "
+        f"({share}); {summ['observations'] - summ['scored']} not scored",
+    )
+    for col, justify in [
+        ("date", "left"),
+        ("place", "left"),
+        ("kind", "left"),
+        ("range", "right"),
+        ("simulated", "right"),
+        ("km", "right"),
+        ("ok", "center"),
+        ("note", "left"),
+    ]:
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for _, r in scores.iterrows():
         ok = "" if pd.isna(r["ok"]) else ("[green]yes[/]" if r["ok"] else "[red]no[/]")
-        table.add_row(f"{r['date']:%Y-%m-%d}", r["place"] or "(all)", r["kind"],
-                      format_range(r["low"], r["high"]), _fmt(r["simulated"]),
-                      _fmt(r["distance_km"]), ok, r["note"])
+        table.add_row(
+            f"{r['date']:%Y-%m-%d}",
+            r["place"] or "(all)",
+            r["kind"],
+            format_range(r["low"], r["high"]),
+            _fmt(r["simulated"]),
+            _fmt(r["distance_km"]),
+            ok,
+            r["note"],
+        )
     return table
 
 

@@ -1,0 +1,76 @@
+"""Everything a report needs from one run folder, read once."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from corridor.analysis.observations import (
+    read_observations,
+    read_places,
+    read_routes,
+    read_summary,
+    read_table,
+)
+
+
+@dataclass
+class RunData:
+    """One run folder's tables; optional files are None (or empty) when absent."""
+
+    name: str
+    path: Path
+    summary: dict[str, Any]
+    scenario: dict[str, Any]
+    counts: pd.DataFrame | None
+    flows: pd.DataFrame | None
+    groups: pd.DataFrame | None
+    places: pd.DataFrame | None
+    routes: pd.DataFrame | None
+    observations: pd.DataFrame
+
+    @classmethod
+    def load(cls, run_dir: Path) -> RunData:
+        run_dir = Path(run_dir)
+        toml_path = run_dir / "scenario.resolved.toml"
+        scenario = tomllib.loads(toml_path.read_text("utf-8")) if toml_path.is_file() else {}
+        return cls(
+            name=run_dir.resolve().name,
+            path=run_dir,
+            summary=read_summary(run_dir),
+            scenario=scenario,
+            counts=read_table(run_dir, "counts"),
+            flows=read_table(run_dir, "flows"),
+            groups=read_table(run_dir, "groups"),
+            places=read_places(run_dir),
+            routes=read_routes(run_dir),
+            observations=read_observations(run_dir),
+        )
+
+    def place_name(self, place_id: str) -> str:
+        """Human name of a place, falling back to its id."""
+        if self.places is not None and place_id in self.places.index:
+            name = self.places.at[place_id, "name"]
+            if isinstance(name, str) and name:
+                return name
+        return place_id
+
+    def people_per_place(self) -> pd.DataFrame:
+        """People per place (all statuses) as a date x place table, zeros filled."""
+        if self.counts is None or self.counts.empty:
+            return pd.DataFrame()
+        return self.counts.pivot_table(
+            index="date", columns="place", values="n", aggfunc="sum", fill_value=0.0
+        )
+
+    def people_per_status(self) -> pd.DataFrame:
+        """People per status as a date x status table, zeros filled."""
+        if self.counts is None or self.counts.empty:
+            return pd.DataFrame()
+        return self.counts.pivot_table(
+            index="date", columns="status", values="n", aggfunc="sum", fill_value=0.0
+        )

@@ -1,0 +1,272 @@
+"""Time-series figures of a run, optionally overlaid with other runs (dashed, labelled by folder).
+
+Figures are built with the object-oriented API on the Agg canvas: no display, no pyplot state,
+safe to call from worker processes.
+"""
+
+from __future__ import annotations
+
+import base64
+import heapq
+import io
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from corridor.analysis.observations import haversine_km
+from corridor.report.data import RunData
+
+RUN_STYLES = ["-", "--", ":", "-."]
+HEAD_KINDS = {"position": "o", "arrived": "s", "departed": "^"}
+
+
+def new_figure(width: float = 9.0, height: float = 4.0) -> Figure:
+    """A figure on the Agg canvas (the backend is fixed here, not by matplotlib's rc)."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def figure_to_png_base64(fig: Figure, dpi: int = 110) -> str:
+    """PNG bytes of a figure, base64-encoded for a ``data:`` URI."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _style(i: int) -> str:
+    return RUN_STYLES[i % len(RUN_STYLES)]
+
+
+def _label(series: str, run: RunData, i: int, n_runs: int) -> str | None:
+    """Colour stands for the series, line style for the run: name the run only when overlaid."""
+    if n_runs == 1:
+        return series
+    return series if i == 0 else f"{series} ({run.name})"
+
+
+def top_places(run: RunData, top: int = 8) -> list[str]:
+    """Places with the highest peak of people present, highest first."""
+    table = run.people_per_place()
+    if table.empty:
+        return []
+    return list(table.max().sort_values(ascending=False).index[:top])
+
+
+def people_per_place_figure(runs: Sequence[RunData], top: int = 8) -> Figure:
+    """People per place over time for the main run's top places (by peak)."""
+    fig = new_figure()
+    ax = fig.add_subplot()
+    places = top_places(runs[0], top)
+    colors = {p: f"C{k % 10}" for k, p in enumerate(places)}
+    for i, run in enumerate(runs):
+        table = run.people_per_place()
+        for p in places:
+            if p in table.columns:
+                ax.plot(
+                    table.index,
+                    table[p],
+                    _style(i),
+                    color=colors[p],
+                    label=_label(runs[0].place_name(p), run, i, len(runs)),
+                )
+    ax.set_ylabel("people present")
+    ax.set_title(f"People per place (top {len(places)} by peak)")
+    _finish(ax)
+    return fig
+
+
+def people_per_status_figure(runs: Sequence[RunData]) -> Figure:
+    """People in each status over time; statuses are whatever the runs contain."""
+    fig = new_figure()
+    ax = fig.add_subplot()
+    statuses: list[str] = []
+    for run in runs:
+        statuses += [s for s in run.people_per_status().columns if s not in statuses]
+    colors = {s: f"C{k % 10}" for k, s in enumerate(statuses)}
+    for i, run in enumerate(runs):
+        table = run.people_per_status()
+        for s in table.columns:
+            ax.plot(
+                table.index,
+                table[s],
+                _style(i),
+                color=colors[s],
+                label=_label(s, run, i, len(runs)),
+            )
+    ax.set_ylabel("people")
+    ax.set_title("People by status")
+    _finish(ax)
+    return fig
+
+
+def route_km_from(run: RunData, origin: str) -> dict[str, float]:
+    """Shortest road distance (km) from ``origin`` to every reachable place (Dijkstra)."""
+    if run.routes is None:
+        return {}
+    adj: dict[str, list[tuple[str, float]]] = {}
+    for a, b, km in run.routes[["from", "to", "distance_km"]].itertuples(index=False):
+        adj.setdefault(a, []).append((b, float(km)))
+        adj.setdefault(b, []).append((a, float(km)))
+    dist = {origin: 0.0}
+    heap = [(0.0, origin)]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if d > dist.get(u, math.inf):
+            continue
+        for v, km in adj.get(u, []):
+            if d + km < dist.get(v, math.inf):
+                dist[v] = d + km
+                heapq.heappush(heap, (d + km, v))
+    return dist
+
+
+def caravan_origin(run: RunData, group: str) -> str | None:
+    """Where a caravan set out: from summary.json, else the head's place on its first day."""
+    info = run.summary.get("caravans", {}).get(group, {})
+    if info.get("origin"):
+        return str(info["origin"])
+    if run.groups is None:
+        return None
+    rows = run.groups[run.groups["group"] == group].sort_values("day")
+    return str(rows["place"].iloc[0]) if len(rows) else None
+
+
+def place_km_along(run: RunData, group: str, place: str) -> tuple[float, bool] | None:
+    """Km from the caravan's origin to ``place``: (km, True) where the simulated head passed it
+    (its km_from_origin on the first day it was there), else (shortest-route km, False)."""
+    if run.groups is not None:
+        rows = run.groups[(run.groups["group"] == group) & (run.groups["place"] == place)]
+        if len(rows):
+            return float(rows.sort_values("day")["km_from_origin"].iloc[0]), True
+    origin = caravan_origin(run, group)
+    km = route_km_from(run, origin).get(place) if origin else None
+    return None if km is None else (km, False)
+
+
+def nearest_group(run: RunData, date: pd.Timestamp, place: str) -> str | None:
+    """The caravan whose head is nearest ``place`` on ``date`` (as scored), else the first."""
+    if run.groups is None or run.groups.empty:
+        return None
+    today = run.groups[run.groups["date"] == date]
+    if today.empty or run.places is None or place not in run.places.index:
+        return str(run.groups["group"].iloc[0])
+    lat, lon = run.places.loc[place, ["lat", "lon"]].astype(float)
+    dist = haversine_km(today["lat"].to_numpy(float), today["lon"].to_numpy(float), lat, lon)
+    return str(today["group"].iloc[int(np.argmin(dist))])
+
+
+def caravan_head_figure(runs: Sequence[RunData]) -> Figure | None:
+    """Km from origin of each caravan head per day, with observed places as markers.
+
+    An observed place is drawn at the km the simulated head had when it reached that place
+    (filled marker) or, if the head never got there, at its shortest-route km from the caravan's
+    origin (hollow marker): a marker on the line means the simulation was there on that day.
+    """
+    main = runs[0]
+    if main.groups is None or main.groups.empty:
+        return None
+    fig = new_figure()
+    ax = fig.add_subplot()
+    groups = list(dict.fromkeys(main.groups["group"]))
+    colors = {g: f"C{k % 10}" for k, g in enumerate(groups)}
+    for i, run in enumerate(runs):
+        if run.groups is None:
+            continue
+        for g, rows in run.groups.groupby("group", sort=False):
+            rows = rows.sort_values("day")
+            ax.plot(
+                rows["date"],
+                rows["km_from_origin"],
+                _style(i),
+                color=colors.get(str(g), "grey"),
+                label=_label(f"{g} head", run, i, len(runs)),
+            )
+    obs = main.observations
+    obs = obs[obs["kind"].isin(HEAD_KINDS) & (obs["place"] != "")]
+    seen: set[str] = set()
+    for _, o in obs.iterrows():
+        g = nearest_group(main, o["date"], o["place"])
+        where = place_km_along(main, g, o["place"]) if g else None
+        if where is None:
+            continue
+        km, passed = where
+        color = colors.get(g, "k")
+        label = f"observed {o['kind']}" if o["kind"] not in seen else None
+        seen.add(o["kind"])
+        ax.plot(
+            [o["date"]],
+            [km],
+            HEAD_KINDS[o["kind"]],
+            ms=7,
+            mec=color,
+            mfc=color if passed else "none",
+            label=label,
+        )
+        ax.annotate(
+            main.place_name(o["place"]),
+            (o["date"], km),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=7,
+        )
+    ax.set_ylabel("km from origin")
+    ax.set_title("Caravan head vs reported places (hollow: head never reached the place)")
+    _finish(ax)
+    return fig
+
+
+def caravan_size_figure(runs: Sequence[RunData]) -> Figure | None:
+    """Members of each caravan per day vs reported caravan sizes (low–high bars)."""
+    main = runs[0]
+    if main.groups is None or main.groups.empty:
+        return None
+    fig = new_figure()
+    ax = fig.add_subplot()
+    groups = list(dict.fromkeys(main.groups["group"]))
+    colors = {g: f"C{k % 10}" for k, g in enumerate(groups)}
+    for i, run in enumerate(runs):
+        if run.groups is None:
+            continue
+        for g, rows in run.groups.groupby("group", sort=False):
+            rows = rows.sort_values("day")
+            ax.plot(
+                rows["date"],
+                rows["members"],
+                _style(i),
+                color=colors.get(str(g), "grey"),
+                label=_label(f"{g} members", run, i, len(runs)),
+            )
+    obs = main.observations[main.observations["kind"] == "caravan_size"]
+    if len(obs):
+        low = obs["low"].fillna(obs["high"])
+        high = obs["high"].fillna(obs["low"])
+        mid = (low + high) / 2
+        ax.errorbar(
+            obs["date"],
+            mid,
+            yerr=[mid - low, high - mid],
+            fmt="D",
+            color="k",
+            ms=4,
+            capsize=3,
+            label="reported size (low–high)",
+        )
+    ax.set_ylabel("people in caravan")
+    ax.set_title("Caravan size")
+    _finish(ax)
+    return fig
+
+
+def _finish(ax) -> None:  # type: ignore[no-untyped-def]
+    ax.grid(alpha=0.3)
+    ax.set_ylim(bottom=0)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
