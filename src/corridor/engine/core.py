@@ -51,7 +51,7 @@ class RuleSet:
 
 @dataclass
 class Recorder:
-    """Result slots allocated up front (LASER's "never append"): day x place x status, day x edge."""
+    """Result slots allocated up front (LASER: never append): day x place x status, day x edge."""
 
     counts: np.ndarray  # int64 [days, places, statuses] agents at the end of each day
     flows: np.ndarray  # int64 [days, edges] agents who set out along each edge

@@ -138,5 +138,6 @@ def shortest_km(network: Network, origins: np.ndarray, edge_open: np.ndarray | N
 def haversine_km(lat1, lon1, lat2, lon2):  # noqa: ANN001,ANN201 - works on floats and arrays
     """Great-circle distance in km (mean Earth radius 6371.0088 km, IUGG)."""
     lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    h = np.sin((lat2 - lat1) / 2) ** 2
+    h = h + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0088 * np.arcsin(np.sqrt(h))

@@ -1,8 +1,8 @@
 """Built-in rule sets; importing this package registers them."""
 
+from importlib.util import find_spec
+
 from corridor.engine.rules import corridor_rules  # noqa: F401
 
-try:  # the Flee-compatible rules live in their own module
+if find_spec("corridor.engine.rules.flee") is not None:  # the Flee-compatible rules
     from corridor.engine.rules import flee  # noqa: F401
-except ImportError:  # pragma: no cover - while the module is being written
-    pass

@@ -1,0 +1,186 @@
+"""The ``corridor`` command: parses options, calls the library, prints. No logic of its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from corridor.errors import CorridorError, RunError, ScenarioError
+
+app = typer.Typer(
+    name="corridor",
+    help="Simulate and understand migration through the Central America–Mexico–US corridor.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+FolderArg = Annotated[Path, typer.Argument(help="A scenario folder (or a Flee input folder).")]
+RunArg = Annotated[Path, typer.Argument(help="A run folder written by `corridor run`.")]
+
+
+def _load(folder: Path):  # noqa: ANN202
+    from corridor.engine import check_rules
+    from corridor.scenario import check_scenario
+
+    scenario, problems = check_scenario(folder)
+    if scenario is not None:
+        problems += check_rules(scenario)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+@app.command()
+def validate(folder: FolderArg) -> None:
+    """Check a scenario folder and list every problem as file:row:column: what is wrong."""
+    try:
+        scenario = _load(folder)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        err.print(f"{len(exc.problems)} problem(s) in {folder}", style="bold red")
+        raise typer.Exit(2) from None
+    console.print(
+        f"[green]ok[/green] {scenario.name}: {len(scenario.places)} places, "
+        f"{len(scenario.routes)} routes, {len(scenario.sources)} sources, "
+        f"{len(scenario.policies)} policies, {len(scenario.observations)} observations, "
+        f"{scenario.start_date} + {scenario.days} days, rules {scenario.rules!r}"
+    )
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+@app.command()
+def run(
+    folder: FolderArg,
+    out: Annotated[
+        Path | None, typer.Option(help="Run folder to write (default runs/NAME).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
+    days: Annotated[int | None, typer.Option(help="Override the number of days.", min=1)] = None,
+    agents_scale: Annotated[
+        float | None, typer.Option(help="Agents per person (0.1 = 1 agent per 10 people).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace the out folder if it exists.")] = False,
+    report: Annotated[bool, typer.Option(help="Also write report.html.")] = True,
+) -> None:
+    """Run a scenario and write a run folder (atomically) with counts, flows and a summary."""
+    from corridor.engine import simulate
+    from corridor.runfolder import write_run
+
+    if agents_scale is not None and not agents_scale > 0:
+        raise CorridorError(f"--agents-scale must be > 0, got {agents_scale}")
+    scenario = _load(folder).with_overrides(seed=seed, days=days, agents_per_person=agents_scale)
+    out = out if out is not None else Path("runs") / scenario.name
+    if out.exists() and not force:
+        raise RunError(f"{out}: output folder exists (use --force to replace it)")
+    with _progress() as progress:
+        task = progress.add_task(f"{scenario.name}", total=scenario.days)
+        result = simulate(scenario, progress=lambda d, n: progress.update(task, completed=d))
+    headline = write_run(result, out, force=force)
+    if report:
+        from corridor.report.html import write_report
+
+        write_report(out)
+    _print_summary(headline)
+    console.print(f"run folder: {out}")
+
+
+def _print_summary(headline: dict) -> None:
+    table = Table(title=f"{headline['scenario']} — seed {headline['seed']}, "
+                  f"{headline['days']} days from {headline['start_date']}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_row("people spawned", f"{headline['people_spawned']:,.0f}")
+    table.add_row("agents", f"{headline['agents']:,}")
+    for status, n in headline["people_per_status_end"].items():
+        table.add_row(f"at the end: {status}", f"{n:,.0f}")
+    for place, n in list(headline["people_per_place_end"].items())[:8]:
+        table.add_row(f"at the end in {place}", f"{n:,.0f}")
+    for dest, day in headline["first_arrival_day"].items():
+        if day is not None:
+            table.add_row(f"first arrival at {dest}", f"day {day}")
+    for name, caravan in headline.get("caravans", {}).items():
+        if caravan["head"]:
+            last = caravan["head"][-1]
+            table.add_row(f"caravan {name}: head at the end",
+                          f"{last['place']} ({last['km_from_origin']:,.0f} km, "
+                          f"{last['members']:,.0f} people)")
+    for key, value in headline.items():
+        if isinstance(value, (int, float)) and key.startswith("total_"):
+            table.add_row(key.removeprefix("total_").replace("_", " "), f"{value:,.0f}")
+    table.add_row("runtime", f"{headline['runtime_s']:.2f} s")
+    console.print(table)
+
+
+@app.command()
+def info(run_dir: RunArg) -> None:
+    """Print the headline figures of a finished run."""
+    from corridor.runfolder import read_summary
+
+    _print_summary(read_summary(run_dir))
+
+
+app.command("summary", help="Same as `info`.")(info)
+
+
+@app.command()
+def report(
+    run_dir: RunArg,
+    compare: Annotated[
+        list[Path] | None, typer.Option(help="Other run folders to overlay on the plots.")
+    ] = None,
+) -> None:
+    """Write report.html into a run folder (self-contained: plots, map, tables)."""
+    from corridor.report.html import write_report
+    from corridor.runfolder import read_summary
+
+    read_summary(run_dir)
+    path = write_report(run_dir, compare_dirs=list(compare or []))
+    console.print(f"report: {path}")
+
+
+@app.command()
+def params(
+    rules: Annotated[str, typer.Argument(help="Rule set name.")] = "corridor",
+) -> None:
+    """List a rule set's parameters with defaults, meaning and source."""
+    from corridor.engine import get_rules
+
+    rule_set = get_rules(rules)
+    table = Table(title=f"rule set {rules!r}")
+    for column in ("parameter", "default", "meaning", "source"):
+        table.add_column(column)
+    for p in rule_set.parameters:
+        table.add_row(p.name, repr(p.default), p.doc, p.source)
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point: user errors print one line and exit 2; Ctrl-C exits 130."""
+    try:
+        app()  # standalone: usage errors print their message and exit 2 by themselves
+    except CorridorError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing was written")
+        sys.exit(130)

@@ -1,0 +1,95 @@
+"""Turn sources.csv into a spawn plan: every agent's day, place, caravan and origin up front.
+
+Agents are sorted by spawn day, so spawning on day d is just moving the active boundary to
+``offsets[d + 1]``, and each caravan's members are one contiguous range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from corridor.engine.network import Network
+from corridor.scenario.model import Scenario
+
+
+@dataclass(frozen=True)
+class SpawnPlan:
+    n_agents: int
+    offsets: np.ndarray  # int64 [days + 1]: agents with index < offsets[d + 1] exist on day d
+    place: np.ndarray  # int32 [agents]
+    group: np.ndarray  # int32 [agents], caravan index or -1
+    origin: np.ndarray  # uint8 [agents], index into countries
+    countries: tuple[str, ...]
+    group_names: tuple[str, ...]
+    group_origin: np.ndarray  # int32 [groups]: the place a caravan sets out from
+    group_start: np.ndarray  # int64 [groups]: first agent index of the caravan
+    group_end: np.ndarray  # int64 [groups]: one past its last agent index
+
+
+def agents_per_day(people: float, per: str, first: int, last: int, scale: float) -> np.ndarray:
+    """Agents leaving on each day first..last; cumulative rounding keeps the total exact."""
+    days = last - first + 1
+    daily = people if per == "day" else people / days
+    cumulative = np.rint(np.arange(1, days + 1) * daily * scale).astype(np.int64)
+    return np.diff(cumulative, prepend=0)
+
+
+def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
+    """Expand every source row into per-day agent batches, then sort them by day."""
+    sources = scenario.sources
+    group_names = tuple(sorted({g.partition(":")[2] for g in sources["group"] if g != "flow"}))
+    origins = sources.get("origin_country")
+    countries = tuple(sorted({c for c in (origins if origins is not None else []) if c}))
+    if len(countries) > 255:
+        raise ValueError("more than 255 origin countries")
+    batches: list[tuple[int, int, int, int, int]] = []  # day, source row, place, group, n
+    group_origin = np.full(len(group_names), -1, np.int32)
+    for k, row in enumerate(sources.itertuples(index=False)):
+        place = network.place(row.place)
+        first = max(scenario.day_of(row.start_date), 0)
+        last = min(scenario.day_of(row.end_date), scenario.days - 1)
+        if last < first:
+            continue
+        group = -1
+        if row.group != "flow":
+            group = group_names.index(row.group.partition(":")[2])
+            if group_origin[group] < 0:
+                group_origin[group] = place
+        per_day = agents_per_day(float(row.people), row.per, first, last,
+                                 scenario.agents_per_person)
+        for d, n in zip(range(first, last + 1), per_day, strict=True):
+            if n > 0:
+                batches.append((d, group, k, place, int(n)))
+    batches.sort()  # by day, then caravan (-1 first), then source row: deterministic
+    sizes = np.array([b[4] for b in batches], dtype=np.int64)
+    n = int(sizes.sum())
+    origin_codes = [
+        countries.index(c) if c else 0
+        for c in (origins if origins is not None else [""] * len(sources))
+    ]
+    place = np.repeat(np.array([b[3] for b in batches], np.int32), sizes)
+    group = np.repeat(np.array([b[1] for b in batches], np.int32), sizes)
+    origin = np.repeat(np.array([origin_codes[b[2]] for b in batches], np.uint8), sizes)
+    days = np.repeat(np.array([b[0] for b in batches], np.int64), sizes)
+    # offsets[d + 1] = agents with spawn day <= d
+    offsets = np.concatenate([[0], np.searchsorted(days, np.arange(scenario.days), side="right")])
+    start = np.full(len(group_names), n, np.int64)
+    end = np.zeros(len(group_names), np.int64)
+    for g in range(len(group_names)):
+        idx = np.flatnonzero(group == g)
+        if len(idx):
+            start[g], end[g] = idx[0], idx[-1] + 1
+    return SpawnPlan(
+        n_agents=n,
+        offsets=offsets.astype(np.int64),
+        place=place,
+        group=group,
+        origin=origin,
+        countries=countries or ("",),
+        group_names=group_names,
+        group_origin=group_origin,
+        group_start=start,
+        group_end=end,
+    )

@@ -1,0 +1,195 @@
+"""Write a run's results to a folder atomically, and read run folders back.
+
+Everything is written into a temporary sibling folder which is renamed into place only when
+complete, so a crash or Ctrl-C never leaves a half-written run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corridor.engine.core import RunResult
+from corridor.errors import RunError
+from corridor.scenario.save import scenario_settings, table_for_csv, write_settings
+
+RESOLVED = "scenario.resolved.toml"
+
+
+@contextmanager
+def atomic_folder(out: Path, *, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary folder that becomes ``out`` when the block finishes without error."""
+    out = Path(out)
+    if out.exists() and not force:
+        raise RunError(f"{out}: output folder exists (use --force to replace it)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        yield tmp
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a text file via a temporary name and rename."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _dates(start: dt.date, days: np.ndarray) -> np.ndarray:
+    return np.datetime64(start, "D") + days.astype("timedelta64[D]")
+
+
+def counts_table(result: RunResult) -> pd.DataFrame:
+    """Tidy (day, date, place, status, n) rows, non-zero only, n in people."""
+    counts = result.recorder.counts
+    day, place, status = np.nonzero(counts)
+    scale = 1.0 / result.scenario.agents_per_person
+    return pd.DataFrame(
+        {
+            "day": day.astype(np.int32),
+            "date": _dates(result.scenario.start_date, day),
+            "place": pd.Categorical.from_codes(place, categories=list(result.network.ids)),
+            "status": pd.Categorical.from_codes(status, categories=list(result.statuses)),
+            "n": counts[day, place, status].astype(np.float64) * scale,
+        }
+    )
+
+
+def flows_table(result: RunResult) -> pd.DataFrame:
+    """Tidy (day, date, from, to, n) rows of people who set out along each edge."""
+    flows = result.recorder.flows
+    day, edge = np.nonzero(flows)
+    net = result.network
+    ids = list(net.ids)
+    return pd.DataFrame(
+        {
+            "day": day.astype(np.int32),
+            "date": _dates(result.scenario.start_date, day),
+            "from": pd.Categorical.from_codes(net.source[edge], categories=ids),
+            "to": pd.Categorical.from_codes(net.target[edge], categories=ids),
+            "n": flows[day, edge].astype(np.float64) / result.scenario.agents_per_person,
+        }
+    )
+
+
+def groups_table(result: RunResult) -> pd.DataFrame:
+    """Caravan head per day: place reached, km from origin, position, members (people)."""
+    columns = ["day", "date", "group", "place", "km_from_origin", "lat", "lon", "members"]
+    rows = pd.DataFrame(result.recorder.groups)
+    if rows.empty:
+        return pd.DataFrame({c: [] for c in columns}).astype(
+            {"day": "int32", "km_from_origin": "float64", "lat": "float64", "lon": "float64",
+             "members": "float64"}
+        )
+    rows["day"] = rows["day"].astype(np.int32)
+    rows["date"] = _dates(result.scenario.start_date, rows["day"].to_numpy())
+    rows["members"] = rows["members"].astype(np.float64) / result.scenario.agents_per_person
+    return rows[columns]
+
+
+def summary(result: RunResult, counts: pd.DataFrame, groups: pd.DataFrame) -> dict:
+    """Headline figures of a run (summary.json)."""
+    scenario = result.scenario
+    last = counts[counts["day"] == scenario.days - 1]
+    per_status = last.groupby("status", observed=True)["n"].sum()
+    per_place = last.groupby("place", observed=True)["n"].sum()
+    net = result.network
+    destinations = [net.ids[i] for i in np.flatnonzero(net.is_kind("destination"))]
+    reached = counts[counts["place"].isin(destinations)].groupby("place", observed=True)["day"]
+    first_day = reached.min().to_dict()
+    caravans = {}
+    for name, rows in groups.groupby("group", sort=True):
+        origin = rows.iloc[0]["place"] if len(rows) else None
+        caravans[str(name)] = {
+            "origin": origin,
+            "head": [
+                {"day": int(r.day), "date": str(pd.Timestamp(r.date).date()), "place": r.place,
+                 "km_from_origin": round(float(r.km_from_origin), 3),
+                 "members": round(float(r.members), 3)}
+                for r in rows.itertuples()
+            ],
+        }
+    spawned = float(result.recorder.counts[-1].sum()) / scenario.agents_per_person
+    return {
+        "scenario": scenario.name,
+        "rules": scenario.rules,
+        "seed": int(scenario.seed),
+        "days": int(scenario.days),
+        "start_date": scenario.start_date.isoformat(),
+        "agents_per_person": scenario.agents_per_person,
+        "agents": int(result.agents),
+        "people_spawned": round(spawned, 6),
+        "people_per_status_end": {str(k): round(float(v), 6) for k, v in per_status.items()},
+        "people_per_place_end": {
+            str(k): round(float(v), 6) for k, v in per_place.sort_values(ascending=False).items()
+        },
+        "first_arrival_day": {d: (int(first_day[d]) if d in first_day else None)
+                              for d in destinations},
+        "caravans": caravans,
+        "runtime_s": round(result.runtime_s, 3),
+    }
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    # fixed writer settings so the same run gives byte-identical files
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata(None)
+    pq.write_table(table, path, compression="zstd", write_statistics=False,
+                   store_schema=False)
+
+
+def write_run(result: RunResult, out: Path, *, force: bool = False, log: str = "") -> dict:
+    """Write the whole run folder atomically; returns the summary."""
+    scenario = result.scenario
+    counts = counts_table(result)
+    groups = groups_table(result)
+    headline = summary(result, counts, groups)
+    with atomic_folder(out, force=force) as tmp:
+        write_settings(scenario_settings(scenario, result.params), tmp / RESOLVED)
+        _write_parquet(counts, tmp / "counts.parquet")
+        _write_parquet(flows_table(result), tmp / "flows.parquet")
+        _write_parquet(groups, tmp / "groups.parquet")
+        for name in ("places", "routes", "sources", "policies", "observations"):
+            table_for_csv(scenario, name).to_csv(tmp / f"{name}.csv", index=False)
+        (tmp / "summary.json").write_text(json.dumps(headline, indent=2) + "\n")
+        timings = "\n".join(f"  {k}: {v:.3f} s" for k, v in result.timings_s.items())
+        (tmp / "run.log").write_text(
+            f"{log}scenario {scenario.name} rules {scenario.rules} seed {scenario.seed} "
+            f"days {scenario.days} agents {result.agents}\nphase timings:\n{timings}\n"
+            f"total {result.runtime_s:.3f} s\n"
+        )
+    return headline
+
+
+def read_summary(run_dir: Path) -> dict:
+    """The summary.json of a finished run, or a RunError naming what is wrong."""
+    path = Path(run_dir) / "summary.json"
+    if not Path(run_dir).is_dir():
+        raise RunError(f"{run_dir}: run folder does not exist")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RunError(f"{path}: missing (is this a finished run folder?)") from exc
+    except (OSError, ValueError) as exc:
+        raise RunError(f"{path}: unreadable ({exc})") from exc

@@ -1,0 +1,102 @@
+"""The report is one self-contained HTML file, written atomically."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from corridor.errors import RunError
+from corridor.report import html as report_html
+from corridor.report import write_report
+
+
+def _tmp_files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_report_is_self_contained(run_dir: Path) -> None:
+    out = write_report(run_dir)
+    assert out == run_dir / "report.html"
+    text = out.read_text("utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
+    assert len(images) == 6  # network map, people map, 2 time series, 2 caravan plots
+    assert all(len(b) > 1000 for b in images)
+    assert "<script" not in text.lower()
+    assert "<link" not in text.lower()
+    # nothing is loaded from the web: no src/url() pointing anywhere but data:
+    assert not re.search(r'src="(?!data:)', text)
+    assert "url(" not in text
+    assert not _tmp_files(run_dir)
+
+
+def test_report_header_tables_and_escaping(run_dir: Path) -> None:
+    text = write_report(run_dir).read_text("utf-8")
+    assert "<h1>tiny-caravan</h1>" in text
+    assert "A &lt;small&gt; test caravan &amp; friends" in text  # description escaped
+    assert "2023-12-24 – 2023-12-31 (8 days)" in text
+    assert "seed 1" in text
+    assert "first arrival at Mexico City" in text
+    assert "day 1 (2023-12-25)" in text
+    # observations: one pass (caravan size), one pass (Huixtla), one fail (Arriaga), one NA
+    assert text.count('<span class="ok">yes</span>') == 2
+    assert text.count('<span class="bad">no</span>') == 1
+    assert "not simulated" in text
+    assert "2 of 3 scored observations" in text
+
+
+def test_report_overlays_compare_runs(run_dir: Path, other_run_dir: Path, tmp_path: Path) -> None:
+    out = write_report(run_dir, tmp_path / "both.html", compare_dirs=[other_run_dir])
+    text = out.read_text("utf-8")
+    assert out.name == "both.html"
+    assert "compared with <code>run-b</code>" in text
+    assert "run-a vs run-b" in text
+    assert '<table class="compare">' in text
+    assert "+50.0 %" in text  # people_spawned 7000 -> 10500
+    assert not (run_dir / "report.html").exists()
+
+
+def test_report_without_caravans_or_observations(tmp_path: Path, run_factory) -> None:  # noqa: ANN001
+    run = run_factory(tmp_path / "plain", observations=False)
+    (run / "groups.parquet").unlink()
+    text = write_report(run).read_text("utf-8")
+    assert text.count("No caravans in this run.") == 2
+    assert "no observations.csv" in text
+    assert len(re.findall(r"data:image/png;base64,", text)) == 4
+
+
+def test_failed_write_leaves_nothing_behind(run_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("corridor.analysis.observations.os.replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        write_report(run_dir)
+    assert not (run_dir / "report.html").exists()
+    assert not _tmp_files(run_dir)
+
+
+def test_existing_report_is_replaced_whole(run_dir: Path) -> None:
+    (run_dir / "report.html").write_text("old")
+    text = write_report(run_dir).read_text("utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "old" != text
+
+
+def test_missing_folders_are_user_errors(tmp_path: Path, run_dir: Path) -> None:
+    with pytest.raises(RunError):
+        write_report(tmp_path / "nope")
+    with pytest.raises(RunError):
+        write_report(run_dir, tmp_path / "no-such-dir" / "r.html")
+    with pytest.raises(RunError, match="summary.json"):
+        write_report(tmp_path)  # a folder, but not a run folder
+
+
+def test_overlay_note_names_runs(run_dir: Path, other_run_dir: Path) -> None:
+    from corridor.report.data import RunData
+
+    runs = [RunData.load(run_dir), RunData.load(other_run_dir)]
+    note = report_html._overlay_note(runs)
+    assert "run-a: '-'" in note and "run-b: '--'" in note
+    assert report_html._overlay_note(runs[:1]) == ""

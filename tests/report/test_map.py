@@ -1,0 +1,52 @@
+"""Maps: evenly spaced days, one circle scale for all panels, heads drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from corridor.report import map as maps
+from corridor.report.data import RunData
+
+
+def test_map_days_evenly_spaced(run_dir: Path) -> None:
+    assert maps.map_days(RunData.load(run_dir)) == [0, 2, 5, 7]
+    assert maps.map_days(RunData.load(run_dir), n=2) == [0, 7]
+
+
+def test_people_map_small_multiples(run_dir: Path) -> None:
+    run = RunData.load(run_dir)
+    fig = maps.people_map_figure(run)
+    assert len(fig.axes) == 4
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0] == "day 0 · 2023-12-24 · 6,300 people"
+    # circles share one scale: the largest count on any panel gets the largest marker
+    sizes = np.concatenate([c.get_sizes() for ax in fig.axes for c in ax.collections])
+    assert sizes.max() == maps.MAX_CIRCLE_PT2
+    # day 0: Tapachula 6000 people, Tecún Umán 300 -> areas 1 : 0.05
+    circles = fig.axes[0].collections[1].get_sizes()
+    assert sorted(circles / circles.max()) == [0.05, 1.0]
+    # one caravan-head star per panel
+    stars = [c for c in fig.axes[0].collections if len(c.get_offsets()) == 1]
+    assert stars
+
+
+def test_chosen_days_and_labels(run_dir: Path) -> None:
+    run = RunData.load(run_dir)
+    fig = maps.people_map_figure(run, days=[3])
+    assert len(fig.axes) == 1
+    labels = maps.labelled_places(run, top=2)
+    assert labels[:2] == ["mexico_city", "tapachula"]  # destination, caravan origin first
+
+
+def test_network_map(run_dir: Path) -> None:
+    run = RunData.load(run_dir)
+    fig = maps.network_map_figure(run)
+    ax = fig.axes[0]
+    route_lines = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-"]
+    assert len(route_lines) == 5
+    assert "Mexico City" in {t.get_text() for t in ax.texts}
+    run.places = None
+    assert maps.network_map_figure(run) is None
+    assert maps.people_map_figure(run) is None
