@@ -429,17 +429,19 @@ def mexico_2023_sources() -> list[dict]:
     return rows
 
 
+# port_closed targets the Mexican port_of_entry place: the engine closes its edges into US
+# destinations (Sonoyta->Lukeville, Tijuana->San Diego, Nogales->Nogales AZ).
 PORT_DATES = ("estimate: dates not in seeds — closure start and reopening (CBP announced "
               "reopening for 2024-01-04) as widely reported")
 MEXICO_2023_POLICIES = [
-    dict(lever="port_closed", target="lukeville", from_date="2023-12-04", to_date="2024-01-03",
+    dict(lever="port_closed", target="sonoyta", from_date="2023-12-04", to_date="2024-01-03",
          value=1, source=f"{S004}: 'Another non-rail border crossing remained closed in "
                          f"Lukeville, Arizona'; {PORT_DATES}"),
-    dict(lever="port_closed", target="san-diego", from_date="2023-12-09", to_date="2024-01-03",
+    dict(lever="port_closed", target="tijuana", from_date="2023-12-09", to_date="2024-01-03",
          value=1, source=f"{S004}: 'operations in San Diego and Nogales, Arizona, were temporarily "
                          f"suspended'; {PORT_DATES}; in reality one pedestrian gate (PedWest) so "
                          f"a full closure overstates it"),
-    dict(lever="port_closed", target="nogales-az", from_date="2023-12-02", to_date="2024-01-03",
+    dict(lever="port_closed", target="nogales", from_date="2023-12-02", to_date="2024-01-03",
          value=1, source=f"{S004}: 'operations in San Diego and Nogales, Arizona, were temporarily "
                          f"suspended'; {PORT_DATES}; in reality one pedestrian gate (Morley Gate) "
                          f"so a full closure overstates it"),

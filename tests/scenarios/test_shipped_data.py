@@ -119,6 +119,9 @@ def test_sources_policies_observations(name: str) -> None:
         a, _, b = target.partition(">")
         assert (target in ids) or (a, b) in route_keys or (b, a) in route_keys, target
     assert in_period(policies["from_date"]) and in_period(policies["to_date"])
+    kinds = read(name, "places").set_index("id")["kind"]
+    ports = policies.loc[policies["lever"] == "port_closed", "target"]
+    assert all(kinds.get(t) == "port_of_entry" or ">" in t for t in ports)
 
     obs = read(name, "observations")
     assert in_period(obs["date"])
