@@ -135,7 +135,7 @@ def make_run(folder: Path, *, scale: float = 1.0, seed: int = 1, observations: b
 
 
 @pytest.fixture
-def run_factory():  # noqa: ANN201 - returns make_run
+def run_factory():
     """``make_run`` for tests that need a variant (conftest modules are not importable by name)."""
     return make_run
 
@@ -148,3 +148,12 @@ def run_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def other_run_dir(tmp_path: Path) -> Path:
     return make_run(tmp_path / "run-b", scale=1.5, seed=2, observations=False)
+
+
+@pytest.fixture(scope="module")
+def built_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One full report per test module (rendering takes seconds): (run folder, HTML text)."""
+    from corridor.report import write_report
+
+    run = make_run(tmp_path_factory.mktemp("built") / "run-a")
+    return run, write_report(run).read_text("utf-8")

@@ -16,10 +16,9 @@ def _tmp_files(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_report_is_self_contained(run_dir: Path) -> None:
-    out = write_report(run_dir)
-    assert out == run_dir / "report.html"
-    text = out.read_text("utf-8")
+def test_report_is_self_contained(built_report: tuple[Path, str]) -> None:
+    run_dir, text = built_report
+    assert (run_dir / "report.html").read_text("utf-8") == text
     assert text.startswith("<!DOCTYPE html>")
     images = re.findall(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
     assert len(images) == 6  # network map, people map, 2 time series, 2 caravan plots
@@ -32,8 +31,8 @@ def test_report_is_self_contained(run_dir: Path) -> None:
     assert not _tmp_files(run_dir)
 
 
-def test_report_header_tables_and_escaping(run_dir: Path) -> None:
-    text = write_report(run_dir).read_text("utf-8")
+def test_report_header_tables_and_escaping(built_report: tuple[Path, str]) -> None:
+    _, text = built_report
     assert "<h1>tiny-caravan</h1>" in text
     assert "A &lt;small&gt; test caravan &amp; friends" in text  # description escaped
     assert "2023-12-24 – 2023-12-31 (8 days)" in text
@@ -58,7 +57,7 @@ def test_report_overlays_compare_runs(run_dir: Path, other_run_dir: Path, tmp_pa
     assert not (run_dir / "report.html").exists()
 
 
-def test_report_without_caravans_or_observations(tmp_path: Path, run_factory) -> None:  # noqa: ANN001
+def test_report_without_caravans_or_observations(tmp_path: Path, run_factory) -> None:
     run = run_factory(tmp_path / "plain", observations=False)
     (run / "groups.parquet").unlink()
     text = write_report(run).read_text("utf-8")
@@ -67,7 +66,15 @@ def test_report_without_caravans_or_observations(tmp_path: Path, run_factory) ->
     assert len(re.findall(r"data:image/png;base64,", text)) == 4
 
 
-def test_failed_write_leaves_nothing_behind(run_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def quick_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Atomicity tests do not need the figures: render a stub page instead."""
+    monkeypatch.setattr(report_html, "render_report", lambda runs: "<!DOCTYPE html>new")
+
+
+def test_failed_write_leaves_nothing_behind(
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch, quick_render: None
+) -> None:
     def boom(src: object, dst: object) -> None:
         raise OSError("disk full")
 
@@ -78,10 +85,10 @@ def test_failed_write_leaves_nothing_behind(run_dir: Path, monkeypatch: pytest.M
     assert not _tmp_files(run_dir)
 
 
-def test_existing_report_is_replaced_whole(run_dir: Path) -> None:
+def test_existing_report_is_replaced_whole(run_dir: Path, quick_render: None) -> None:
     (run_dir / "report.html").write_text("old")
-    text = write_report(run_dir).read_text("utf-8")
-    assert text.startswith("<!DOCTYPE html>") and "old" != text
+    assert write_report(run_dir).read_text("utf-8") == "<!DOCTYPE html>new"
+    assert not _tmp_files(run_dir)
 
 
 def test_missing_folders_are_user_errors(tmp_path: Path, run_dir: Path) -> None:
