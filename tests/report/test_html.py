@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from report_fixtures import built_report, other_run_dir, run_dir, run_factory  # noqa: F401
 
 from corridor.errors import RunError
 from corridor.report import html as report_html

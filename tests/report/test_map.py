@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from report_fixtures import run_dir  # noqa: F401
 
 from corridor.report import map as maps
 from corridor.report.data import RunData

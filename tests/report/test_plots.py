@@ -7,6 +7,7 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
+from report_fixtures import other_run_dir, run_dir  # noqa: F401
 
 from corridor.report import plots
 from corridor.report.data import RunData

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from report_fixtures import other_run_dir, run_dir  # noqa: F401
 
 from corridor.analysis.compare import compare_runs
 from corridor.report import tables

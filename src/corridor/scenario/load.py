@@ -19,7 +19,7 @@ from corridor.scenario.schema import (
     TABLES,
     TOML_KEYS,
 )
-from corridor.scenario.tables import read_table, read_text
+from corridor.scenario.tables import empty_table, read_table, read_text
 
 SCENARIO_FILE = "scenario.toml"
 
@@ -58,20 +58,17 @@ def check_scenario(folder: str | Path) -> tuple[Scenario | None, list[Problem]]:
         if not path.exists():
             if name in REQUIRED_TABLES:
                 problems.append(Problem(path.name, "required file is missing"))
-            tables[name] = _empty(name)
+            tables[name] = empty_table(TABLES[name])
             continue
         tables[name] = read_table(path, TABLES[name], problems)
     if settings is None:
+        # still check references between tables, with a stand-in period (no date checks)
+        stand_in = Scenario(name="", start_date=dt.date.min, days=1, **tables)
+        problems.extend(cross_check(stand_in, check_dates=False))
         return None, problems
     scenario = Scenario(folder=folder, **settings, **tables)  # type: ignore[arg-type]
     problems.extend(cross_check(scenario))
     return (None if problems else scenario), problems
-
-
-def _empty(name: str) -> pd.DataFrame:
-    frame = pd.DataFrame({c.name: pd.Series(dtype="object") for c in TABLES[name]})
-    frame["_row"] = pd.Series(dtype="int64")
-    return frame
 
 
 def _read_settings(path: Path, problems: list[Problem]) -> dict | None:
@@ -136,7 +133,7 @@ def _iso3_codes() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.countries)
 
 
-def cross_check(scenario: Scenario) -> list[Problem]:
+def cross_check(scenario: Scenario, check_dates: bool = True) -> list[Problem]:
     """Checks that span tables: unique ids, known references, dates inside the period."""
     problems: list[Problem] = []
     places = scenario.places
@@ -182,6 +179,8 @@ def cross_check(scenario: Scenario) -> list[Problem]:
                     int(row), "group")
         )
     _check_targets(scenario, ids, problems)
+    if not check_dates:
+        return problems
     for file, frame, columns in (
         ("sources.csv", scenario.sources, ("start_date", "end_date")),
         ("policies.csv", scenario.policies, ("from_date", "to_date")),

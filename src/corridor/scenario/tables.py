@@ -41,7 +41,7 @@ def read_table(path: Path, columns: tuple[Column, ...], problems: list[Problem])
     Problems are appended, never raised, so that validation reports all of them at once.
     The returned frame has a ``_row`` column holding each record's line number in the file.
     """
-    empty = pd.DataFrame({c.name: pd.Series(dtype=_dtype(c)) for c in columns})
+    empty = empty_table(columns)
     text = read_text(path, problems)
     if text is None:
         return empty
@@ -66,6 +66,13 @@ def read_table(path: Path, columns: tuple[Column, ...], problems: list[Problem])
             frame[column.name] = _convert(frame, column, path.name, problems, check=False)
             continue
         frame[column.name] = _convert(frame, column, path.name, problems)
+    return frame
+
+
+def empty_table(columns: tuple[Column, ...]) -> pd.DataFrame:
+    """A table with the right columns and no rows (missing or unusable files)."""
+    frame = pd.DataFrame({c.name: pd.Series(dtype=_dtype(c)) for c in columns})
+    frame["_row"] = pd.Series(dtype="int64")
     return frame
 
 

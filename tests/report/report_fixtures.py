@@ -1,4 +1,8 @@
-"""A tiny synthetic run folder, written exactly as the run-folder format documents it."""
+"""A tiny synthetic run folder, written exactly as the run-folder format documents it.
+
+Not a conftest.py: other test folders import their own ``conftest`` by name, and a second one
+here would shadow it. Test modules import these fixtures explicitly.
+"""
 
 from __future__ import annotations
 
