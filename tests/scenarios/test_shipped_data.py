@@ -149,3 +149,14 @@ def test_same_ids_across_scenarios() -> None:
         common = base.index.intersection(other.index)
         assert len(common) >= 40
         assert base.loc[common].equals(other.loc[common])
+
+
+SEEDS = Path("/work/shared/seeds")
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed articles not available here")
+def test_quotes_are_exact_sentences_of_their_seed(name: str) -> None:
+    obs = read(name, "observations")
+    for source, quote in zip(obs["source"], obs["quote"], strict=True):
+        if quote:
+            assert quote in (SEEDS / source).read_text(encoding="utf-8"), quote[:60]
