@@ -1,0 +1,130 @@
+"""Engine speed and memory: agent-days per second vs the machine's memory bandwidth.
+
+Runs the ``corridor`` rules on a synthetic 1,000-place grid (40 x 25 towns, 50-90 km roads,
+the northern row are destinations) with 1M, 3M and 10M agents for 100 days, each size in its
+own process so that peak RSS is that run's. Prints agent-days/s, peak RSS, bytes of agent state
+touched per agent-day, and the ratio of the achieved state traffic to a plain NumPy copy
+bandwidth probe measured in the same run.
+
+    python benchmarks/engine_throughput.py [--sizes 1e6,3e6,1e7] [--days 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+STATE_BYTES_PER_AGENT = 4 + 4 + 4 + 1 + 4 + 1 + 2 + 1  # location..origin, see CorridorState
+
+
+def synthetic_scenario(agents: int, days: int):  # noqa: ANN201
+    from corridor.scenario.model import Scenario
+
+    rows, cols = 40, 25
+    rng = np.random.default_rng(0)
+    ids = [f"p{r}_{c}" for r in range(rows) for c in range(cols)]
+    places = pd.DataFrame({
+        "id": ids, "name": ids, "country": "MEX",
+        "lat": np.repeat(np.linspace(14.5, 32.5, rows), cols),
+        "lon": np.tile(np.linspace(-117, -92, cols), rows),
+        "kind": ["destination" if r == rows - 1 else "town"
+                 for r in range(rows) for _ in range(cols)],
+        "capacity": np.nan, "source": "synthetic",
+    })
+    edges = []
+    for r in range(rows):
+        for c in range(cols):
+            if r + 1 < rows:
+                edges.append((f"p{r}_{c}", f"p{r + 1}_{c}"))
+            if c + 1 < cols:
+                edges.append((f"p{r}_{c}", f"p{r}_{c + 1}"))
+    routes = pd.DataFrame({
+        "from": [a for a, _ in edges], "to": [b for _, b in edges],
+        "distance_km": rng.uniform(50, 90, len(edges)).round(1), "mode": "road",
+        "source": "synthetic",
+    })
+    start = dt.date(2024, 1, 1)
+    origins = [f"p0_{c}" for c in range(0, cols, 3)]
+    per_origin = agents / len(origins)
+    sources = pd.DataFrame({
+        "place": origins, "start_date": start, "end_date": start + dt.timedelta(days=9),
+        "people": per_origin, "per": "total", "group": "flow", "origin_country": "HND",
+        "source": "synthetic",
+    })
+    caravan = sources.iloc[:1].assign(people=10_000.0, group="caravan:bench",
+                                      end_date=start)
+    return Scenario(
+        name="bench", start_date=start, days=days, places=places, routes=routes,
+        sources=pd.concat([sources, caravan], ignore_index=True),
+        policies=pd.DataFrame(columns=["lever", "target", "from_date", "to_date", "value",
+                                       "source"]),
+        observations=pd.DataFrame(columns=["date", "place", "kind", "low", "high", "source"]),
+        seed=1,
+    )
+
+
+def bandwidth_gb_s(mb: int = 512, repeats: int = 5) -> float:
+    """Plain NumPy copy bandwidth (bytes read + written per second), best of a few."""
+    a = np.ones(mb * 2**20 // 8)
+    b = np.empty_like(a)
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        np.copyto(b, a)
+        best = min(best, time.perf_counter() - t0)
+    return 2 * a.nbytes / best / 1e9
+
+
+def run_one(agents: int, days: int) -> dict:
+    from corridor.engine import simulate
+
+    scenario = synthetic_scenario(agents, days)
+    simulate(synthetic_scenario(1000, 3))  # compile the kernels outside the timing
+    t0 = time.perf_counter()
+    result = simulate(scenario)
+    seconds = time.perf_counter() - t0
+    active_agent_days = int(result.recorder.counts.sum())
+    return {
+        "agents": result.agents,
+        "days": days,
+        "seconds": seconds,
+        "agent_days": active_agent_days,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "phases": result.timings_s,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1e6,3e6,1e7")
+    parser.add_argument("--days", type=int, default=100)
+    parser.add_argument("--one", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(int(args.one), args.days)))
+        return
+    bandwidth = bandwidth_gb_s()
+    print(f"memory bandwidth probe (numpy copy): {bandwidth:.1f} GB/s")
+    print(f"{'agents':>12} {'days':>5} {'seconds':>8} {'M agent-days/s':>15} "
+          f"{'peak RSS MB':>12} {'state GB/s':>11} {'of bandwidth':>13}")
+    for size in (float(s) for s in args.sizes.split(",")):
+        out = subprocess.run([sys.executable, __file__, "--one", str(size), "--days",
+                              str(args.days)], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        rate = r["agent_days"] / r["seconds"]
+        # every active agent's state is read and written once per day
+        state_gb_s = rate * 2 * STATE_BYTES_PER_AGENT / 1e9
+        print(f"{r['agents']:>12,} {r['days']:>5} {r['seconds']:>8.2f} {rate / 1e6:>15.1f} "
+              f"{r['peak_rss_mb']:>12.0f} {state_gb_s:>11.2f} {state_gb_s / bandwidth:>12.1%}")
+
+
+if __name__ == "__main__":
+    main()
