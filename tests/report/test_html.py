@@ -6,11 +6,17 @@ import re
 from pathlib import Path
 
 import pytest
-from report_fixtures import built_report, other_run_dir, run_dir, run_factory  # noqa: F401
+import report_fixtures as fx
 
 from corridor.errors import RunError
 from corridor.report import html as report_html
 from corridor.report import write_report
+
+# shared fixtures (see report_fixtures.py for why this is not a conftest.py)
+built_report = fx.built_report
+other_run_dir = fx.other_run_dir
+run_dir = fx.run_dir
+run_factory = fx.run_factory
 
 
 def _tmp_files(folder: Path) -> list[Path]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from report_fixtures import run_dir  # noqa: F401
+import report_fixtures as fx
 
 from corridor.report import map as maps
 from corridor.report.data import RunData
+
+# shared fixtures (see report_fixtures.py for why this is not a conftest.py)
+run_dir = fx.run_dir
 
 
 def test_map_days_evenly_spaced(run_dir: Path) -> None:

@@ -7,10 +7,14 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
-from report_fixtures import other_run_dir, run_dir  # noqa: F401
+import report_fixtures as fx
 
 from corridor.report import plots
 from corridor.report.data import RunData
+
+# shared fixtures (see report_fixtures.py for why this is not a conftest.py)
+other_run_dir = fx.other_run_dir
+run_dir = fx.run_dir
 
 
 @pytest.fixture

@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from report_fixtures import other_run_dir, run_dir  # noqa: F401
+import report_fixtures as fx
 
 from corridor.analysis.compare import compare_runs
 from corridor.report import tables
 from corridor.report.data import RunData
+
+# shared fixtures (see report_fixtures.py for why this is not a conftest.py)
+other_run_dir = fx.other_run_dir
+run_dir = fx.run_dir
 
 
 def test_headline_table(run_dir: Path) -> None:
