@@ -233,3 +233,9 @@ def test_summary_table_and_score_json(tmp_path: Path) -> None:
     assert data["rows"][0]["date"] == "2024-01-02" and data["rows"][0]["ok"] is True
     assert data["rows"][2]["ok"] is None and data["rows"][2]["simulated"] is None
     assert not [p for p in run.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_position_with_size_scores_distance_only(tmp_path: Path) -> None:
+    r = score_one(tmp_path, obs("2024-01-02", "p", "position", "1", "2"), head_km_north_of_p=10)
+    assert bool(r["ok"])  # head 10 km away: a hit, although 1000 people is not 1-2
+    assert "size outside the reported range" in r["note"]

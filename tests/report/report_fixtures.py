@@ -40,7 +40,7 @@ ROUTES = pd.DataFrame(
 HEAD = [
     ("tapachula", 0.0),
     ("tapachula", 20.0),
-    ("huixtla", 40.0),
+    ("huixtla", 45.0),
     ("huixtla", 60.0),
     ("escuintla", 70.0),
     ("escuintla", 95.0),

@@ -67,8 +67,11 @@ def test_route_km_shortest_path(run: RunData) -> None:
 
 
 def test_place_km_along(run: RunData) -> None:
-    assert plots.place_km_along(run, "christmas", "huixtla") == (40.0, True)  # head's km on arrival
+    assert plots.place_km_along(run, "christmas", "huixtla") == (40.0, True)  # route km, reached
     assert plots.place_km_along(run, "christmas", "arriaga") == (240.0, False)  # never reached
+    run.routes = None  # no route table: the head's km on its first day there
+    assert plots.place_km_along(run, "christmas", "escuintla") == (70.0, True)
+    assert plots.place_km_along(run, "christmas", "arriaga") is None
 
 
 def test_caravan_head_markers(run: RunData) -> None:

@@ -9,7 +9,7 @@ lies within the reported ``[low, high]`` range. How the simulated value is taken
     ``simulated`` = that group's ``members`` on the date; ``distance_km`` = haversine distance
     between its head (lat/lon) and the place. ``caravan_size`` passes if members are within
     ``[low, high]``; ``position`` passes if ``distance_km <= max_distance_km`` (30 km default),
-    whatever the size.
+    whatever the size (a size range given with a position is only mentioned in the note).
 ``caravan_size`` (scenario-wide, empty place)
     Members of all caravans on that date, summed.
 ``departed``
@@ -192,6 +192,9 @@ def _score_caravan(run: _Run, obs: pd.Series, max_distance_km: float) -> dict[st
     if kind == "position":
         ok: bool | None = distance <= max_distance_km
         note += f"; pass if head within {max_distance_km:g} km"
+        size_ok = _within(members, obs["low"], obs["high"])
+        if size_ok is not None:  # a size given with a position is reported, not scored
+            note += f"; size {'within' if size_ok else 'outside'} the reported range"
     else:
         ok = _within(members, obs["low"], obs["high"])
     return {"simulated": members, "distance_km": distance, "ok": ok, "note": note}

@@ -84,8 +84,9 @@ def render_report(runs: Sequence[RunData]) -> str:
         "<h2>Caravans</h2>",
         _figure(
             lambda: plots.caravan_head_figure(runs),
-            "Simulated head (km travelled from the caravan's origin) against places "
-            "where reports put the caravan. A marker on the line is a hit.",
+            "Simulated head (km travelled from the caravan's origin) against places where "
+            "reports put the caravan, drawn at their route distance from the origin on the "
+            "reported date. A marker on the line is a hit; hollow: the head never got there.",
             missing="No caravans in this run.",
         ),
         _figure(

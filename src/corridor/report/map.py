@@ -38,13 +38,29 @@ def map_days(run: RunData, n: int = 4) -> list[int]:
     return [int(days[i]) for i in dict.fromkeys(picks)]
 
 
-def labelled_places(run: RunData, top: int = 5) -> list[str]:
-    """Places worth a name on a map: destinations, caravan origins and the busiest places."""
-    assert run.places is not None
-    chosen = list(run.places.index[run.places["kind"] == "destination"])
-    chosen += [c.get("origin") for c in run.summary.get("caravans", {}).values() if c.get("origin")]
+def labelled_places(run: RunData, top: int = 5, min_gap: float = 0.04) -> list[str]:
+    """Places worth a name on a map, most important first, none crowding another.
+
+    Caravan origins, then the busiest places, then destinations; a place closer than
+    ``min_gap`` × the map's extent to one already chosen is skipped, so labels stay readable.
+    """
+    places = run.places
+    assert places is not None
+    chosen = [c.get("origin") for c in run.summary.get("caravans", {}).values() if c.get("origin")]
     chosen += top_places(run, top)
-    return [p for p in dict.fromkeys(chosen) if p in run.places.index]
+    chosen += list(places.index[places["kind"] == "destination"])
+    extent = max(float(np.ptp(places["lon"])), float(np.ptp(places["lat"])), 1e-9)
+    kept: list[str] = []
+    for p in dict.fromkeys(chosen):
+        if p not in places.index:
+            continue
+        lon, lat = float(places.at[p, "lon"]), float(places.at[p, "lat"])
+        if all(
+            math.hypot(lon - places.at[q, "lon"], lat - places.at[q, "lat"]) >= min_gap * extent
+            for q in kept
+        ):
+            kept.append(p)
+    return kept
 
 
 def _base(ax: Axes, run: RunData, labels: Sequence[str], fontsize: float) -> None:
@@ -90,9 +106,12 @@ def network_map_figure(run: RunData) -> Figure | None:
     fig = new_figure(8.0, 6.0)
     ax = fig.add_subplot()
     _base(ax, run, labelled_places(run, top=10), fontsize=8)
+    by_color: dict[str, list[str]] = {}
     for kind, color in KIND_COLORS.items():
         if (run.places["kind"] == kind).any():
-            ax.scatter([], [], s=20, c=color, label=kind)
+            by_color.setdefault(color, []).append(kind.replace("_", " "))
+    for color, kinds in by_color.items():
+        ax.scatter([], [], s=20, c=color, label=" / ".join(kinds))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, loc="lower left")
     ax.set_xlabel("longitude")

@@ -137,15 +137,22 @@ def caravan_origin(run: RunData, group: str) -> str | None:
 
 
 def place_km_along(run: RunData, group: str, place: str) -> tuple[float, bool] | None:
-    """Km from the caravan's origin to ``place``: (km, True) where the simulated head passed it
-    (its km_from_origin on the first day it was there), else (shortest-route km, False)."""
+    """(km, reached): where ``place`` lies on the caravan's way and whether its head ever got there.
+
+    km is the shortest-route distance from the caravan's origin (the place's own position; the
+    head's km on the day it reached a place overshoots by part of a day's walk). Without a route
+    table it falls back to the head's km on the first day it was at the place.
+    """
+    reached_rows = None
     if run.groups is not None:
-        rows = run.groups[(run.groups["group"] == group) & (run.groups["place"] == place)]
-        if len(rows):
-            return float(rows.sort_values("day")["km_from_origin"].iloc[0]), True
+        reached_rows = run.groups[(run.groups["group"] == group) & (run.groups["place"] == place)]
+    reached = reached_rows is not None and len(reached_rows) > 0
     origin = caravan_origin(run, group)
     km = route_km_from(run, origin).get(place) if origin else None
-    return None if km is None else (km, False)
+    if km is None and reached:
+        assert reached_rows is not None
+        km = float(reached_rows.sort_values("day")["km_from_origin"].iloc[0])
+    return None if km is None else (km, reached)
 
 
 def nearest_group(run: RunData, date: pd.Timestamp, place: str) -> str | None:
@@ -163,9 +170,9 @@ def nearest_group(run: RunData, date: pd.Timestamp, place: str) -> str | None:
 def caravan_head_figure(runs: Sequence[RunData]) -> Figure | None:
     """Km from origin of each caravan head per day, with observed places as markers.
 
-    An observed place is drawn at the km the simulated head had when it reached that place
-    (filled marker) or, if the head never got there, at its shortest-route km from the caravan's
-    origin (hollow marker): a marker on the line means the simulation was there on that day.
+    An observed place is drawn at its route distance from the caravan's origin, on the date of the
+    report; filled if the simulated head reached that place at some point, hollow if it never did.
+    The head line passing through a marker means the simulation was there that day.
     """
     main = runs[0]
     if main.groups is None or main.groups.empty:
