@@ -1,0 +1,180 @@
+"""What a number counts: its unit (the noun after it), its kind (the trigger words around it)
+and the institution that acted (actors are institutions, never named individuals)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corridor.evidence.text import fold
+
+KINDS = (
+    "caravan_size", "position", "arrived", "departed", "detained", "deported", "apprehended",
+    "troops_deployed", "permits_issued", "crossing_closed", "asylum_applications", "deaths",
+    "other",
+)
+# Other names of a kind, as used by scenarios and analysts.
+KIND_ALIASES = {"returned": "deported", "encounters": "apprehended", "registered": "other"}
+
+# unit -> nouns that may follow the number (folded; a few words may come between)
+UNIT_NOUNS: dict[str, str] = {
+    "troops": r"troops|soldiers|military|guardsmen|marines|militares|soldados|efectivos|"
+              r"elementos|guardias|national guard (?:members|officers|troops)",
+    "agents": r"agents|officers|officials|police|policemen|agentes|oficiales|policias|"
+              r"personnel|staff",
+    "people": r"migrants|people|persons|immigrants|refugees|asylum[- ]seekers|children|minors|"
+              r"families|adults|men|women|travell?ers|members|individuals|foreigners|"
+              r"hondurans|guatemalans|salvadorans|nicaraguans|venezuelans|cubans|haitians|"
+              r"mexicans|central americans|nationals|undocumented|applicants|bodies|"
+              r"migrantes|personas|inmigrantes|refugiados|solicitantes|ninos|ninas|menores|"
+              r"familias|adultos|extranjeros|hondurenos|guatemaltecos|salvadorenos|"
+              r"nicaraguenses|venezolanos|cubanos|haitianos|mexicanos|centroamericanos|"
+              r"indocumentados|connacionales",
+    "days": r"days|dias|weeks|semanas",
+    "hours": r"hours|horas",
+    "km": r"kilometers|kilometres|km|miles|kilometros",
+    "crossings": r"crossings|ports of entry|ports|bridges|border crossings|cruces|garitas|"
+                 r"puentes|puertos fronterizos|aduanas",
+    "USD": r"dollars|usd|dolares",
+    "percent": r"percent|per cent|por ciento",
+    "ignore": r"nationalities|nacionalidades|countries|paises|years|anos|times|veces|months|"
+              r"meses|tweets|meetings|cases|agreements|municipalities|municipios|states|"
+              r"estados|groups|grupos|vehicles|buses|trucks|camiones|autobuses|"
+              r"organizations|cartels",
+}
+_UNIT_RE = [(u, re.compile(r"^\s*(?:[\w'-]+\s+){0,3}?(?:" + p + r")\b")) for u, p in
+            UNIT_NOUNS.items()]
+
+# kind -> trigger patterns (folded). Order matters only for ties.
+TRIGGERS: dict[str, str] = {
+    "departed": r"left|set out|set off|departed|departure|started their (?:journey|trek|march)|"
+                r"began their (?:journey|trek|march)|salio|salieron|partio|partieron|"
+                r"emprendieron|iniciaron su (?:camino|recorrido|marcha)",
+    "arrived": r"arrived|arrival of|reached|made it to|llegaron|llego|arribaron|arribo",
+    "position": r"(?:are|is|were|remain|remained|stayed|camped|gathered|waiting) (?:still )?"
+                r"(?:in|at)|advanced to|se encuentran en|estan en|permanecen en|"
+                r"acampan en|esperan en|bulk of",
+    "detained": r"detained|detention|arrested|in custody|held|rescued|intercepted|captured|"
+                r"referred to (?:the )?(?:immigration )?authorities|detenidos|detuvo|"
+                r"detuvieron|asegurados|aseguro|retenidos|rescatados|rescato|"
+                r"presentados ante|arrestados|custodia",
+    "deported": r"deported|deportation|returned to|returned|repatriated|expelled|sent back|"
+                r"removed|deportados|deporto|retornados|devueltos|devolvio|repatriados|"
+                r"expulsados|regresados a",
+    "apprehended": r"apprehended|apprehensions|encounters|encountered|crossed illegally|"
+                   r"illegal crossings|identified|aprehendidos|aprehensiones|encuentros|"
+                   r"eventos|cruces irregulares|identificados|detenciones en la frontera",
+    "troops_deployed": r"deployed|deploy|deployment|sent|dispatched|stationed|mobilized|"
+                       r"authorized|despliegue|desplego|desplegaron|envio|enviaron|"
+                       r"movilizo|apostados|despliega",
+    "permits_issued": r"permits|visas|humanitarian visas|visitor cards|issued|granted|"
+                      r"permisos|tarjetas de visitante|otorgo|otorgaron|expidio|oficios de salida",
+    "crossing_closed": r"closed|shut|shut down|suspended|blocked|closure|cerro|cerraron|"
+                       r"cerrado|cerrados|cierre|suspendio|suspendieron|suspendidas",
+    "asylum_applications": r"asylum (?:applications|requests|claims|seekers applied)|"
+                           r"applied for asylum|requested asylum|solicitudes de (?:asilo|refugio)"
+                           r"|solicitaron (?:asilo|refugio)",
+    "deaths": r"died|dead|deaths|killed|drowned|bodies|murieron|muertos|fallecieron|"
+              r"fallecidos|perdieron la vida|ahogados",
+    "caravan_size": r"caravan|caravana|group of|grupo de|make up the|contingent|exodus|"
+                    r"contingente|exodo",
+}
+_TRIGGER_RE = {k: re.compile(r"\b(?:" + p + r")\b") for k, p in TRIGGERS.items()}
+# Verbs outrank the caravan noun when both govern a number ("left … with nearly 10,000").
+PRIORITY = {k: (1 if k == "caravan_size" else 0) for k in TRIGGERS}
+
+# CBP or Border Patrol "arrivals"/"crossings" are encounters.
+_CBP = re.compile(r"\b(?:cbp|border patrol|customs and border protection|patrulla fronteriza)\b")
+
+# Institutions: pattern (folded) -> (actor name, country).
+ACTORS: list[tuple[str, str, str]] = [
+    (r"u\.?s\.? customs and border protection|customs and border protection|\bcbp\b",
+     "CBP", "USA"),
+    (r"\bborder patrol\b|patrulla fronteriza", "US Border Patrol", "USA"),
+    (r"department of homeland security|homeland security|\bdhs\b", "DHS", "USA"),
+    (r"\bice\b|immigration and customs enforcement", "ICE", "USA"),
+    (r"u\.?s\.? military|pentagon|department of defense|defense secretary", "US military",
+     "USA"),
+    (r"national migration institute|national immigration institute|instituto nacional de "
+     r"migracion|\binami?\b|\binm\b|@inami_mx", "INM", "MEX"),
+    (r"guardia nacional|national guard|@gn_mexico_?|\bgn\b", "National Guard", ""),
+    (r"sedena|secretaria de la defensa nacional|@sedenamx|mexican army|ejercito mexicano",
+     "SEDENA", "MEX"),
+    (r"\bcomar\b|comision mexicana de ayuda a refugiados", "COMAR", "MEX"),
+    (r"guatemala'?s? (?:migration institute|institute of migration)|instituto guatemalteco de "
+     r"migracion|\bigm\b", "IGM (Guatemalan Migration Institute)", "GTM"),
+    (r"guatemalan police|policia nacional civil|\bpnc\b", "Guatemalan police", "GTM"),
+    (r"guatemalan army|ejercito de guatemala", "Guatemalan army", "GTM"),
+    (r"un refugee agency|united nations refugee agency|\bunhcr\b|\bacnur\b", "UNHCR", ""),
+    (r"\biom\b|\boim\b|international organization for migration", "IOM", ""),
+    (r"foreign ministry|secretariat of foreign affairs|foreign relations secretariat|\bsre\b",
+     "SRE", "MEX"),
+]
+_ACTOR_RE = [(re.compile(p), name, c) for p, name, c in ACTORS]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An institution named in a sentence."""
+
+    start: int
+    end: int
+    name: str
+    country: str
+
+
+def find_actors(sentence: str) -> list[Actor]:
+    """Institutions named in a sentence (for the actor column and to mask them from places)."""
+    folded = fold(sentence)
+    out: list[Actor] = []
+    for rx, name, country in _ACTOR_RE:
+        for m in rx.finditer(folded):
+            if not any(a.start < m.end() and m.start() < a.end for a in out):
+                out.append(Actor(m.start(), m.end(), name, country))
+    out.sort(key=lambda a: a.start)
+    return out
+
+
+def unit_after(folded: str, end: int) -> str:
+    """The unit named by the words right after a number ('' when none is recognised)."""
+    after = folded[end:end + 60]
+    if after.startswith("%"):
+        return "percent"
+    for unit, rx in _UNIT_RE:
+        if rx.match(after):
+            return unit
+    return ""
+
+
+def unit_before(folded: str, start: int) -> str:
+    """'$2 million', 'US$ 5' → USD."""
+    return "USD" if re.search(r"(?:us)?\$\s*$", folded[max(0, start - 4):start]) else ""
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A word that says what kind of fact a nearby number is."""
+
+    start: int
+    end: int
+    kind: str
+
+
+def find_triggers(folded_sentence: str) -> list[Trigger]:
+    """All kind triggers in a (folded) sentence."""
+    out = [Trigger(m.start(), m.end(), k) for k, rx in _TRIGGER_RE.items()
+           for m in rx.finditer(folded_sentence)]
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+def refine(kind: str, unit: str, folded_sentence: str) -> str:
+    """Adjust a kind by its unit and context (CBP arrivals are encounters, etc.)."""
+    if kind == "arrived" and _CBP.search(folded_sentence):
+        return "apprehended"
+    if unit in ("troops", "agents"):
+        return "troops_deployed" if kind in ("troops_deployed", "position", "arrived",
+                                             "other") else kind
+    if kind == "troops_deployed" and unit == "people":
+        return "other"
+    return kind

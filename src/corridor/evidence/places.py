@@ -1,0 +1,305 @@
+"""Find place mentions in a document and decide which place each one is.
+
+Matching is accent- and case-insensitive on folded names, longest name first ("Mexico City"
+before "Mexico", "Mexico's southern border" before "Mexico"). Single-word *town* names must be
+capitalised in the text and must not touch another capitalised word (so "García" in "Luis Rey
+García Villagrán" is a person, not García, Nuevo León); countries, states, regions and scenario
+places have no such condition.
+
+Disambiguation (e.g. Escuintla: a town in Chiapas, a city and a department in Guatemala) scores
+every candidate and keeps the best:
+- a qualifier right after the name ("Nogales, Arizona") that contains the candidate: +6;
+- a state or country mentioned in the same sentence that contains the candidate: +3 / +2,
+  in the same paragraph +1 / +0.5, elsewhere in the article +0.25 per mention (≤ 1 / ≤ 2);
+- another unambiguous town of the article within 150 km: +2;
+- level: country +5, state +2.5 (so "Guatemala" is the country unless the context says otherwise);
+- size: log10(population) / 3, +1 for a city of a million or more (a news reader's "San Diego"
+  is the Californian city unless the sentence says otherwise).
+The winning score and the runner-up are kept so the confidence can reflect a close call.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from corridor.evidence.gazetteer import Gazetteer, Place
+from corridor.evidence.regions import COUNTRY_ANAPHORA
+from corridor.evidence.text import Span, fold, fold_name
+
+ROLE_WORDS: list[tuple[str, str]] = [
+    (r"according to|segun|reported by|informo", "source"),
+    (r"salio de|salieron de|partio de|partieron de|left|leaving|out of|from|desde|fled", "origin"),
+    (r"toward|towards|into|hacia|rumbo a|reach|reached|to|a|llegaron a|llego a", "destination"),
+    (r"in|at|near|inside|within|through|across|along|en|cerca de|dentro de|por|outside", "loc"),
+    (r"of|de|del", "of"),
+]
+_ROLE_RE = [(re.compile(r"(?:^|\W)(?:" + p + r")\s+(?:the\s+|la\s+|el\s+|los\s+|las\s+)?"
+                        r"(?:[\w-]+\s+){0,2}$"), r) for p, r in ROLE_WORDS]
+_ROLE_NEAR = [(re.compile(r"(?:^|\W)(?:" + p + r")\s+(?:the\s+|la\s+|el\s+|los\s+|las\s+)?$"), r)
+              for p, r in ROLE_WORDS]
+_GAP_OK = re.compile(r"[ \t.'\-,]{0,3}")
+_STOP_CAPS = {
+    "the", "a", "an", "and", "or", "in", "on", "at", "of", "to", "from", "la", "el", "los",
+    "las", "y", "en", "de", "del", "but", "while", "this", "that", "its", "his", "her", "their",
+    "our", "for", "with", "as", "by", "after", "before", "since", "about", "some", "more",
+    "than", "according", "meanwhile", "despite", "last", "next", "who", "which",
+}
+
+
+@dataclass
+class Mention:
+    """A place named in a document, with its candidates and the one chosen."""
+
+    start: int
+    end: int
+    text: str
+    candidates: list[Place]
+    sentence: int
+    paragraph: int
+    role: str = ""
+    possessive: bool = False
+    qualifier: Place | None = None
+    place: Place | None = None
+    margin: float = 99.0  # winning score minus the runner-up's
+    how: str = ""
+    scenario_id: str = ""
+
+
+@dataclass
+class ScenarioIndex:
+    """The places of a scenario, by folded name (parenthetical qualifiers dropped)."""
+
+    rows: list[dict[str, str]] = field(default_factory=list)
+    names: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, rows: list[dict[str, str]]) -> ScenarioIndex:
+        idx = cls(rows=rows)
+        for i, r in enumerate(rows):
+            name = r.get("name", "")
+            base = re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
+            for key in {fold_name(name), fold_name(base), fold_name(r["id"].replace("-", " "))}:
+                if key:
+                    idx.names.setdefault(key, []).append(i)
+        return idx
+
+    def match(self, mention_text: str, place: Place | None) -> str:
+        """The scenario id for a mention, or '' (same name, same country, within 30 km)."""
+        hits = self.names.get(fold_name(mention_text), [])
+        best, best_d = "", 1e9
+        for i in hits:
+            r = self.rows[i]
+            if place is not None and place.country and r.get("country") and \
+                    r["country"] != place.country and place.level != "region":
+                continue
+            d = 0.0
+            if place is not None and place.lat is not None and place.level == "town":
+                try:
+                    d = _km(place.lat, place.lon or 0, float(r["lat"]), float(r["lon"]))
+                except (KeyError, ValueError):
+                    d = 0.0
+                if d > 30:
+                    continue
+            rank = d + (0 if r.get("kind") in ("town", "border_crossing", "destination") else 1)
+            if rank < best_d:
+                best, best_d = r["id"], rank
+        return best
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tuple[int, int]],
+                  scenario: ScenarioIndex | None = None) -> list[Mention]:
+    """Every place mention in ``text``, resolved (see module doc)."""
+    folded = fold(text)
+    mentions: list[Mention] = []
+    max_n = min(gz.max_tokens, 8)
+    for si, sent in enumerate(sents):
+        toks = [(m.start() + sent.start, m.end() + sent.start)
+                for m in re.finditer(r"\w+", folded[sent.start:sent.end])]
+        i = 0
+        while i < len(toks):
+            a = toks[i][0]
+            if any(x <= a < y for x, y in masked) or (a > 0 and folded[a - 1] == "@"):
+                i += 1
+                continue
+            hit = None
+            for n in range(min(max_n, len(toks) - i), 0, -1):
+                if n > 1 and not all(_GAP_OK.fullmatch(folded[toks[i + k][1]:toks[i + k + 1][0]])
+                                     for k in range(n - 1)):
+                    continue
+                key = " ".join(folded[s:e] for s, e in toks[i:i + n])
+                cands = gz.lookup(key)
+                sc = scenario.names.get(key) if scenario else None
+                if cands or sc:
+                    cands = _filter(cands, text, toks, i, n, sent)
+                    if cands or sc:
+                        hit = (n, cands)
+                        break
+            if hit is None:
+                i += 1
+                continue
+            n, cands = hit
+            s, e = toks[i][0], toks[i + n - 1][1]
+            mentions.append(Mention(s, e, text[s:e], cands, si, sent.paragraph))
+            i += n
+        _anaphora(folded, sent, si, mentions)
+    mentions.sort(key=lambda m: m.start)
+    _roles(folded, mentions, sents)
+    _resolve(mentions)
+    _contextual_borders(folded, sents, mentions, gz)
+    if scenario is not None:
+        for m in mentions:
+            m.scenario_id = scenario.match(m.text, m.place)
+    return mentions
+
+
+def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, n: int,
+            sent: Span) -> list[Place]:
+    """Drop town candidates that look like a common word or part of a person's name."""
+    s, e = toks[i][0], toks[i + n - 1][1]
+    surface = text[s:e]
+    towns_ok = True
+    if len(surface.replace(".", "")) <= 3 and not surface.isupper():
+        return []  # "US", "U.S." but not the pronoun "us"
+    if not surface[:1].isupper():
+        towns_ok = False
+    elif n == 1:
+        if surface.isupper() and len(surface) > 3:
+            letters = [c for c in sent.text if c.isalpha()]
+            towns_ok = sum(c.isupper() for c in letters) < 0.5 * max(1, len(letters))
+        for j in (i - 1, i + n):
+            if 0 <= j < len(toks):
+                w = text[toks[j][0]:toks[j][1]]
+                gap = text[toks[j][1]:s] if j < i else text[e:toks[j][0]]
+                if w[:1].isupper() and w.lower() not in _STOP_CAPS and gap.strip() in ("", "-") and \
+                        not (j == i - 1 and toks[j][0] == sent.start):
+                    towns_ok = False
+    return [c for c in cands if c.level != "town" or towns_ok]
+
+
+def _anaphora(folded: str, sent: Span, si: int, mentions: list[Mention]) -> None:
+    chunk = folded[sent.start:sent.end]
+    for phrase in COUNTRY_ANAPHORA:
+        for m in re.finditer(r"\b" + re.escape(fold(phrase)) + r"\b", chunk):
+            s = sent.start + m.start()
+            if any(x.start <= s < x.end for x in mentions):
+                continue
+            prev = [x for x in mentions if x.start < s and any(c.level == "country"
+                                                               for c in x.candidates)]
+            if prev:
+                country = next(c for c in prev[-1].candidates if c.level == "country")
+                mentions.append(Mention(s, s + len(phrase), sent.text[m.start():m.end()],
+                                        [country], si, sent.paragraph, how="anaphora"))
+
+
+def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
+    for k, m in enumerate(mentions):
+        sent = sents[m.sentence]
+        before = folded[max(sent.start, m.start - 40):m.start]
+        for rx, role in _ROLE_NEAR:
+            if rx.search(before):
+                m.role = role
+                break
+        else:
+            for rx, role in _ROLE_RE:
+                if rx.search(before):
+                    m.role = role
+                    break
+        after = folded[m.end:m.end + 3]
+        if after.startswith("'s") or after.startswith("' "):
+            m.possessive = True
+        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        if nxt and nxt.sentence == m.sentence and re.fullmatch(r",\s*", folded[m.end:nxt.start]) \
+                and any(c.level in ("admin1", "country") for c in nxt.candidates) and \
+                any(c.level == "town" for c in m.candidates):
+            nxt.role = "qualifier"
+            m.qualifier = next(c for c in nxt.candidates if c.level in ("admin1", "country"))
+
+
+def _resolve(mentions: list[Mention]) -> None:
+    unambiguous_towns = [m.candidates[0] for m in mentions
+                         if len(m.candidates) == 1 and m.candidates[0].level == "town"]
+    doc_admin = Counter(c.admin1 for m in mentions for c in m.candidates[:1]
+                        if len(m.candidates) == 1 and c.level == "admin1")
+    doc_country = Counter(m.candidates[0].country for m in mentions
+                          if len(m.candidates) == 1 and m.candidates[0].level == "country")
+    for m in mentions:
+        if not m.candidates:
+            continue
+        if len(m.candidates) == 1:
+            m.place, m.how = m.candidates[0], m.how or "only candidate"
+            continue
+        same_sent = [x for x in mentions if x.sentence == m.sentence and x is not m]
+        same_para = [x for x in mentions if x.paragraph == m.paragraph and x is not m]
+        scored = []
+        for c in m.candidates:
+            score = {"country": 5.0, "admin1": 2.5}.get(c.level, 0.0)
+            score += math.log10(max(c.population, 1)) / 3 + (1.0 if c.population >= 1e6 else 0)
+            if m.qualifier is not None and (
+                    (m.qualifier.level == "admin1" and c.admin1 == m.qualifier.admin1)
+                    or (m.qualifier.level == "country" and c.country == m.qualifier.country)):
+                score += 6
+            for group, wa, wc in ((same_sent, 3.0, 2.0), (same_para, 1.0, 0.5)):
+                for x in group:
+                    for y in x.candidates[:1]:
+                        if y.level == "admin1" and c.admin1 and y.admin1 == c.admin1 and \
+                                c.level != "admin1":
+                            score += wa
+                        elif y.level == "country" and y.country == c.country and \
+                                c.level != "country":
+                            score += wc
+            if c.level != "admin1":
+                score += min(1.0, 0.25 * doc_admin.get(c.admin1, 0)) if c.admin1 else 0
+            if c.level != "country":
+                score += min(2.0, 0.25 * doc_country.get(c.country, 0))
+            if c.level == "town" and c.lat is not None and any(
+                    u.id != c.id and u.lat is not None and
+                    _km(c.lat, c.lon or 0, u.lat, u.lon or 0) < 150 for u in unambiguous_towns):
+                score += 2
+            scored.append((score, c))
+        scored.sort(key=lambda t: -t[0])
+        m.place = scored[0][1]
+        m.margin = scored[0][0] - scored[1][0]
+        m.how = f"context score {scored[0][0]:.1f} vs {scored[1][0]:.1f} ({scored[1][1].id})"
+
+
+def _contextual_borders(folded: str, sents: list[Span], mentions: list[Mention],
+                        gz: Gazetteer) -> None:
+    """'the southern border', 'its border': pick the border from the nearest country before."""
+    for si, sent in enumerate(sents):
+        chunk = folded[sent.start:sent.end]
+        for m in re.finditer(r"\b(southern |northern |sur |norte )?(border|frontera)\b", chunk):
+            s, e = sent.start + m.start(), sent.start + m.end()
+            if any(x.start <= s < x.end or x.start < e <= x.end for x in mentions):
+                continue
+            side = (m.group(1) or "").strip()
+            before = [x for x in mentions if x.end <= s and x.place is not None
+                      and x.place.level in ("country", "town", "admin1")]
+            in_sent = [x for x in before if x.sentence == si]
+            ref = in_sent[-1] if in_sent else (before[-1] if side and before else None)
+            if ref is None or ref.place is None:
+                continue
+            country = ref.place.country
+            if country == "USA" or (country == "MEX" and side in ("northern", "norte")):
+                pid = "region:border-usa-mex"
+            elif country == "GTM" or (country == "MEX" and side in ("southern", "sur")):
+                pid = "region:border-mex-gtm"
+            else:
+                continue
+            place = gz.places.get(pid)
+            if place is None:
+                continue
+            mention = Mention(s, e, sent.text[m.start():m.end()], [place], si, sent.paragraph,
+                              place=place, how=f"border of {country} (nearest country before)")
+            _roles(folded, [mention], sents)
+            mentions.append(mention)
+    mentions.sort(key=lambda m: m.start)

@@ -1,0 +1,60 @@
+"""Curated places the packages lack: corridor regions and small border crossings.
+
+Coordinates are approximate map positions (estimates), good enough to put a pin on a map.
+``country`` is the side the place is named for ("Mexico's southern border" → MEX).
+"""
+
+from __future__ import annotations
+
+# id, name, country, lat, lon, level, admin1, aliases
+REGIONS: list[tuple[str, str, str, float, float, str, str, tuple[str, ...]]] = [
+    ("region:border-mex-gtm", "Mexico–Guatemala border", "MEX", 15.5, -91.9, "region", "", (
+        "Mexico-Guatemala border", "Guatemala-Mexico border", "Mexico's southern border",
+        "southern border of Mexico", "Mexico southern border", "Mexican southern border",
+        "border with Guatemala", "Guatemalan border", "border between Mexico and Guatemala",
+        "frontera sur", "frontera sur de México", "frontera con Guatemala",
+        "frontera entre México y Guatemala", "frontera México-Guatemala",
+        "frontera sur mexicana", "límite con Guatemala", "southern Mexican border",
+    )),
+    ("region:border-usa-mex", "US–Mexico border", "USA", 31.0, -108.0, "region", "", (
+        "US-Mexico border", "U.S.-Mexico border", "U.S.–Mexico border",
+        "United States-Mexico border", "Mexico-U.S. border", "Mexico-US border",
+        "Mexico-United States border", "US-Mexican border", "U.S.-Mexican border",
+        "southwest border", "southwestern border", "southern border of the United States",
+        "U.S. southern border", "US southern border", "our southern border",
+        "America's southern border", "border with Mexico", "border with the United States",
+        "border with the U.S.", "northern border of Mexico", "Mexico's northern border",
+        "frontera norte", "frontera con Estados Unidos", "frontera entre México y Estados Unidos",
+        "frontera México-Estados Unidos", "frontera con EE.UU.", "frontera con EEUU",
+        "frontera sur de Estados Unidos", "frontera norte de México", "U.S. border",
+        "US border", "American border",
+    )),
+    ("region:darien", "Darién Gap", "PAN", 8.0, -77.6, "region", "", (
+        "Darien Gap", "Darién", "Tapón del Darién", "selva del Darién", "Darien jungle",
+    )),
+    ("region:suchiate", "Suchiate river", "MEX", 14.68, -92.15, "region", "MX-CHP", (
+        "Suchiate River", "río Suchiate", "rio Suchiate",
+    )),
+    ("region:rio-grande", "Rio Grande", "USA", 29.5, -101.0, "region", "", (
+        "Río Bravo", "Rio Bravo", "Rio Grande river",
+    )),
+    ("region:central-america", "Central America", "", 14.5, -87.0, "region", "", (
+        "Centroamérica", "Central America", "América Central",
+    )),
+    ("corridor:lukeville", "Lukeville", "USA", 31.880, -112.815, "town", "US-AZ", (
+        "Lukeville port of entry",
+    )),
+    ("corridor:el-ceibo", "El Ceibo", "MEX", 17.26, -90.988, "town", "MX-TAB", (
+        "ElCeibo", "El Ceibo crossing",
+    )),
+]
+
+# Extra names for gazetteer towns: geonames id → names as commonly written in the news.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "geonames:3598129": ("Tecún Umán", "Tecun Uman"),  # Ciudad Tecún Umán, San Marcos (GT)
+    "geonames:4004886": ("Nogales, Sonora",),
+    "geonames:5306611": ("Nogales, Arizona",),
+}
+
+# Words for "this country" that refer back to the last country mentioned.
+COUNTRY_ANAPHORA = ("the country", "the nation", "el país", "la nación")

@@ -1,0 +1,100 @@
+"""Text utilities shared by the extractors: offset-preserving folding, sentences, clauses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    low = ch.lower()
+    if len(low) != 1:
+        low = ch
+    base = unicodedata.normalize("NFD", low)[0]
+    if base in "’‘`´":
+        return "'"
+    if base in "“”«»":
+        return '"'
+    if base in "–—‑":
+        return "-"
+    return base if base.isascii() or unicodedata.category(base)[0] == "L" else low
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, keeping one character per character (offsets stay valid)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) if not c.isascii() else c.lower() for c in text)
+
+
+def fold_name(text: str) -> str:
+    """A place name reduced for dictionary lookup: folded, punctuation to spaces, squeezed."""
+    t = re.sub(r"[^\w]+", " ", fold(text))
+    return " ".join(t.split())
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a document: its text and where it starts in the document."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+_ABBREV = {
+    "u.s", "mr", "mrs", "ms", "dr", "gen", "sen", "rep", "st", "no", "vs", "etc", "jan", "feb",
+    "aug", "sept", "sep", "oct", "nov", "dec", "lic", "sr", "sra", "gov", "lt", "col", "sgt",
+    "u.n", "ee.uu", "a.m", "p.m", "inc", "corp", "jr", "approx", "e.g", "i.e", "mx", "d.c",
+}
+_SENT_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(¿¡]?[A-ZÁÉÍÓÚÑ0-9@#])")
+
+
+def sentences(text: str) -> list[Span]:
+    """Split a document into sentences with their offsets (paragraphs split on newlines)."""
+    out: list[Span] = []
+    para = 0
+    for pm in re.finditer(r"[^\n]+", text):
+        chunk = pm.group(0)
+        if not chunk.strip():
+            continue
+        pos = 0
+        for m in _SENT_END.finditer(chunk):
+            word = re.search(r"(\S+?)[.!?…]+[\"”’)\]]*\s+$", chunk[pos:m.end()])
+            token = word.group(1).lower().strip("(\"“") if word else ""
+            if token in _ABBREV or (len(token) == 1 and token.isalpha()):
+                continue
+            _add(out, pm.start() + pos, chunk[pos:m.end()], para)
+            pos = m.end()
+        _add(out, pm.start() + pos, chunk[pos:], para)
+        para += 1
+    return out
+
+
+def _add(out: list[Span], start: int, piece: str, para: int) -> None:
+    stripped = piece.strip()
+    if not stripped:
+        return
+    lead = len(piece) - len(piece.lstrip())
+    s = start + lead
+    out.append(Span(s, s + len(stripped), stripped, para))
+
+
+# Clause boundaries: a contrast or a new subject ("…, while another 955 were …").
+_CLAUSE = re.compile(
+    r",?\s+(?:while|whereas|but|although|mientras(?: que)?|pero|aunque|sino)\s+|;\s+|:\s+"
+)
+
+
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """Character ranges of the clauses of a sentence."""
+    bounds, pos = [], 0
+    for m in _CLAUSE.finditer(sentence):
+        bounds.append((pos, m.start()))
+        pos = m.end()
+    bounds.append((pos, len(sentence)))
+    return [(a, b) for a, b in bounds if b > a]
