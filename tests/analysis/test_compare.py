@@ -141,3 +141,11 @@ def test_format_shows_interval(tmp_path: Path) -> None:
     out = console.export_text()
     assert "200 [110–290]" in out  # people_spawned median and 5–95 % of {100, 300}
     assert "+100.0%" in out
+
+
+def test_format_value() -> None:
+    from corridor.analysis.compare import format_value
+
+    assert format_value(14000.0, 7700.0, 20300.0) == "14,000 [7,700–20,300]"
+    assert format_value(0.5) == "0.5"
+    assert format_value(float("nan")) == "–"

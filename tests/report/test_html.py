@@ -53,14 +53,22 @@ def test_report_header_tables_and_escaping(built_report: tuple[Path, str]) -> No
     assert "2 of 3 scored observations" in text
 
 
-def test_report_overlays_compare_runs(run_dir: Path, other_run_dir: Path, tmp_path: Path) -> None:
-    out = write_report(run_dir, tmp_path / "both.html", compare_dirs=[other_run_dir])
+def test_report_overlays_compare_runs(
+    run_dir: Path, other_run_dir: Path, tmp_path: Path, run_factory
+) -> None:
+    ens = tmp_path / "ens"
+    for i, scale in enumerate([1.0, 3.0]):
+        run_factory(ens / f"seed-{i}", scale=scale, observations=False)
+    (ens / "ensemble.json").write_text("{}")
+    out = write_report(run_dir, tmp_path / "both.html", compare_dirs=[other_run_dir, ens])
     text = out.read_text("utf-8")
     assert out.name == "both.html"
-    assert "compared with <code>run-b</code>" in text
+    assert "compared with <code>run-b</code>" in text  # overlaid on the plots
     assert "run-a vs run-b" in text
-    assert '<table class="compare">' in text
+    assert "run-a vs ens" in text  # the ensemble: a table with median and 5–95 %
+    assert text.count('<table class="compare">') == 2
     assert "+50.0 %" in text  # people_spawned 7000 -> 10500
+    assert "14,000 [7,700–20,300]" in text  # median of 7000 and 21000, interval
     assert not (run_dir / "report.html").exists()
 
 
@@ -76,7 +84,7 @@ def test_report_without_caravans_or_observations(tmp_path: Path, run_factory) ->
 @pytest.fixture
 def quick_render(monkeypatch: pytest.MonkeyPatch) -> None:
     """Atomicity tests do not need the figures: render a stub page instead."""
-    monkeypatch.setattr(report_html, "render_report", lambda runs: "<!DOCTYPE html>new")
+    monkeypatch.setattr(report_html, "render_report", lambda *args: "<!DOCTYPE html>new")
 
 
 def test_failed_write_leaves_nothing_behind(

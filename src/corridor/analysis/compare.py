@@ -192,7 +192,12 @@ def format_value(value: float, low: float = math.nan, high: float = math.nan) ->
     """``1,234`` or, for an ensemble, ``1,234 [1,100–1,400]``."""
     if pd.isna(value):
         return "–"
-    text = f"{value:,.6g}" if abs(value) < 1000 else f"{value:,.0f}"
+    text = _number(value)
     if not (pd.isna(low) or pd.isna(high)):
-        text += f" [{low:,.4g}–{high:,.4g}]"
+        text += f" [{_number(low)}–{_number(high)}]"
     return text
+
+
+def _number(x: float) -> str:
+    """Whole thousands separated; small values with up to 6 significant digits, never 1e+04."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.6g}"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from corridor.analysis.compare import compare_runs
+from corridor.analysis.compare import compare_runs, is_ensemble
 from corridor.analysis.observations import atomic_write_text, score_run, score_summary
 from corridor.errors import RunError
 from corridor.report import map as maps
@@ -51,20 +51,30 @@ def write_report(
     out = Path(out) if out is not None else run_dir / "report.html"
     if not out.parent.is_dir():
         raise RunError(f"{out.parent}: folder does not exist")
-    runs = [RunData.load(run_dir)] + [RunData.load(Path(d)) for d in compare_dirs]
-    atomic_write_text(out, render_report(runs))
+    runs = [RunData.load(run_dir)]
+    ensembles = []
+    for d in map(Path, compare_dirs):
+        if not d.is_dir():
+            raise RunError(f"{d}: no such run folder")
+        if is_ensemble(d):  # an ensemble has no single time series: compared in a table only
+            ensembles.append(d)
+        else:
+            runs.append(RunData.load(d))
+    atomic_write_text(out, render_report(runs, ensembles))
     return out
 
 
-def render_report(runs: Sequence[RunData]) -> str:
-    """The whole HTML page of ``runs[0]``, with ``runs[1:]`` overlaid on the time series."""
+def render_report(runs: Sequence[RunData], ensembles: Sequence[Path] = ()) -> str:
+    """The whole HTML page of ``runs[0]``, with ``runs[1:]`` overlaid on the time series and
+    ``ensembles`` (median, 5–95 %) compared in tables."""
     main = runs[0]
     parts = [_header(main, runs[1:]), "<h2>Headline</h2>", tables.headline_table(main)]
-    for other in runs[1:]:
-        table = compare_runs(main.path, other.path)
+    others = [(r.path, r.name) for r in runs[1:]] + [(e, e.resolve().name) for e in ensembles]
+    for path, name in others:
+        table = compare_runs(main.path, path)
         parts += [
-            f"<h3>{html.escape(main.name)} vs {html.escape(other.name)}</h3>",
-            tables.compare_table(table, main.name, other.name),
+            f"<h3>{html.escape(main.name)} vs {html.escape(name)}</h3>",
+            tables.compare_table(table, main.name, name),
         ]
     parts += [
         "<h2>Map</h2>",
