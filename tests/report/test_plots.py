@@ -104,3 +104,14 @@ def test_nearest_group(run: RunData) -> None:
     extra = run.groups.assign(group="other", lat=run.groups["lat"] + 1.0)
     run.groups = pd.concat([run.groups, extra], ignore_index=True)
     assert plots.nearest_group(run, pd.Timestamp("2023-12-26"), "huixtla") == "christmas"
+
+
+def test_caravan_size_includes_sizes_given_with_positions(run: RunData) -> None:
+    extra = pd.DataFrame(
+        [(pd.Timestamp("2023-12-26"), "huixtla", "position", 5000.0, 6000.0, "s", "q")],
+        columns=["date", "place", "kind", "low", "high", "source", "quote"],
+    )
+    run.observations = pd.concat([run.observations, extra], ignore_index=True)
+    fig = plots.caravan_size_figure([run])
+    points = fig.axes[0].containers[0].lines[0]
+    assert sorted(points.get_ydata()) == [5500.0, 6000.0]

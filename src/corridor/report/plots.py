@@ -12,6 +12,7 @@ import io
 import math
 from collections.abc import Sequence
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -228,7 +229,8 @@ def caravan_head_figure(runs: Sequence[RunData]) -> Figure | None:
 
 
 def caravan_size_figure(runs: Sequence[RunData]) -> Figure | None:
-    """Members of each caravan per day vs reported caravan sizes (low–high bars)."""
+    """Members of each caravan per day vs reported caravan sizes (low–high bars; sizes given
+    with a reported position count too)."""
     main = runs[0]
     if main.groups is None or main.groups.empty:
         return None
@@ -248,7 +250,9 @@ def caravan_size_figure(runs: Sequence[RunData]) -> Figure | None:
                 color=colors.get(str(g), "grey"),
                 label=_label(f"{g} members", run, i, len(runs)),
             )
-    obs = main.observations[main.observations["kind"] == "caravan_size"]
+    o = main.observations
+    has_range = o["low"].notna() | o["high"].notna()
+    obs = o[(o["kind"] == "caravan_size") | ((o["kind"] == "position") & has_range)]
     if len(obs):
         low = obs["low"].fillna(obs["high"])
         high = obs["high"].fillna(obs["low"])
@@ -274,6 +278,6 @@ def _finish(ax) -> None:  # type: ignore[no-untyped-def]
     ax.set_ylim(bottom=0)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    for label in ax.get_xticklabels():
-        label.set_rotation(30)
-        label.set_horizontalalignment("right")
+    locator = mdates.AutoDateLocator(maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
