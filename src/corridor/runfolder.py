@@ -108,6 +108,37 @@ def groups_table(result: RunResult) -> pd.DataFrame:
     return rows[columns]
 
 
+def events_table(result: RunResult) -> pd.DataFrame:
+    """Tidy (day, date, place, event, n) rows of the rule set's daily event series.
+
+    Series of shape [days, places] are per place; series of shape [days] are scenario-wide
+    (empty place). Units: people, except names ending in ``_usd``.
+    """
+    frames = []
+    ids = np.array(result.network.ids, dtype=object)
+    for name, series in sorted(result.recorder.extra.items()):
+        if series.ndim == 2:
+            day, place = np.nonzero(series)
+            values, places = series[day, place], ids[place]
+        else:
+            day = np.flatnonzero(series)
+            values, places = series[day], np.full(len(day), "", dtype=object)
+        frames.append(pd.DataFrame({"day": day.astype(np.int32), "place": places,
+                                    "event": name, "n": values.astype(np.float64)}))
+    if not frames:
+        frames = [pd.DataFrame({"day": pd.Series(dtype=np.int32), "place": [], "event": [],
+                                "n": pd.Series(dtype=np.float64)})]
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(1, "date", _dates(result.scenario.start_date, table["day"].to_numpy()))
+    return table.astype({"place": str, "event": str})
+
+
+def event_totals(result: RunResult) -> dict[str, float]:
+    """Headline totals of each event series over the whole run (``total_<event>``)."""
+    return {f"total_{name}": round(float(series.sum()), 3)
+            for name, series in sorted(result.recorder.extra.items())}
+
+
 def summary(result: RunResult, counts: pd.DataFrame, groups: pd.DataFrame) -> dict:
     """Headline figures of a run (summary.json)."""
     scenario = result.scenario
@@ -147,6 +178,10 @@ def summary(result: RunResult, counts: pd.DataFrame, groups: pd.DataFrame) -> di
         "first_arrival_day": {d: (int(first_day[d]) if d in first_day else None)
                               for d in destinations},
         "caravans": caravans,
+        "waiting_at_border_end": round(float(last[
+            last["place"].isin([net.ids[i] for i in np.flatnonzero(net.is_kind("port_of_entry"))])
+            & (last["status"] == "at_place")]["n"].sum()), 3),
+        **event_totals(result),
         "runtime_s": round(result.runtime_s, 3),
     }
 
@@ -170,6 +205,7 @@ def write_run(result: RunResult, out: Path, *, force: bool = False, log: str = "
         _write_parquet(counts, tmp / "counts.parquet")
         _write_parquet(flows_table(result), tmp / "flows.parquet")
         _write_parquet(groups, tmp / "groups.parquet")
+        _write_parquet(events_table(result), tmp / "events.parquet")
         for name in ("places", "routes", "sources", "policies", "observations"):
             table_for_csv(scenario, name).to_csv(tmp / f"{name}.csv", index=False)
         (tmp / "summary.json").write_text(json.dumps(headline, indent=2) + "\n")

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corridor.engine import simulate
+from corridor.engine.rules.corridor_rules import STATUSES
 from corridor.engine.spawning import plan_spawns
 from corridor.engine.network import compile_network
 from corridor.scenario.model import Scenario
@@ -20,7 +21,8 @@ START = dt.date(2024, 1, 1)
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     n = draw(st.integers(3, 9))
-    kinds = ["town"] * n
+    kinds = [draw(st.sampled_from(["town", "detention", "port_of_entry", "checkpoint"]))
+             for _ in range(n)]
     for d in draw(st.sets(st.integers(1, n - 1), min_size=1, max_size=2)):
         kinds[d] = "destination"
     capacity = [draw(st.one_of(st.none(), st.integers(0, 50))) for _ in range(n)]
@@ -56,6 +58,13 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         a, b = edges_list[0]
         closures.append({"lever": "closure", "target": f"p{a}>p{b}", "from_date": START,
                          "to_date": START + dt.timedelta(days // 2), "value": 1.0, "source": "t"})
+    levers = ["checkpoint", "patrol", "permits", "asylum_office", "smuggling", "port_closed",
+              "port_capacity"]
+    for _ in range(draw(st.integers(0, 5))):
+        closures.append({"lever": draw(st.sampled_from(levers)),
+                         "target": f"p{draw(st.integers(0, n - 1))}", "from_date": START,
+                         "to_date": START + dt.timedelta(draw(st.integers(0, days))),
+                         "value": float(draw(st.integers(0, 2000))), "source": "t"})
     policies = pd.DataFrame(closures, columns=["lever", "target", "from_date", "to_date",
                                                "value", "source"])
     return Scenario(
@@ -78,9 +87,15 @@ def test_agents_are_conserved_every_day(scenario: Scenario) -> None:
     np.testing.assert_array_equal(per_day, expected)
     state = result.state
     active = state.status[: state.n_active]
-    assert set(np.unique(active)) <= {0, 1, 2}  # exactly one known status each
+    assert set(np.unique(active)) <= set(range(len(STATUSES)))  # one known status each
     # nobody is in transit without a leg, nobody is "arrived" outside a destination
     in_transit = active == 1
     assert (state.next_place[: state.n_active][in_transit] >= 0).all()
-    arrived_at = state.location[: state.n_active][active == 2]
+    arrived_at = state.location[: state.n_active][active == STATUSES.index("arrived")]
     assert state.is_destination[arrived_at].all()
+    # detention never holds more than its capacity
+    detained = result.recorder.counts[:, :, STATUSES.index("detained")]
+    capacity = np.nan_to_num(scenario.places["capacity"].to_numpy(float), nan=np.inf)
+    is_detention = (scenario.places["kind"] == "detention").to_numpy()
+    assert (detained[:, is_detention] <= capacity[is_detention] * scenario.agents_per_person
+            ).all()

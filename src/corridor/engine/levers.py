@@ -1,0 +1,120 @@
+"""Today's policy levers as per-place arrays the agent kernel reads (policies.csv -> arrays).
+
+Computed once a day from the active rows of ``policies.csv``; cost is O(places + policies),
+never O(agents).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from corridor.engine.network import Network
+
+
+@dataclass
+class Levers:
+    """Per-place values of today's levers (float64 [places] unless noted)."""
+
+    enforcement_agents: np.ndarray  # checkpoint + patrol agents deployed at the place
+    stop_probability: np.ndarray  # chance an unprotected walker arriving there is stopped
+    detain_capacity: np.ndarray  # people the place's enforcement can detain today
+    permit_capacity: np.ndarray  # permits that can be issued there today
+    asylum_capacity: np.ndarray  # asylum applications the office accepts today
+    smuggler_base_price_usd: np.ndarray  # 0 where no smuggling market is modelled
+    port_capacity: np.ndarray  # people a port processes today (inf = no limit)
+    port_closed: np.ndarray  # bool: the port lets no one across today
+
+
+def active_policies(policies: pd.DataFrame, date: dt.date) -> pd.DataFrame:
+    """Rows of policies.csv in force on ``date``."""
+    if policies.empty:
+        return policies
+    return policies[(policies["from_date"] <= date) & (policies["to_date"] >= date)]
+
+
+def target_places(network: Network, target: str) -> list[int]:
+    """Places a lever acts on: a place id, both ends of a route ``a>b``, or a country's
+    border crossings and checkpoints (national deployments are spread over them)."""
+    if target in network.ids:
+        return [network.place(target)]
+    if ">" in target:
+        a, _, b = target.partition(">")
+        return [network.place(a), network.place(b)]
+    if target in network.countries:
+        code = network.countries.index(target)
+        mask = (network.country == code) & network.is_kind("border_crossing", "checkpoint")
+        return list(np.flatnonzero(mask))
+    return []
+
+
+def todays_levers(network: Network, policies: pd.DataFrame, date: dt.date, params: dict,
+                  agents_per_person: float) -> Levers:
+    """Turn the policies in force today into per-place arrays (capacities in agents)."""
+    n = network.n_places
+    enforcement = np.zeros(n)
+    permits = np.zeros(n)
+    asylum = np.zeros(n)
+    price = np.zeros(n)
+    port_capacity = np.full(n, np.inf)
+    port_closed = np.zeros(n, dtype=bool)
+    for lever, target, value in active_policies(policies, date)[
+        ["lever", "target", "value"]
+    ].itertuples(index=False):
+        places = target_places(network, target)
+        if not places:
+            continue
+        share = float(value) / len(places)
+        if lever in ("checkpoint", "patrol"):
+            enforcement[places] += share if lever == "patrol" else float(value)
+        elif lever == "permits":
+            permits[places] += float(value) * agents_per_person
+        elif lever == "asylum_office":
+            asylum[places] += float(value) * agents_per_person
+        elif lever == "smuggling":
+            price[places] = float(value) if value > 0 else params["smuggler_base_price_usd"]
+        elif lever == "port_capacity":
+            port_capacity[places] = float(value) * agents_per_person
+        elif lever == "port_closed" and value > 0:
+            port_closed[places] = True
+    scale = float(params["checkpoint_agents_for_63pct_stop"])
+    stop = 1.0 - np.exp(-enforcement / scale) if scale > 0 else np.zeros(n)
+    detain = enforcement * float(params["detentions_per_agent_per_day"]) * agents_per_person
+    return Levers(enforcement, stop, detain, permits, asylum, price, port_capacity, port_closed)
+
+
+def risk_ahead(network: Network, cum_weight: np.ndarray, km_to_destination: np.ndarray,
+               stop_probability: np.ndarray) -> np.ndarray:
+    """Chance of being stopped somewhere on the most likely road ahead (1 - prod(1 - p)).
+
+    Places are visited from the destinations outwards, so each one's next place is done first.
+    """
+    n = network.n_places
+    survive = np.ones(n)
+    order = np.argsort(km_to_destination, kind="stable")
+    for p in order:
+        lo, hi = network.indptr[p], network.indptr[p + 1]
+        if hi == lo or not np.isfinite(km_to_destination[p]) or cum_weight[hi - 1] <= 0:
+            continue
+        weights = np.diff(np.concatenate([[0.0], cum_weight[lo:hi]]))
+        q = network.target[lo + int(np.argmax(weights))]
+        survive[p] = (1.0 - stop_probability[q]) * survive[q]
+    return 1.0 - survive
+
+
+def nearest_of_kind(network: Network, kind: str) -> np.ndarray:
+    """For each place, the nearest place of ``kind`` by road (-1 if none reachable)."""
+    from corridor.engine.network import shortest_km
+
+    candidates = np.flatnonzero(network.is_kind(kind))
+    nearest = np.full(network.n_places, -1, np.int32)
+    best = np.full(network.n_places, np.inf)
+    for c in candidates:
+        km = shortest_km(network, np.array([c]))
+        closer = km < best
+        best[closer] = km[closer]
+        nearest[closer] = c
+    return nearest
