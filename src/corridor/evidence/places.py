@@ -12,7 +12,7 @@ every candidate and keeps the best:
 - a state or country mentioned in the same sentence that contains the candidate: +3 / +2,
   in the same paragraph +1 / +0.5, elsewhere in the article +0.25 per mention (≤ 1 / ≤ 2);
 - another unambiguous town of the article within 150 km: +2;
-- level: country +5, state +2.5 (so "Guatemala" is the country unless the context says otherwise);
+- level: country +8, state +2.5 (so "Guatemala" is the country unless the context says otherwise);
 - size: log10(population) / 3, +1 for a city of a million or more (a news reader's "San Diego"
   is the Californian city unless the sentence says otherwise).
 The winning score and the runner-up are kept so the confidence can reflect a close call.
@@ -214,13 +214,18 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
                 if rx.search(before):
                     m.role = role
                     break
+        prev = mentions[k - 1] if k > 0 else None
+        if prev is not None and prev.sentence == m.sentence and prev.role != "qualifier" and \
+                re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*or|y|o|,\s*y)\s*", folded[prev.end:m.start]):
+            m.role = prev.role  # "from Guatemala, Honduras and El Salvador"
         after = folded[m.end:m.end + 3]
         if after.startswith("'s") or after.startswith("' "):
             m.possessive = True
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         if nxt and nxt.sentence == m.sentence and re.fullmatch(r",\s*", folded[m.end:nxt.start]) \
-                and any(c.level in ("admin1", "country") for c in nxt.candidates) and \
-                any(c.level == "town" for c in m.candidates):
+                and nxt.candidates and nxt.candidates[0].level in ("admin1", "country") and \
+                any(c.level == "town" for c in m.candidates) and \
+                m.candidates[0].level not in ("country", "admin1"):
             nxt.role = "qualifier"
             m.qualifier = next(c for c in nxt.candidates if c.level in ("admin1", "country"))
 
@@ -242,7 +247,7 @@ def _resolve(mentions: list[Mention]) -> None:
         same_para = [x for x in mentions if x.paragraph == m.paragraph and x is not m]
         scored = []
         for c in m.candidates:
-            score = {"country": 5.0, "admin1": 2.5}.get(c.level, 0.0)
+            score = {"country": 8.0, "admin1": 2.5}.get(c.level, 0.0)
             score += math.log10(max(c.population, 1)) / 3 + (1.0 if c.population >= 1e6 else 0)
             if m.qualifier is not None and (
                     (m.qualifier.level == "admin1" and c.admin1 == m.qualifier.admin1)

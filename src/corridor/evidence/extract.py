@@ -1,0 +1,422 @@
+"""Turn one document's text into observations: number → kind, place, date, actor, quote.
+
+For every sentence: find quantities (numbers.py), time expressions (dates.py), place mentions
+(places.py), institutions and trigger words (kinds.py); give each quantity the nearest trigger,
+place and time expression that is not cut off from it by another quantity or a clause boundary.
+Then, per article, a number with no place of its own takes the place of another mention of the
+same caravan (same family of kinds, overlapping range: "about 9,000" … "more than 9,000 that
+make up the caravan" in Guatemala). See docs/evidence.md for every rule and its confidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass
+
+from corridor.evidence import gazetteer
+from corridor.evidence.dates import TimeExpr, find_dates
+from corridor.evidence.kinds import (
+    Actor,
+    find_actors,
+    find_triggers,
+    refine,
+    unit_after,
+    unit_before,
+)
+from corridor.evidence.language import detect
+from corridor.evidence.numbers import Quantity, find_quantities
+from corridor.evidence.places import Mention, ScenarioIndex, _km, find_mentions
+from corridor.evidence.text import Span, clauses, fold, sentences
+
+COLUMNS = [
+    "date", "date_low", "date_high", "place", "place_id", "lat", "lon", "country", "kind", "low",
+    "high", "unit", "per", "actor", "language", "source", "url", "quote", "quote_start",
+    "quote_end", "confidence",
+]
+US_BORDER = (31.0, -108.0)  # label point of region:border-usa-mex
+CARAVAN_FAMILY = {"caravan_size", "position", "departed", "arrived"}
+PEOPLE_KINDS = {"caravan_size", "position", "departed", "arrived", "detained", "deported",
+                "apprehended", "asylum_applications", "deaths", "permits_issued", "other"}
+# How well a place's role in the sentence fits a kind (lower is better).
+ROLE_COST = {
+    # where a group left from: only its origin, never where it is now ("spread out in …")
+    "departed": {"origin": 0, "loc": 25, "": 30, "of": 40, "destination": 45},
+    "deported": {"destination": 0, "loc": 5, "of": 8, "": 12, "origin": 25},
+    "arrived": {"loc": 0, "destination": 2, "of": 6, "": 12, "origin": 30},
+    "position": {"loc": 0, "destination": 3, "of": 6, "": 12, "origin": 30},
+    # a caravan is not where it is going ("looking to reach the U.S.") nor where it came from
+    "caravan_size": {"loc": 0, "of": 6, "": 35, "destination": 40, "origin": 99, "source": 40},
+}
+DEFAULT_ROLE_COST = {"loc": 0, "destination": 6, "of": 6, "": 10, "origin": 30, "source": 30}
+LEVEL_COST = {"country": 4, "admin1": 2, "region": 1, "town": 0}
+_REPORTING = re.compile(r"^\W*(?:\w+\W+)?(?:announced|said|reported|stated|declared|confirmed|"
+                        r"told|informed|dijo|informo|anuncio|senalo|declaro|afirmo|aseguro)\b")
+_PRESENT = re.compile(r"\b(?:is|are|has|have|continue|continues|remain|remains|esta|estan|"
+                      r"continua|continuan|permanece|permanecen|sigue|siguen)\b")
+_PER_DAY = re.compile(r"^[^.;]{0,40}?\b(?:daily|a day|per day|each day|every day|al dia|"
+                      r"diarios|diarias|diariamente|por dia|cada dia)\b")
+_CROSSING_NOUN = re.compile(r"\b(?:crossings?|ports? of entry|ports|bridges?|garitas?|cruces?|"
+                            r"puertos? fronterizos?|puentes? internacionales?)\b")
+
+
+@dataclass
+class Observation:
+    """One dated, placed number with the sentence it comes from."""
+
+    date: str
+    date_low: str
+    date_high: str
+    place: str
+    place_id: str
+    lat: float | None
+    lon: float | None
+    country: str
+    kind: str
+    low: float | None
+    high: float | None
+    unit: str
+    per: str
+    actor: str
+    language: str
+    source: str
+    url: str
+    quote: str
+    quote_start: int
+    quote_end: int
+    confidence: float
+    # where the number sits in the document (not written out; used for ordering and links)
+    number_start: int = 0
+
+    def row(self) -> dict[str, object]:
+        d = asdict(self)
+        return {k: d[k] for k in COLUMNS}
+
+
+@dataclass
+class _Draft:
+    obs: Observation
+    place_how: str
+    sentence: int
+    fallbacks: list[tuple[Mention, str]] | None = None
+
+
+def extract_text(text: str, *, published: dt.date | None = None, source: str = "", url: str = "",
+                 scenario: ScenarioIndex | None = None, language: str = "") -> list[Observation]:
+    """All observations in a document's text (no confidence filter; see ``confidence``)."""
+    gz = gazetteer.load()
+    sents = sentences(text)
+    actors_by_sent: list[list[Actor]] = [find_actors(s.text) for s in sents]
+    masked = [(s.start + a.start, s.start + a.end) for s, acts in zip(sents, actors_by_sent,
+                                                                       strict=True) for a in acts]
+    mentions = find_mentions(text, sents, gz, masked, scenario)
+    by_sent: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sent.setdefault(m.sentence, []).append(m)
+    doc_lang = language or detect(text) or "en"
+    drafts: list[_Draft] = []
+    prev_times: list[TimeExpr] = []
+    for si, sent in enumerate(sents):
+        times = find_dates(sent.text, published)
+        carry = _carry(prev_times, sents, si, sent)
+        prev_times = times
+        drafts.extend(_sentence(sent, si, times, carry, by_sent.get(si, []), actors_by_sent[si],
+                                published, source, url, scenario, doc_lang))
+    _coreference(drafts)
+    return _dedupe([d.obs for d in drafts])
+
+
+def _carry(prev: list[TimeExpr], sents: list[Span], si: int, sent: Span) -> TimeExpr | None:
+    """A short past time from the previous sentence of the same paragraph, for a sentence that
+    has none and tells a past event ("… shut down two crossings last week. Another … remained
+    closed …")."""
+    if si == 0 or sents[si - 1].paragraph != sent.paragraph or not prev:
+        return None
+    if _PRESENT.search(fold(sent.text)):
+        return None
+    short = [t for t in prev if not t.cumulative and (t.high - t.low).days <= 7]
+    return short[-1] if short else None
+
+
+def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None,
+              mentions: list[Mention], actors: list[Actor], published: dt.date | None,
+              source: str, url: str, scenario: ScenarioIndex | None,
+              doc_lang: str) -> list[_Draft]:
+    folded = fold(sent.text)
+    lang = detect(sent.text) or doc_lang
+    if lang not in ("en", "es"):
+        lang = doc_lang
+    quants = [q for q in find_quantities(sent.text) if _keep(q, times, folded)]
+    triggers = find_triggers(folded)
+    bounds = clauses(folded)
+    out: list[_Draft] = []
+
+    def clause_of(pos: int) -> int:
+        for k, (a, b) in enumerate(bounds):
+            if a <= pos < b:
+                return k
+        return len(bounds) - 1
+
+    def blocked(a: int, b: int, q: Quantity) -> bool:
+        lo, hi = min(a, b), max(a, b)
+        return any(o is not q and lo <= o.start < hi for o in quants)
+
+    for q in quants:
+        unit = unit_before(folded, q.start) or unit_after(folded, q.end)
+        if unit in ("ignore", "percent", "km", "hours"):
+            continue
+        cq = clause_of(q.start)
+        # kind
+        best_kind, best_cost = "other", 1e9
+        for t in triggers:
+            dist = t.start - q.end if t.start >= q.end else q.start - t.end
+            if dist > 120:
+                continue
+            cost = max(dist, 0) + 10 * (t.kind == "caravan_size")
+            cost += 40 * blocked(t.start, q.start, q) + 25 * (clause_of(t.start) != cq)
+            if cost < best_cost:
+                best_kind, best_cost = t.kind, cost
+        kind = best_kind
+        if not unit:
+            if kind == "other" or (kind == "crossing_closed"):
+                continue  # a bare number with no noun and no trigger is not an observation
+            if q.rule == "exact" and q.value < 10 and q.text.strip().isalpha():
+                continue
+            unit = "people" if kind in PEOPLE_KINDS or kind == "troops_deployed" else ""
+        if unit == "days" and kind != "crossing_closed":
+            continue
+        if kind == "crossing_closed" and unit not in ("days", "crossings"):
+            kind = "other"
+        if unit == "crossings" and kind != "crossing_closed":
+            continue
+        kind = refine(kind, unit, folded)
+        # place
+        place_m, how, fallbacks = _choose_place(q, kind, mentions, actors, sent, blocked,
+                                                clause_of, cq)
+        # date
+        when, date_how = _choose_date(q, times, carry, published, folded, clause_of, cq)
+        per = "day" if _PER_DAY.search(folded[q.end:]) else "total"
+        actor = _actor(q, actors, clause_of, cq)
+        conf = _confidence(q, kind, place_m, how, when, date_how)
+        obs = _make(q.low, q.high, unit, per, kind, place_m, when, actor, lang, source, url,
+                    sent, conf, q.start)
+        out.append(_Draft(obs, how, si, fallbacks))
+    out.extend(_closures_without_number(sent, si, folded, quants, triggers, mentions, times,
+                                        carry, published, actors, lang, source, url))
+    return out
+
+
+def _keep(q: Quantity, times: list[TimeExpr], folded: str) -> bool:
+    if any(t.start < q.end and q.start < t.end for t in times):
+        return False
+    if q.rule == "exact" and 1900 <= q.value <= 2100 and q.text.isdigit():
+        return False  # a year
+    tail = folded[q.end:q.end + 3]
+    return not (tail.startswith("%") or re.match(r"^(?:st|nd|rd|th)\b", tail))
+
+
+def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[Actor],
+                  sent: Span, blocked, clause_of, cq: int
+                  ) -> tuple[Mention | None, str, list[tuple[Mention, str]]]:
+    """The best place in the sentence, or none plus fallbacks for the article-level pass."""
+    costs = ROLE_COST.get(kind, DEFAULT_ROLE_COST)
+    best, best_cost = None, 40.0
+    origins: list[Mention] = []
+    for m in mentions:
+        if m.place is None or m.role == "qualifier":
+            continue
+        a = m.start - sent.start
+        if m.role == "origin" and kind == "caravan_size":
+            origins.append(m)
+        cost = float(costs.get(m.role, DEFAULT_ROLE_COST.get(m.role, 10)))
+        if m.possessive and m.place.level != "region":
+            cost += 25
+        cost += LEVEL_COST.get(m.place.level, 0)
+        dist = a - q.end if a >= q.end else q.start - (m.end - sent.start)
+        cost += max(dist, 0) / 20
+        cost += 25 * blocked(a, q.start, q) + 30 * (clause_of(a) != cq)
+        if cost < best_cost:
+            best, best_cost = m, cost
+    if best is not None:
+        return best, "sentence", []
+    fallbacks: list[tuple[Mention, str]] = []
+    # "Guatemala's Migration Institute revealed that …", "According to Mexico, …"
+    for m in mentions:
+        if m.place is not None and m.place.level == "country" and (
+                m.role == "source" or (m.possessive and any(
+                    a.country == m.place.country and 0 <= a.start - (m.end - sent.start) < 4
+                    for a in actors))):
+            fallbacks.append((m, "reporting institution's country"))
+    for a in actors:
+        place = gazetteer.load().places.get(f"country:{a.country}") if a.country else None
+        if place is not None:
+            fallbacks.append((Mention(sent.start + a.start, sent.start + a.end, place.name,
+                                      [place], 0, 0, place=place),
+                              "reporting institution's country"))
+    if kind == "caravan_size" and origins:
+        north = min(origins, key=lambda m: _km_to_us_border(m.place))
+        fallbacks.append((north, "northernmost origin of a caravan heading north"))
+    return None, "", fallbacks
+
+
+def _km_to_us_border(place) -> float:
+    """Distance to the US–Mexico border (the corridor's end): which origin is furthest along."""
+    if place is None or place.lat is None:
+        return 1e9
+    return _km(place.lat, place.lon or 0.0, US_BORDER[0], US_BORDER[1])
+
+
+def _choose_date(q: Quantity, times: list[TimeExpr], carry: TimeExpr | None,
+                 published: dt.date | None, folded: str, clause_of, cq: int
+                 ) -> tuple[TimeExpr | dt.date | None, str]:
+    best, best_cost = None, 1e9
+    for t in times:
+        if clause_of(t.start) != cq:
+            continue
+        dist = t.start - q.end if t.start >= q.end else q.start - t.end
+        cost = max(dist, 0)
+        if _REPORTING.match(folded[t.end:t.end + 30]):
+            cost += 60  # "CBP on Tuesday announced …": the day of the announcement
+        if t.cumulative and t.start >= q.end:
+            cost -= 30  # "2.2 million migrants from January to November"
+        if cost < best_cost:
+            best, best_cost = t, cost
+    if best is not None:
+        return best, "sentence"
+    if carry is not None:
+        return carry, "previous sentence"
+    if published is not None:
+        return published, "publication date"
+    return None, ""
+
+
+def _actor(q: Quantity, actors: list[Actor], clause_of, cq: int) -> str:
+    if not actors:
+        return ""
+    same = [a for a in actors if clause_of(a.start) == cq] or actors
+    names = []
+    for a in sorted(same, key=lambda a: abs(a.start - q.start)):
+        if a.name not in names:
+            names.append(a.name)
+    return "; ".join(names[:2])
+
+
+def _confidence(q: Quantity, kind: str, place: Mention | None, how: str,
+                when: TimeExpr | dt.date | None, date_how: str) -> float:
+    c = 0.9
+    if q.rule == "vague":
+        c -= 0.15
+    if kind == "other":
+        c = min(c, 0.35)
+    if place is None:
+        c -= 0.4
+    elif how != "sentence":
+        c -= 0.15
+    elif place.margin < 1:
+        c -= 0.1
+    if when is None:
+        c -= 0.3
+    elif date_how == "previous sentence":
+        c -= 0.1
+    elif date_how == "publication date":
+        c -= 0.05
+    return round(max(c, 0.05), 2)
+
+
+def _make(low: float | None, high: float | None, unit: str, per: str, kind: str,
+          place_m: Mention | None, when: TimeExpr | dt.date | None, actor: str, lang: str,
+          source: str, url: str, sent: Span, conf: float, number_start: int) -> Observation:
+    if isinstance(when, TimeExpr):
+        d, lo, hi = when.date.isoformat(), when.low.isoformat(), when.high.isoformat()
+        if lo == hi:
+            lo = hi = ""
+    elif isinstance(when, dt.date):
+        d, lo, hi = when.isoformat(), "", ""
+    else:
+        d = lo = hi = ""
+    p = place_m.place if place_m is not None else None
+    pid = (place_m.scenario_id or p.id) if place_m is not None and p is not None else ""
+    return Observation(
+        date=d, date_low=lo, date_high=hi, place=place_m.text if place_m else "",
+        place_id=pid, lat=p.lat if p else None, lon=p.lon if p else None,
+        country=p.country if p else "", kind=kind, low=low, high=high, unit=unit, per=per,
+        actor=actor, language=lang, source=source, url=url, quote=sent.text,
+        quote_start=sent.start, quote_end=sent.end, confidence=conf,
+        number_start=sent.start + number_start,
+    )
+
+
+def _closures_without_number(sent: Span, si: int, folded: str, quants: list[Quantity],
+                             triggers, mentions: list[Mention], times: list[TimeExpr],
+                             carry: TimeExpr | None, published: dt.date | None,
+                             actors: list[Actor], lang: str, source: str,
+                             url: str) -> list[_Draft]:
+    """'… remained closed in Lukeville, Arizona': one closed crossing per named town."""
+    if not any(t.kind == "crossing_closed" for t in triggers) or not _CROSSING_NOUN.search(folded):
+        return []
+    if any(unit_after(folded, q.end) in ("crossings", "days") for q in quants):
+        return []
+    out = []
+    for m in mentions:
+        if m.place is None or m.role == "qualifier" or m.place.level != "town":
+            continue
+        when = times[-1] if times else carry if carry is not None else published
+        how = "sentence" if times else "previous sentence" if carry is not None else \
+            "publication date" if published else ""
+        q = Quantity(m.start - sent.start, m.end - sent.start, 1, 1, 1, "exact", m.text)
+        conf = _confidence(q, "crossing_closed", m, "sentence", when, how) - 0.1
+        actor = "; ".join(dict.fromkeys(a.name for a in actors))
+        obs = _make(1, 1, "crossings", "total", "crossing_closed", m, when, actor, lang, source,
+                    url, sent, round(conf, 2), q.start)
+        out.append(_Draft(obs, "sentence", si))
+    return out
+
+
+def _coreference(drafts: list[_Draft]) -> None:
+    """Numbers with no place of their own: (1) another mention of the same caravan placed in
+    its sentence; (2) the sentence's fallbacks (reporting institution's country, northernmost
+    origin); (3) another mention of the same caravan placed by (2)."""
+    for step in (1, 2, 3):
+        for d in drafts:
+            o = d.obs
+            if o.place_id:
+                continue
+            if step == 2:
+                if d.fallbacks:
+                    m, how = d.fallbacks[0]
+                    _set_place(d, m.text, m.scenario_id or (m.place.id if m.place else ""),
+                               m.place, how)
+                continue
+            if o.kind not in CARAVAN_FAMILY or o.low is None:
+                continue
+            ok = ("sentence",) if step == 1 else ("sentence", "reporting institution's country",
+                                                   "northernmost origin of a caravan heading north")
+            same = [x for x in drafts if x is not d and x.obs.place_id and x.place_how in ok
+                    and x.obs.kind in CARAVAN_FAMILY and x.obs.low is not None
+                    and x.obs.low <= (o.high or 0) and (o.low or 0) <= (x.obs.high or 0)]
+            if not same:
+                continue
+            same.sort(key=lambda x: (x.obs.kind != o.kind, abs(x.sentence - d.sentence)))
+            src = same[0].obs
+            o.place, o.place_id, o.lat, o.lon, o.country = (src.place, src.place_id, src.lat,
+                                                            src.lon, src.country)
+            o.confidence = round(min(0.9, o.confidence + 0.4 - 0.15), 2)
+            d.place_how = "same caravan"
+
+
+def _set_place(d: _Draft, name: str, pid: str, place, how: str) -> None:
+    o = d.obs
+    o.place, o.place_id = name, pid
+    o.lat, o.lon, o.country = (place.lat, place.lon, place.country) if place else (None, None, "")
+    o.confidence = round(min(0.9, o.confidence + 0.4 - 0.15), 2)
+    d.place_how = how
+
+
+def _dedupe(obs: list[Observation]) -> list[Observation]:
+    seen, out = set(), []
+    for o in sorted(obs, key=lambda o: o.number_start):
+        key = (o.kind, o.place_id, o.date, o.low, o.high, o.quote_start)
+        if key not in seen:
+            seen.add(key)
+            out.append(o)
+    return out
