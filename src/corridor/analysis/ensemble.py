@@ -1,0 +1,295 @@
+"""Run one scenario under many seeds (an ensemble) and summarise the spread of its outputs.
+
+Member seeds come from the scenario seed, never from the clock, so an ensemble is reproducible::
+
+    children = numpy.random.SeedSequence(scenario.seed).spawn(n)
+    seed_i = int(children[i].generate_state(1)[0])   # a uint32, the member's scenario seed
+
+Member ``i`` is a normal run folder ``out/seed-<i>/`` (``seed-000``, ``seed-001`` ...) whose
+scenario seed is ``seed_i``. Members run in local worker processes (``workers`` > 1) or in this
+process (``workers`` = 1); the files do not depend on the number of workers.
+
+Besides the members the ensemble folder holds:
+
+``ensemble.json``
+    scenario name, base seed, ``n``, the member seeds and folder names.
+``quantiles.parquet``
+    ``day``, ``date``, ``place``, ``status``, ``q05``, ``q50``, ``q95``: quantiles over members of
+    ``n`` (people) from their ``counts.parquet``. A (day, place, status) row that a member lacks
+    counts as 0 people for that member (run folders keep only non-zero rows). Rows where every
+    member has 0 are left out, like in ``counts.parquet``.
+``summary.json``
+    the keys of a run's summary.json, each the median over members (so ``corridor info`` reads
+    it; numbers a member lacks count as 0, ``total_*`` keys included): ``seed`` is the base
+    seed, ``caravans`` is empty, ``ensemble`` gives ``n``, ``runtime_s`` is the wall time, and
+    ``first_arrival_day`` is the median member's first arrival (a member that never arrived
+    counts as "later than any day"; None if at least half never arrived).
+
+Everything but wall-clock times (``runtime_s`` in the summaries and the timings in ``run.log``)
+is byte-identical when the same scenario is run again with the same ``n``. The whole folder is
+written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from corridor.errors import CorridorError, ScenarioError
+from corridor.scenario.model import Scenario
+
+Progress = Callable[[int, int], None]
+QUANTILES = {"q05": 0.05, "q50": 0.50, "q95": 0.95}
+QUANTILE_COLUMNS = ["day", "date", "place", "status", *QUANTILES]
+MEMBER_PREFIX = "seed-"
+
+
+def member_seeds(seed: int, n: int) -> list[int]:
+    """The ``n`` member seeds of an ensemble whose scenario seed is ``seed`` (see module doc)."""
+    if n < 1:
+        raise CorridorError(f"an ensemble needs at least 1 seed, got {n}")
+    return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(seed).spawn(n)]
+
+
+def member_name(i: int, n: int) -> str:
+    """``seed-000`` ...: zero-padded so that sorting by name is sorting by member index."""
+    return f"{MEMBER_PREFIX}{i:0{max(3, len(str(n - 1)))}d}"
+
+
+def load_checked(folder: Path) -> Scenario:
+    """Load a scenario folder and check its rule set and parameters (every problem at once)."""
+    from corridor.engine import check_rules
+    from corridor.scenario import check_scenario
+
+    scenario, problems = check_scenario(folder)
+    if scenario is not None:
+        problems += check_rules(scenario)
+    if problems or scenario is None:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _run_member(scenario: Scenario, out: Path) -> dict[str, Any]:
+    """Simulate one member and write its run folder (runs in a worker process)."""
+    from corridor.engine import simulate
+    from corridor.runfolder import write_run
+
+    return write_run(simulate(scenario), out)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver (or spawn): a plain fork of a process holding threads (rich's refresh thread,
+    # BLAS pools) can deadlock; the fork server imports the engine once and forks from there.
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["corridor.engine", "corridor.runfolder"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def run_members(
+    jobs: list[tuple[Scenario, Path]],
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Run (scenario, out) jobs, in this process (workers=1) or a pool; summaries in job order."""
+    total = len(jobs)
+    if progress is not None:
+        progress(0, total)
+    if workers <= 1 or total <= 1:
+        results = []
+        for done, (scenario, out) in enumerate(jobs, start=1):
+            results.append(_run_member(scenario, out))
+            if progress is not None:
+                progress(done, total)
+        return results
+    summaries: list[dict[str, Any] | None] = [None] * total
+    with _pool(min(workers, total)) as pool:
+        futures: dict[Future, int] = {
+            pool.submit(_run_member, scenario, out): i for i, (scenario, out) in enumerate(jobs)
+        }
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                summaries[futures[future]] = future.result()
+                if progress is not None:
+                    progress(done, total)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [s for s in summaries if s is not None]
+
+
+def run_ensemble(
+    folder_or_scenario: Path | str | Scenario,
+    out: Path,
+    seeds: int,
+    workers: int = 1,
+    force: bool = False,
+    progress: Progress | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Path:
+    """Run ``seeds`` members of a scenario and write the ensemble folder ``out``; returns it.
+
+    ``overrides`` are passed to ``Scenario.with_overrides`` (``days``, ``agents_per_person``,
+    ``parameters``, ``seed`` = a different base seed). ``progress(done, total)`` counts members.
+    """
+    from corridor.runfolder import atomic_folder, atomic_write_text
+
+    if isinstance(folder_or_scenario, Scenario):
+        scenario = folder_or_scenario
+    else:
+        scenario = load_checked(Path(folder_or_scenario))
+    if overrides:
+        scenario = scenario.with_overrides(**dict(overrides))
+    if workers < 1:
+        raise CorridorError(f"workers must be >= 1, got {workers}")
+    out = Path(out)
+    seed_list = member_seeds(scenario.seed, seeds)
+    names = [member_name(i, seeds) for i in range(seeds)]
+    started = time.perf_counter()
+    with atomic_folder(out, force=force) as tmp:
+        jobs = [
+            (scenario.with_overrides(seed=s), tmp / name)
+            for s, name in zip(seed_list, names, strict=True)
+        ]
+        summaries = run_members(jobs, workers=workers, progress=progress)
+        members = [tmp / name for name in names]
+        write_parquet(ensemble_quantiles(members), tmp / "quantiles.parquet")
+        meta = {
+            "scenario": scenario.name,
+            "base_seed": int(scenario.seed),
+            "n": seeds,
+            "seeds": seed_list,
+            "members": names,
+            "seed_rule": "SeedSequence(base_seed).spawn(n)[i].generate_state(1)[0]",
+        }
+        atomic_write_text(tmp / "ensemble.json", json.dumps(meta, indent=2) + "\n")
+        headline = ensemble_summary(summaries, scenario, time.perf_counter() - started)
+        atomic_write_text(tmp / "summary.json", json.dumps(headline, indent=2) + "\n")
+    return out
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Parquet with fixed writer settings (no pandas metadata) so reruns give identical bytes."""
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    pq.write_table(table, path, compression="zstd", write_statistics=False, store_schema=False)
+
+
+def ensemble_quantiles(members: list[Path]) -> pd.DataFrame:
+    """5/50/95 % quantiles over members of people per (day, place, status); absent rows are 0."""
+    frames = []
+    for i, member in enumerate(members):
+        counts = pd.read_parquet(member / "counts.parquet")
+        frames.append(counts.assign(member=i))
+    both = pd.concat(frames, ignore_index=True)
+    places = _categories(frames, "place")
+    statuses = _categories(frames, "status")
+    both["place"] = pd.Categorical(both["place"].astype(str), categories=places)
+    both["status"] = pd.Categorical(both["status"].astype(str), categories=statuses)
+    # one column per member; a row missing in a member is 0 people there (non-zero rows only)
+    wide = both.pivot_table(
+        index=["day", "place", "status"],
+        columns="member",
+        values="n",
+        aggfunc="sum",
+        fill_value=0.0,
+        observed=True,
+    ).reindex(columns=range(len(members)), fill_value=0.0)
+    wide = wide.sort_index()
+    q = np.quantile(wide.to_numpy(dtype=np.float64), list(QUANTILES.values()), axis=1)
+    dates = both.drop_duplicates("day").set_index("day")["date"]
+    index = wide.index.to_frame(index=False)
+    out = pd.DataFrame(
+        {
+            "day": index["day"].astype(np.int32),
+            "date": pd.to_datetime(index["day"].map(dates)).astype("datetime64[ms]"),
+            "place": pd.Categorical(index["place"].astype(str), categories=places),
+            "status": pd.Categorical(index["status"].astype(str), categories=statuses),
+        }
+    )
+    for column, values in zip(QUANTILES, q, strict=True):
+        out[column] = values
+    return out[QUANTILE_COLUMNS]
+
+
+def _categories(frames: list[pd.DataFrame], column: str) -> list[str]:
+    """Category order of the first member (network ids / statuses), then any others seen."""
+    seen: dict[str, None] = {}
+    for frame in frames:
+        col = frame[column]
+        values = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else col.unique()
+        seen.update(dict.fromkeys(str(v) for v in values))
+    return list(seen)
+
+
+_NOT_MEDIANS = frozenset({"runtime_s", "ensemble"})
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _median(values: list[float]) -> float:
+    return round(float(np.median(np.asarray(values, dtype=np.float64))), 6)
+
+
+def _median_dict(dicts: list[dict[str, Any]]) -> dict[str, float]:
+    """Per key, the median over members; a key a member lacks counts as 0 (people counts)."""
+    keys = list(dict.fromkeys(k for d in dicts for k in d))
+    return {k: _median([float(d.get(k) or 0.0) for d in dicts]) for k in keys}
+
+
+def ensemble_summary(
+    summaries: list[dict[str, Any]], scenario: Scenario, runtime_s: float
+) -> dict[str, Any]:
+    """A summary.json for the ensemble: the members' headline figures, median over members."""
+    per_place = _median_dict([s.get("people_per_place_end", {}) for s in summaries])
+    arrival: dict[str, int | None] = {}
+    for dest in dict.fromkeys(k for s in summaries for k in s.get("first_arrival_day", {})):
+        days = [s.get("first_arrival_day", {}).get(dest) for s in summaries]
+        m = float(np.median([math.inf if d is None else float(d) for d in days]))
+        arrival[dest] = None if math.isinf(m) else int(round(m))
+    first = summaries[0]
+    headline: dict[str, Any] = {
+        "scenario": scenario.name,
+        "rules": scenario.rules,
+        "seed": int(scenario.seed),
+        "days": int(scenario.days),
+        "start_date": scenario.start_date.isoformat(),
+        "agents_per_person": first.get("agents_per_person", scenario.agents_per_person),
+        "agents": int(round(_median([s["agents"] for s in summaries]))),
+        "people_spawned": _median([s["people_spawned"] for s in summaries]),
+        "people_per_status_end": _median_dict([s["people_per_status_end"] for s in summaries]),
+        "people_per_place_end": dict(sorted(per_place.items(), key=lambda kv: -kv[1])),
+        "first_arrival_day": arrival,
+        "caravans": {},
+    }
+    # any other headline figure (total_detained, waiting_at_border_end ...): median as well;
+    # a number missing from a member is 0, a dict of numbers is a median per key
+    for key in dict.fromkeys(k for s in summaries for k in s):
+        if key in headline or key in _NOT_MEDIANS:
+            continue
+        values = [s.get(key) for s in summaries]
+        if all(_is_number(v) or v is None for v in values):
+            headline[key] = _median([float(v or 0.0) for v in values])
+        elif all(isinstance(v, dict) or v is None for v in values) and all(
+            _is_number(x) or x is None for v in values for x in (v or {}).values()
+        ):
+            headline[key] = _median_dict([v or {} for v in values])
+    headline["ensemble"] = {"n": len(summaries), "statistic": "median over members"}
+    headline["runtime_s"] = round(runtime_s, 3)
+    return headline

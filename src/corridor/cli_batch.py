@@ -1,0 +1,214 @@
+"""Batch commands of the ``corridor`` CLI: ``ensemble``, ``sweep`` and ``compare``.
+
+``cli.py`` adds them with ``from corridor.cli_batch import register; register(app)``. Like the
+rest of the CLI they only parse options, call the library and print; heavy imports happen inside
+the commands so that ``corridor --help`` stays fast. User errors raise ``CorridorError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from corridor.errors import CorridorError
+
+console = Console()
+err = Console(stderr=True)
+
+FolderArg = Annotated[Path, typer.Argument(help="A scenario folder (or a Flee input folder).")]
+SeedsOpt = Annotated[int, typer.Option("--seeds", help="Member runs (seeds) per ensemble.", min=1)]
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", help="Local worker processes (0 = one per CPU).", min=0)
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the out folder if it exists.")]
+
+
+@contextmanager
+def _bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr; yields a ``progress(done, total)`` callback."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _workers(workers: int) -> int:
+    return workers if workers > 0 else (os.cpu_count() or 1)
+
+
+def _check_out(out: Path, force: bool) -> None:
+    if out.exists() and not force:
+        raise CorridorError(f"{out}: output folder exists (use --force to replace it)")
+
+
+def ensemble(
+    folder: FolderArg,
+    seeds: SeedsOpt = 10,
+    workers: WorkersOpt = 1,
+    out: Annotated[
+        Path | None, typer.Option(help="Ensemble folder to write (default runs/NAME-ensemble).")
+    ] = None,
+    days: Annotated[int | None, typer.Option(help="Override the number of days.", min=1)] = None,
+    agents_scale: Annotated[
+        float | None, typer.Option(help="Agents per person (0.1 = 1 agent per 10 people).")
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """Run a scenario under N seeds; write seed-*/ run folders, quantiles and a median summary."""
+    from corridor.analysis.ensemble import load_checked, run_ensemble
+    from corridor.runfolder import read_summary
+
+    if agents_scale is not None and not agents_scale > 0:
+        raise CorridorError(f"--agents-scale must be > 0, got {agents_scale}")
+    scenario = load_checked(folder).with_overrides(days=days, agents_per_person=agents_scale)
+    out = out if out is not None else Path("runs") / f"{scenario.name}-ensemble"
+    _check_out(out, force)
+    with _bar(f"{scenario.name} × {seeds} seeds") as progress:
+        path = run_ensemble(
+            scenario, out, seeds, workers=_workers(workers), force=force, progress=progress
+        )
+    _print_ensemble(read_summary(path))
+    console.print(f"ensemble folder: {path}")
+
+
+def _print_ensemble(headline: dict) -> None:
+    from rich.table import Table
+
+    n = headline.get("ensemble", {}).get("n", "?")
+    table = Table(
+        title=f"{headline['scenario']} — median of {n} seeds (base seed "
+        f"{headline['seed']}), {headline['days']} days from "
+        f"{headline['start_date']}"
+    )
+    table.add_column("figure")
+    table.add_column("median", justify="right")
+    table.add_row("people spawned", f"{headline['people_spawned']:,.0f}")
+    for status, value in headline["people_per_status_end"].items():
+        table.add_row(f"at the end: {status}", f"{value:,.0f}")
+    for place, value in list(headline["people_per_place_end"].items())[:8]:
+        table.add_row(f"at the end in {place}", f"{value:,.0f}")
+    for dest, day in headline["first_arrival_day"].items():
+        if day is not None:
+            table.add_row(f"first arrival at {dest}", f"day {day}")
+    for key, value in headline.items():
+        if key.startswith("total_") and isinstance(value, int | float):
+            table.add_row(key.removeprefix("total_").replace("_", " "), f"{value:,.0f}")
+    table.add_row("runtime", f"{headline['runtime_s']:.2f} s")
+    console.print(table)
+
+
+def sweep(
+    folder: FolderArg,
+    lever: Annotated[
+        str,
+        typer.Option(
+            "--lever",
+            help="LEVER.TARGET[.value]=v1,v2,... e.g. checkpoint.el-ceibo.value=0,200,800 "
+            "or closure.b>c=0,1 (target matched ignoring case; 'agents' = 'value').",
+        ),
+    ],
+    seeds: SeedsOpt = 3,
+    workers: WorkersOpt = 1,
+    out: Annotated[
+        Path | None, typer.Option(help="Sweep folder to write (default runs/NAME-sweep-LEVER).")
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """Run an ensemble per value of one policy lever; print the median of each metric per value."""
+    import pandas as pd
+
+    from corridor.analysis.ensemble import load_checked
+    from corridor.analysis.sweep import median_table, parse_lever_spec, resolve_target, run_sweep
+
+    spec = parse_lever_spec(lever)
+    scenario = load_checked(folder)
+    target = resolve_target(scenario, spec.target)
+    slug = "".join(c if c.isalnum() or c in "-_" else "-" for c in f"{spec.lever}-{target}")
+    out = out if out is not None else Path("runs") / f"{scenario.name}-sweep-{slug}"
+    _check_out(out, force)
+    with _bar(f"{spec.lever} {target}: {len(spec.values)} values × {seeds} seeds") as progress:
+        path = run_sweep(
+            scenario,
+            spec,
+            out,
+            seeds_per_value=seeds,
+            workers=_workers(workers),
+            force=force,
+            progress=progress,
+        )
+    from rich.table import Table
+
+    medians = median_table(pd.read_parquet(path / "sweep.parquet"))
+    table = Table(title=f"{scenario.name}: {spec.lever} {target} — median of {seeds} seeds")
+    table.add_column("metric")
+    for value in medians.columns:
+        table.add_column(f"{value:g}", justify="right")
+    for metric, row in medians.iterrows():
+        table.add_row(str(metric), *(f"{v:,.6g}" if abs(v) < 1000 else f"{v:,.0f}" for v in row))
+    console.print(table)
+    console.print(f"sweep folder: {path} (sweep.parquet, sweep.png)")
+
+
+def compare(
+    run_a: Annotated[Path, typer.Argument(help="A run folder or an ensemble folder.")],
+    run_b: Annotated[Path, typer.Argument(help="Another run or ensemble folder.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write the table as CSV to this file.")
+    ] = None,
+    date: Annotated[
+        list[str] | None,
+        typer.Option("--date", help="Date (YYYY-MM-DD) for people-per-country rows; repeatable."),
+    ] = None,
+) -> None:
+    """Headline outputs of two runs (or ensembles) side by side, with differences."""
+    from corridor.analysis.compare import compare_runs, format_compare_table
+    from corridor.runfolder import atomic_write_text
+
+    dates = [_parse_date(d) for d in date] if date else None
+    table = compare_runs(run_a, run_b, dates=dates)
+    console.print(
+        format_compare_table(
+            table, name_a=run_a.name or str(run_a), name_b=run_b.name or str(run_b)
+        )
+    )
+    if out is not None:
+        if out.is_dir():
+            raise CorridorError(f"{out}: is a folder, expected a .csv file name")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out, table.to_csv(index=False))
+        console.print(f"table: {out}")
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CorridorError(f"--date {text!r}: expected YYYY-MM-DD") from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``ensemble``, ``sweep`` and ``compare`` commands to the ``corridor`` app."""
+    app.command("ensemble")(ensemble)
+    app.command("sweep")(sweep)
+    app.command("compare")(compare)
