@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROUTES, write_scenario
 
 from corridor import runfolder
+
+from conftest import ROUTES, write_scenario
 
 
 def corridor(*args: str | Path) -> subprocess.CompletedProcess:

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corridor.engine import simulate
+from corridor.engine.network import compile_network
 from corridor.engine.rules.corridor_rules import STATUSES
 from corridor.engine.spawning import plan_spawns
-from corridor.engine.network import compile_network
 from corridor.scenario.model import Scenario
 
 START = dt.date(2024, 1, 1)
@@ -49,7 +49,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         rows.append({
             "place": f"p{draw(st.integers(0, n - 1))}",
             "start_date": START + dt.timedelta(first), "end_date": START + dt.timedelta(last),
-            "people": float(draw(st.integers(0, 300))), "per": draw(st.sampled_from(["day", "total"])),
+            "people": float(draw(st.integers(0, 300))),
+            "per": draw(st.sampled_from(["day", "total"])),
             "group": draw(st.sampled_from(["flow", f"caravan:c{k}"])), "origin_country": "HND",
             "source": "test",
         })

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PLACES, ROUTES, SOURCES, TOML, write_scenario
 
 from corridor.engine import check_rules
 from corridor.errors import ScenarioError
 from corridor.scenario import check_scenario, load_scenario
+
+from conftest import PLACES, ROUTES, SOURCES, TOML, write_scenario
 
 
 def problems_of(folder: Path) -> list[str]:

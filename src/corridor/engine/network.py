@@ -40,6 +40,7 @@ class Network:
     distance_km: np.ndarray  # float32 [edges]
     mode: np.ndarray  # uint8 [edges], codes into MODE_NAMES
     route_row: np.ndarray  # int32 [edges], row of routes.csv the edge comes from
+    twin: np.ndarray  # int32 [edges], the same road in the other direction
 
     @property
     def n_places(self) -> int:
@@ -87,6 +88,10 @@ def compile_network(scenario: Scenario) -> Network:
     dst = np.concatenate([b, a])
     order = np.lexsort((dst, src))
     src, dst = src[order], dst[order]
+    position = np.empty_like(order)
+    position[order] = np.arange(len(order))
+    n_routes = len(routes)
+    twin = position[(order + n_routes) % max(2 * n_routes, 1)]
     counts = np.bincount(src, minlength=len(ids))
     indptr = np.zeros(len(ids) + 1, dtype=np.int32)
     np.cumsum(counts, out=indptr[1:])
@@ -105,14 +110,17 @@ def compile_network(scenario: Scenario) -> Network:
         distance_km=np.concatenate([km, km])[order].astype(np.float32),
         mode=np.concatenate([mode, mode])[order],
         route_row=np.concatenate([rows, rows])[order],
+        twin=twin.astype(np.int32),
     )
 
 
-def shortest_km(network: Network, origins: np.ndarray, edge_open: np.ndarray | None = None
-                ) -> np.ndarray:
-    """Road km from the nearest of ``origins`` to every place (Dijkstra; inf if unreachable).
+def shortest_km(network: Network, origins: np.ndarray, edge_open: np.ndarray | None = None,
+                *, towards: bool = False) -> np.ndarray:
+    """Road km between every place and the nearest of ``origins`` (Dijkstra; inf if none).
 
-    Run once per network (and again when closures change it), so plain heapq is fast enough.
+    ``towards=True`` measures the way *to* the origins, so a one-way closure counts in the
+    direction people travel. Run once per network (and when closures change it): plain heapq
+    is fast enough.
     """
     dist = np.full(network.n_places, np.inf)
     heap = [(0.0, int(o)) for o in origins]
@@ -125,7 +133,7 @@ def shortest_km(network: Network, origins: np.ndarray, edge_open: np.ndarray | N
         if d > dist[p]:
             continue
         for e in range(indptr[p], indptr[p + 1]):
-            if edge_open is not None and not edge_open[e]:
+            if edge_open is not None and not edge_open[network.twin[e] if towards else e]:
                 continue
             q = target[e]
             nd = d + float(km[e])

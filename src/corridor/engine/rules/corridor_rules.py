@@ -201,7 +201,7 @@ def route_weights(
     network: Network, edge_open: np.ndarray, destinations: np.ndarray, detour_power: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Km to the nearest destination per place, and per-edge cumulative choice weights."""
-    km_to = shortest_km(network, np.flatnonzero(destinations), edge_open)
+    km_to = shortest_km(network, np.flatnonzero(destinations), edge_open, towards=True)
     src, dst = network.source, network.target
     d_u, d_v = km_to[src], km_to[dst]
     progress = edge_open & np.isfinite(d_v) & (d_v < d_u)

@@ -32,7 +32,7 @@ def cap_multiplier(n: float, capacity: float, scaling: float, buffer: float) -> 
     return 1.0 - (n - buffer * c) / (c * (1.0 - buffer))
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def choose_path(p, u, path_ptr, path_end, path_base, count, capacity, cap_scaling, cap_buffer,
                 weight_power):  # noqa: ANN001,ANN201
     """selectRoute + chooseFromWeights: a path index from place p, or -1 if p has none.
@@ -68,90 +68,82 @@ def choose_path(p, u, path_ptr, path_end, path_base, count, capacity, cap_scalin
 
 
 @nb.njit(cache=True)
-def _find_open_edge(indptr, target, edge_open, p, q):  # noqa: ANN001,ANN202
-    for e in range(indptr[p], indptr[p + 1]):
-        if target[e] == q and edge_open[e]:
-            return e
-    return -1
-
-
-@nb.njit(cache=True, inline="always")
-def _decide(i, force, stream, day_seed, loc, edge, km_on_link, route, route_len, route_pos,
-            count, link_count, flows_today, movechance, town, camp, capacity, cap_scaling,
-            cap_buffer, weight_power, indptr, target, edge_open, path_ptr, path_end, path_base,
-            path_nodes, path_len):  # noqa: ANN001,ANN202
-    """Person.evolve for an agent at a place; returns the next free random stream."""
-    p = loc[i]
-    has_route = route_pos[i] < route_len[i]
-    if has_route:
-        mc = 1.0  # head: an agent with a route keeps going (3.1 used the place's move chance)
-    elif force and town[p]:
-        mc = 1.0  # avoid_short_stints: a short stint ends in a town -> move on
-    else:
-        mc = movechance[p]
-    u = uniform(day_seed, i, stream % 64)
-    stream += 1
-    if u >= mc:
-        return stream
-    if not has_route:
-        k = choose_path(p, uniform(day_seed, i, stream % 64), path_ptr, path_end, path_base,
-                        count, capacity, cap_scaling, cap_buffer, weight_power)
-        stream += 1
-        if k < 0:
-            route_len[i] = 0
-            route_pos[i] = 0
-            return stream
-        n = path_len[k]
-        for j in range(n):
-            route[i, j] = path_nodes[k, j]
-        route_len[i] = n
-        route_pos[i] = 0
-    # take_next_step: the link to the route's next place must be open, and the route's end
-    # must not be a camp with cap multiplier < 0.5 (check_dest_is_full_camp).
-    nxt = route[i, route_pos[i]]
-    e = _find_open_edge(indptr, target, edge_open, p, nxt)
-    if e < 0:
-        route_len[i] = 0
-        route_pos[i] = 0
-        return stream
-    dest = route[i, route_len[i] - 1]
-    if camp[dest] and cap_multiplier(count[dest], capacity[dest], cap_scaling, cap_buffer) < 0.5:
-        route_len[i] = 0
-        route_pos[i] = 0
-        return stream
-    route_pos[i] += 1
-    if route_pos[i] >= route_len[i]:
-        route_len[i] = 0
-        route_pos[i] = 0
-    count[p] -= 1
-    link_count[e] += 1
-    flows_today[e] += 1
-    edge[i] = e
-    km_on_link[i] = 0.0
-    return stream
-
-
-@nb.njit(cache=True)
 def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route, route_len,
              route_pos, travelled, bounced, count, link_count, flows_today, movechance, town,
              camp, capacity, cap_scaling, cap_buffer, weight_power, indptr, source, target,
              distance, link_speed, walk_prob, edge_open, path_ptr, path_end, path_base,
              path_nodes, path_len, max_speed, walk_speed, start_on_foot,
              avoid_short_stints):  # noqa: ANN001,ANN201
-    """One Ecosystem.evolve: decision pass, travel pass, then the recent-travel update."""
-    streams = np.zeros(n_active, np.int64)
+    """One Ecosystem.evolve: decision pass, travel pass, then the recent-travel update.
+
+    The per-agent steps are closures over the arrays: numba inlines them, whereas a call to
+    a separate function with this many array arguments pays reference counting per call.
+    """
+
+    def move_chance(i, force):  # noqa: ANN001,ANN202
+        # Person.evolve: 1 with an unfinished route (head; 3.1 re-draws the place's chance),
+        # 1 in a town after a short stint (avoid_short_stints), else the place's chance.
+        if route_pos[i] < route_len[i]:
+            return 1.0
+        if force and town[loc[i]]:
+            return 1.0
+        return movechance[loc[i]]
+
+    def start_move(i, stream):  # noqa: ANN001,ANN202
+        # The rest of Person.evolve once the agent moves: selectRoute if it has no route,
+        # then take_next_step. Returns the next free random stream.
+        p = loc[i]
+        if route_pos[i] >= route_len[i]:
+            k = choose_path(p, uniform(day_seed, i, stream % 64), path_ptr, path_end,
+                            path_base, count, capacity, cap_scaling, cap_buffer, weight_power)
+            stream += 1
+            if k < 0:
+                route_len[i] = 0
+                route_pos[i] = 0
+                return stream
+            n = path_len[k]
+            for j in range(n):
+                route[i, j] = path_nodes[k, j]
+            route_len[i] = n
+            route_pos[i] = 0
+        # take_next_step: the link to the route's next place must still be open, and the
+        # route's end must not be a camp with cap multiplier < 0.5 (check_dest_is_full_camp).
+        nxt = route[i, route_pos[i]]
+        e = -1
+        for f in range(indptr[p], indptr[p + 1]):
+            if target[f] == nxt and edge_open[f]:
+                e = f
+                break
+        if e < 0:
+            route_len[i] = 0
+            route_pos[i] = 0
+            return stream
+        dest = route[i, route_len[i] - 1]
+        if camp[dest] and cap_multiplier(count[dest], capacity[dest], cap_scaling,
+                                         cap_buffer) < 0.5:
+            route_len[i] = 0
+            route_pos[i] = 0
+            return stream
+        route_pos[i] += 1
+        if route_pos[i] >= route_len[i]:
+            route_len[i] = 0
+            route_pos[i] = 0
+        count[p] -= 1
+        link_count[e] += 1
+        flows_today[e] += 1
+        edge[i] = e
+        km_on_link[i] = 0.0
+        return stream
+
+    streams = np.ones(n_active, np.int64)  # next random stream after the decision pass
     # 1. decision pass (Person.evolve), creation order, live counts
     for i in range(n_active):
-        if edge[i] < 0:
-            streams[i] = _decide(i, False, 0, day_seed, loc, edge, km_on_link, route, route_len,
-                                 route_pos, count, link_count, flows_today, movechance, town,
-                                 camp, capacity, cap_scaling, cap_buffer, weight_power, indptr,
-                                 target, edge_open, path_ptr, path_end, path_base, path_nodes,
-                                 path_len)
-        else:
-            streams[i] = 0
+        if edge[i] < 0 and uniform(day_seed, i, 0) < move_chance(i, False):
+            streams[i] = start_move(i, 1)
     # 2. travel pass (Person.finish_travel, with its same-day recursion as a loop)
     for i in range(n_active):
+        if edge[i] < 0:
+            continue
         stream = streams[i] + 8
         hops = 0
         while edge[i] >= 0 and hops < MAX_HOPS:
@@ -184,11 +176,10 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
             if not km_today[i] < v:
                 break
             force = avoid_short_stints and (recent[i] + km_today[i] / max_speed) / 2.0 < 0.5
-            stream = _decide(i, force, stream, day_seed, loc, edge, km_on_link, route,
-                             route_len, route_pos, count, link_count, flows_today, movechance,
-                             town, camp, capacity, cap_scaling, cap_buffer, weight_power, indptr,
-                             target, edge_open, path_ptr, path_end, path_base, path_nodes,
-                             path_len)
+            u = uniform(day_seed, i, stream % 64)
+            stream += 1
+            if u < move_chance(i, force):
+                stream = start_move(i, stream)
     # 3. Ecosystem.evolve: recent = (recent + km_today / max_move_speed) / 2
     for i in range(n_active):
         recent[i] = (recent[i] + km_today[i] / max_speed) / 2.0
