@@ -174,6 +174,73 @@ def params(
     console.print(table)
 
 
+@app.command()
+def score(
+    run_dir: RunArg,
+    max_distance_km: Annotated[
+        float, typer.Option(help="A caravan position within this many km of the report passes.")
+    ] = 30.0,
+) -> None:
+    """Score a run against its observations and write score.json.
+
+    Corridor runs: each observation within its reported range / position within 30 km.
+    Flee runs: Flee's averaged relative difference (ARD) and MASE per camp and in total.
+    """
+    from corridor.runfolder import read_summary
+
+    headline = read_summary(run_dir)
+    if headline.get("rules") == "flee":
+        from corridor.analysis.flee_metrics import print_flee_score, write_score
+
+        print_flee_score(run_dir, console)
+        write_score(run_dir)
+    else:
+        from corridor.analysis.observations import format_score_table, score_run, write_score
+
+        table = score_run(run_dir, max_distance_km=max_distance_km)
+        console.print(format_score_table(table, title=f"{headline['scenario']}: observations"))
+        write_score(run_dir, max_distance_km=max_distance_km)
+    console.print(f"score: {Path(run_dir) / 'score.json'}")
+
+
+@app.command("import-flee")
+def import_flee(
+    input_dir: Annotated[Path, typer.Argument(help="A Flee input folder (locations.csv ...).")],
+    validation_dir: Annotated[
+        Path | None, typer.Argument(help="Its validation folder (data_layout.csv ...).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Scenario folder to write.")] = Path("flee-scenario"),
+    simsetting: Annotated[
+        Path | None, typer.Option(help="A Flee simsetting.yml whose values become parameters.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace the out folder if it exists.")] = False,
+) -> None:
+    """Convert a Flee input folder (+ UNHCR validation data) into a corridor scenario folder."""
+    from corridor.runfolder import atomic_folder
+    from corridor.scenario.flee_import import import_flee as convert
+
+    with atomic_folder(out, force=force) as tmp:
+        convert(input_dir, validation_dir, tmp, simsetting=simsetting)
+    console.print(f"scenario folder: {out}")
+
+
+def _mount_subcommands() -> None:
+    """Commands that live in their own modules (batch runs, evidence)."""
+    from corridor.cli_batch import register
+
+    register(app)
+    from importlib.util import find_spec
+
+    if find_spec("corridor.evidence.cli") is not None:
+        from corridor.evidence.cli import app as evidence_app
+
+        app.add_typer(evidence_app, name="evidence",
+                      help="Turn news articles into dated, geolocated, quoted observations.")
+
+
+_mount_subcommands()
+
+
 def main() -> None:
     """Entry point: user errors print one line and exit 2; Ctrl-C exits 130."""
     try:
