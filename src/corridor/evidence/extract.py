@@ -54,6 +54,8 @@ _REPORTING = re.compile(r"^\W*(?:\w+\W+)?(?:announced|said|reported|stated|decla
                         r"told|informed|dijo|informo|anuncio|senalo|declaro|afirmo|aseguro)\b")
 _PRESENT = re.compile(r"\b(?:is|are|has|have|continue|continues|remain|remains|esta|estan|"
                       r"continua|continuan|permanece|permanecen|sigue|siguen)\b")
+_SEQUENCE = re.compile(r"\b(?:later|then|subsequently|afterwards|despues|luego|"
+                       r"posteriormente|mas tarde)\b")
 _PER_DAY = re.compile(r"^[^.;]{0,40}?\b(?:daily|a day|per day|each day|every day|al dia|"
                       r"diarios|diarias|diariamente|por dia|cada dia)\b")
 _CROSSING_NOUN = re.compile(r"\b(?:crossings?|ports? of entry|ports|bridges?|garitas?|cruces?|"
@@ -130,9 +132,14 @@ def _carry(prev: list[TimeExpr], sents: list[Span], si: int, sent: Span) -> Time
     """A short past time from the previous sentence of the same paragraph, for a sentence that
     has none and tells a past event ("… shut down two crossings last week. Another … remained
     closed …")."""
-    if si == 0 or sents[si - 1].paragraph != sent.paragraph or not prev:
+    if si == 0 or not prev:
         return None
-    if _PRESENT.search(fold(sent.text)):
+    folded = fold(sent.text)
+    if _SEQUENCE.search(folded):
+        # "Trump said in April … Mattis later authorized …": the story goes on in that frame
+        frame = [t for t in prev if not t.cumulative]
+        return frame[-1] if frame else None
+    if sents[si - 1].paragraph != sent.paragraph or _PRESENT.search(folded):
         return None
     short = [t for t in prev if not t.cumulative and (t.high - t.low).days <= 7]
     return short[-1] if short else None
@@ -169,6 +176,10 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         # kind
         best_kind, best_cost = "other", 1e9
         for t in triggers:
+            if q.start <= t.start < q.end:
+                continue  # "close to 800": the hedge, not a closure
+            if t.kind == "crossing_closed" and unit not in ("days", "crossings", ""):
+                continue
             dist = t.start - q.end if t.start >= q.end else q.start - t.end
             if dist > 120:
                 continue

@@ -69,7 +69,8 @@ TRIGGERS: dict[str, str] = {
                        r"movilizo|apostados|despliega",
     "permits_issued": r"permits|visas|humanitarian visas|visitor cards|issued|granted|"
                       r"permisos|tarjetas de visitante|otorgo|otorgaron|expidio|oficios de salida",
-    "crossing_closed": r"closed|shut|shut down|suspended|blocked|closure|cerro|cerraron|"
+    "crossing_closed": r"close|closed|closing|shut|shut down|suspended|blocked|closure|cerrar|"
+                       r"cerro|cerraron|"
                        r"cerrado|cerrados|cierre|suspendio|suspendieron|suspendidas",
     "asylum_applications": r"asylum (?:applications|requests|claims|seekers applied)|"
                            r"applied for asylum|requested asylum|solicitudes de (?:asilo|refugio)"

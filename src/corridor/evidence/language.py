@@ -9,19 +9,23 @@ from collections import Counter
 from corridor.evidence.text import fold
 
 SUPPORTED = {"en": "English", "es": "Spanish"}
+def _words(text: str) -> set[str]:
+    return set(text.split())
+
+
 STOPWORDS: dict[str, set[str]] = {
-    "en": set("the of and to in is that for on with as was were by at from are this have has "
-              "it be which who their said will would they not an or but its".split()),
-    "es": set("el la de que y en los las del se por un una con para es al lo como mas pero sus "
-              "le ya fue han este esta son entre sobre tambien dijo".split()),
-    "fr": set("le la les des et est dans une pour qui que sur pas avec ce sont du au il elle "
-              "nous vous leur".split()),
-    "pt": set("o os as da do das dos que e em um uma para com nao uma por mais como foi sao "
-              "pelo pela".split()),
-    "de": set("der die das und ist nicht ein eine zu den von mit sich des auf fur im dem "
-              "auch es an werden".split()),
-    "it": set("il lo gli della delle che e di un una per con non sono nel alla come anche "
-              "piu questo".split()),
+    "en": _words("the of and to in is that for on with as was were by at from are this have "
+                 "has it be which who their said will would they not an or but its"),
+    "es": _words("el la de que y en los las del se por un una con para es al lo como mas pero "
+                 "sus le ya fue han este esta son entre sobre tambien dijo"),
+    "fr": _words("le la les des et est dans une pour qui que sur pas avec ce sont du au il "
+                 "elle nous vous leur"),
+    "pt": _words("o os as da do das dos que e em um uma para com nao por mais como foi sao "
+                 "pelo pela"),
+    "de": _words("der die das und ist nicht ein eine zu den von mit sich des auf fur im dem "
+                 "auch es an werden"),
+    "it": _words("il lo gli della delle che e di un una per con non sono nel alla come anche "
+                 "piu questo"),
 }
 NAMES = {"en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese", "de": "German",
          "it": "Italian"}

@@ -180,7 +180,8 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
             if 0 <= j < len(toks):
                 w = text[toks[j][0]:toks[j][1]]
                 gap = text[toks[j][1]:s] if j < i else text[e:toks[j][0]]
-                if w[:1].isupper() and w.lower() not in _STOP_CAPS and gap.strip() in ("", "-") and \
+                joined = gap.strip() in ("", "-")
+                if w[:1].isupper() and w.lower() not in _STOP_CAPS and joined and \
                         not (j == i - 1 and toks[j][0] == sent.start):
                     towns_ok = False
     return [c for c in cands if c.level != "town" or towns_ok]

@@ -1,0 +1,151 @@
+"""`corridor evidence`: extract observations from articles, and score them against a gold file.
+
+Mount in the main CLI with ``app.add_typer(evidence_app, name="evidence")`` where
+``from corridor.evidence.cli import app as evidence_app``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from corridor.errors import CorridorError
+from corridor.evidence.extract import COLUMNS
+from corridor.evidence.io import (
+    DEFAULT_MAX_MB,
+    EvidenceError,
+    collect,
+    published_map,
+    read_csv,
+    write_csv,
+)
+from corridor.evidence.pipeline import extract_files
+from corridor.evidence.scenario import append as append_rows
+from corridor.evidence.scenario import load_places
+from corridor.evidence.score import group_score, score
+
+app = typer.Typer(help="Dated, placed observations from news articles (English and Spanish).",
+                  no_args_is_help=True, add_completion=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _fail(message: str) -> None:
+    err.print(f"error: {message}", markup=False)
+    raise typer.Exit(2)
+
+
+@app.command()
+def extract(
+    articles: list[Path] = typer.Argument(..., help="Text or HTML files, or folders of them."),
+    scenario: Path | None = typer.Option(None, "--scenario", help="Scenario folder: match "
+                                         "places to its places.csv."),
+    out_path: Path | None = typer.Option(None, "--out", help="Write observations to this CSV "
+                                         "(default: standard output)."),
+    append: bool = typer.Option(False, "--append", help="Add new observations to the "
+                                "scenario's observations.csv (needs --scenario)."),
+    published: str | None = typer.Option(None, "--published", help="Publication date for "
+                                         "files that carry none (YYYY-MM-DD), or a CSV with "
+                                         "columns file,published."),
+    min_confidence: float = typer.Option(0.5, "--min-confidence", min=0.0, max=1.0,
+                                         help="Leave out observations below this confidence."),
+    max_mb: float = typer.Option(DEFAULT_MAX_MB, "--max-mb", min=0.001,
+                                 help="Skip articles larger than this (MB)."),
+) -> None:
+    """Extract dated, geolocated, quoted observations from ARTICLES."""
+    try:
+        _extract(articles, scenario, out_path, append, published, min_confidence, max_mb)
+    except CorridorError as exc:
+        _fail(str(exc))
+
+
+def _extract(articles: list[Path], scenario: Path | None, out_path: Path | None, append: bool,
+             published: str | None, min_confidence: float, max_mb: float) -> None:
+    if append and scenario is None:
+        raise EvidenceError("--append needs --scenario FOLDER")
+    missing = [str(p) for p in articles if not p.exists()]
+    for m in missing:
+        err.print(f"{m}: no such file or folder", markup=False)
+    files = collect([p for p in articles if p.exists()])
+    if not files:
+        raise EvidenceError("no article could be read" + (" (no files found)" if not missing
+                                                          else ""))
+    pub, by_file = published_map(published)
+    index = load_places(scenario) if scenario is not None else None
+    obs, reports, dropped = extract_files(files, published=pub, published_by_file=by_file,
+                                          scenario=index, min_confidence=min_confidence,
+                                          max_mb=max_mb)
+    for r in reports:
+        line = f"{r.path}: {r.message}" + "".join(f"; {n}" for n in r.notes)
+        err.print(("" if r.ok else "skipped: ") + line, markup=False)
+    if dropped:
+        err.print(f"{dropped} low-confidence numbers left out (--min-confidence "
+                  f"{min_confidence:g}; 0 keeps all)", markup=False)
+    if not any(r.ok for r in reports):
+        raise EvidenceError("no article could be read")
+    rows = [o.row() for o in obs]
+    if append and scenario is not None and index is not None:
+        ids = {r["id"] for r in index.rows}
+        new, dupes, outside = append_rows(scenario, obs, ids)
+        err.print(f"{scenario / 'observations.csv'}: {len(new)} new observations appended, "
+                  f"{dupes} already there, {len(outside)} not appended (place not in the "
+                  "scenario)", markup=False)
+        _table([{**r, "place_id": r["place"], "place": r["place_name"]} for r in new],
+               "Appended observations")
+    if out_path is not None:
+        write_csv(out_path, rows, COLUMNS)
+        err.print(f"{len(rows)} observations written to {out_path}", markup=False)
+        _table(rows, "Observations")
+    elif not append:
+        sys.stdout.write(write_csv(None, rows, COLUMNS))
+
+
+def _table(rows: list[dict[str, object]], title: str) -> None:
+    if not rows:
+        return
+    t = Table(title=title, show_lines=False)
+    for c in ("date", "place", "kind", "low", "high", "confidence", "quote"):
+        t.add_column(c, overflow="fold", max_width=60 if c == "quote" else None)
+    for r in rows:
+        quote = str(r.get("quote", ""))
+        t.add_row(*(str(r.get(c, "")) for c in ("date", "place", "kind", "low", "high",
+                                                 "confidence")),
+                  quote[:120] + ("…" if len(quote) > 120 else ""))
+    out.print(t)
+
+
+@app.command("score")
+def score_cmd(
+    pred: Path = typer.Argument(..., help="Extracted observations (CSV)."),
+    gold: Path = typer.Argument(..., help="Gold annotation (CSV, same columns)."),
+) -> None:
+    """Precision, recall and F1 per kind and overall; lists misses and false hits."""
+    try:
+        for p in (pred, gold):
+            if not p.is_file():
+                raise EvidenceError(f"{p}: no such file")
+        rep = score(read_csv(pred), read_csv(gold))
+    except CorridorError as exc:
+        _fail(str(exc))
+        return
+    t = Table(title="Evidence score")
+    for c in ("kind", "tp", "fp", "fn", "precision", "recall", "F1"):
+        t.add_column(c, justify="left" if c == "kind" else "right")
+    for k, s in [*rep.per_kind.items(), ("overall", rep.overall)]:
+        t.add_row(k, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.2f}", f"{s.recall:.2f}",
+                  f"{s.f1:.2f}")
+    out.print(t)
+    dd = group_score(rep, {"detained", "deported"})
+    out.print(f"detained+deported: recall {dd.recall:.2f}, precision {dd.precision:.2f}")
+    for title, rows in (("Misses (in gold, not extracted)", rep.misses),
+                        ("False hits (extracted, not in gold)", rep.false_hits)):
+        out.print(f"{title}: {len(rows)}")
+        for r in rows:
+            out.print(f"  {r.get('source', '')} {r.get('date', '')} {r.get('kind', '')} "
+                      f"{r.get('place', '')} [{r.get('place_id', '')}] "
+                      f"{r.get('low', '')}–{r.get('high', '')}: {str(r.get('quote', ''))[:90]}",
+                      markup=False)

@@ -1,0 +1,201 @@
+"""Reading articles (plain text, HTML, folders) and reading/writing observation CSV files.
+
+Every problem with one input file is an ``ArticleError`` with a one-line message; the caller
+reports it and goes on with the other files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from corridor.errors import CorridorError
+from corridor.evidence.dates import dateline, parse_published
+from corridor.evidence.language import NAMES, SUPPORTED, detect
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ""}
+DEFAULT_MAX_MB = 10.0
+
+
+class EvidenceError(CorridorError):
+    """A user error in the evidence commands (bad option, unreadable CSV, no usable file)."""
+
+
+class ArticleError(EvidenceError):
+    """One article could not be used; the message says why in one line."""
+
+
+@dataclass
+class Document:
+    """An article's main text and what we know about it."""
+
+    path: str
+    text: str
+    published: dt.date | None
+    published_how: str  # "html metadata", "dateline", "--published", ""
+    url: str
+    language: str
+    notes: list[str]
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """Files named on the command line, folders expanded (sorted, hidden files skipped)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file()
+                              and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                              and f.suffix.lower() in TEXT_SUFFIXES | {".bin", ".dat"}))
+        else:
+            out.append(p)
+    return out
+
+
+def read_document(path: Path, published: dt.date | None = None,
+                  max_mb: float = DEFAULT_MAX_MB) -> Document:
+    """Read one article; raise ``ArticleError`` (one line) when it cannot be used."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
+    if size == 0:
+        raise ArticleError("empty file")
+    if size > max_mb * 1e6:
+        raise ArticleError(f"too large: {size / 1e6:.1f} MB (limit {max_mb:g} MB per article; "
+                           "see --max-mb)")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
+    notes: list[str] = []
+    text = decode(raw, notes)
+    if not text.strip():
+        raise ArticleError("empty file (only whitespace)")
+    url = ""
+    pub, how = None, ""
+    if _looks_html(path, text):
+        text, url, pub = _html_main_text(text)
+        how = "html metadata" if pub else ""
+        if not text.strip():
+            raise ArticleError("HTML page with no article text (only navigation/boilerplate)")
+    if pub is None:
+        pub = dateline(text)
+        how = "dateline" if pub else ""
+    if pub is None and published is not None:
+        pub, how = published, "--published"
+    if pub is None:
+        notes.append("no publication date found (use --published); only absolute dates resolved")
+    lang = detect(text)
+    if lang and lang not in SUPPORTED:
+        raise ArticleError(f"language looks like {NAMES.get(lang, lang)}; supported: "
+                           + ", ".join(SUPPORTED.values()) + " (skipped)")
+    if not url:
+        m = re.search(r"https?://[^\s\"'<>]+", text[:2000])
+        url = m.group(0) if m and "twitter.com" not in m.group(0) else ""
+    return Document(str(path), text, pub, how, url, lang or "en", notes)
+
+
+def decode(raw: bytes, notes: list[str]) -> str:
+    """Bytes to text: BOMs honoured, UTF-8 first, Windows-1252 for legacy files; binary refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
+    head = raw[:8192]
+    controls = sum(b < 9 or 13 < b < 32 for b in head)
+    if b"\x00" in head or controls > 0.05 * len(head):
+        raise ArticleError("binary file, not text or HTML")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    try:
+        text = raw.decode("cp1252")
+        notes.append(f"not valid UTF-8 (byte {raw[bad]:#04x} at offset {bad}); read as "
+                     "Windows-1252")
+        return text
+    except UnicodeDecodeError:
+        notes.append(f"malformed UTF-8 at offset {bad}; undecodable bytes replaced")
+        return raw.decode("utf-8", errors="replace")
+
+
+def _looks_html(path: Path, text: str) -> bool:
+    if path.suffix.lower() in (".html", ".htm", ".xhtml"):
+        return True
+    head = text[:1000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
+
+
+def _html_main_text(html: str) -> tuple[str, str, dt.date | None]:
+    """Main text (boilerplate dropped), canonical URL and publication date of an HTML page."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                          include_tables=False)
+    except Exception:  # noqa: BLE001 - a broken page is a user input problem, not a bug
+        doc = None
+    if doc is None:
+        return "", "", None
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = data.get("text") or ""
+    pub = parse_published(data["date"]) if data.get("date") else None
+    return text, data.get("url") or "", pub
+
+
+def published_map(value: str | None) -> tuple[dt.date | None, dict[str, dt.date]]:
+    """``--published``: a date for every file, or a CSV with columns file,published."""
+    if not value:
+        return None, {}
+    p = Path(value)
+    if p.suffix.lower() == ".csv" and p.is_file():
+        out: dict[str, dt.date] = {}
+        for row in read_csv(p):
+            d = parse_published(row.get("published", ""))
+            if row.get("file") and d:
+                out[Path(row["file"]).name] = d
+        return None, out
+    d = parse_published(value)
+    if d is None:
+        raise EvidenceError(f"--published: cannot read a date from {value!r} "
+                            "(use YYYY-MM-DD or a CSV with columns file,published)")
+    return d, {}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """Rows of a CSV file as dicts of strings (EvidenceError when missing or unreadable)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvidenceError(f"{path}: cannot read ({exc})") from None
+    return [{k.strip(): (v or "").strip() for k, v in row.items() if k}
+            for row in csv.DictReader(io.StringIO(text))]
+
+
+def write_csv(path: Path | None, rows: list[dict[str, object]], columns: list[str]) -> str:
+    """Write rows (atomically when ``path`` is given); return the CSV text when path is None."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: _fmt(r.get(k)) for k in columns})
+    if path is None:
+        return buf.getvalue()
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        tmp.write_text(buf.getvalue(), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise EvidenceError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    return ""
+
+
+def _fmt(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.6g}" if abs(v) < 1e15 and v != int(v) else str(int(v))
+    return str(v)
