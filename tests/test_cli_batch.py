@@ -10,9 +10,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from conftest import write_scenario
 from corridor.cli_batch import register
 from corridor.errors import CorridorError
+
+from conftest import write_scenario
 
 runner = CliRunner()
 

@@ -28,6 +28,10 @@ WorkersOpt = Annotated[
     int, typer.Option("--workers", help="Local worker processes (0 = one per CPU).", min=0)
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the out folder if it exists.")]
+DaysOpt = Annotated[int | None, typer.Option(help="Override the number of days.", min=1)]
+ScaleOpt = Annotated[
+    float | None, typer.Option(help="Agents per person (0.1 = 1 agent per 10 people).")
+]
 
 
 @contextmanager
@@ -57,6 +61,14 @@ def _workers(workers: int) -> int:
     return workers if workers > 0 else (os.cpu_count() or 1)
 
 
+def _scenario(folder: Path, days: int | None, agents_scale: float | None):  # noqa: ANN202
+    from corridor.analysis.ensemble import load_checked
+
+    if agents_scale is not None and not agents_scale > 0:
+        raise CorridorError(f"--agents-scale must be > 0, got {agents_scale}")
+    return load_checked(folder).with_overrides(days=days, agents_per_person=agents_scale)
+
+
 def _check_out(out: Path, force: bool) -> None:
     if out.exists() and not force:
         raise CorridorError(f"{out}: output folder exists (use --force to replace it)")
@@ -69,19 +81,15 @@ def ensemble(
     out: Annotated[
         Path | None, typer.Option(help="Ensemble folder to write (default runs/NAME-ensemble).")
     ] = None,
-    days: Annotated[int | None, typer.Option(help="Override the number of days.", min=1)] = None,
-    agents_scale: Annotated[
-        float | None, typer.Option(help="Agents per person (0.1 = 1 agent per 10 people).")
-    ] = None,
+    days: DaysOpt = None,
+    agents_scale: ScaleOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Run a scenario under N seeds; write seed-*/ run folders, quantiles and a median summary."""
-    from corridor.analysis.ensemble import load_checked, run_ensemble
+    from corridor.analysis.ensemble import run_ensemble
     from corridor.runfolder import read_summary
 
-    if agents_scale is not None and not agents_scale > 0:
-        raise CorridorError(f"--agents-scale must be > 0, got {agents_scale}")
-    scenario = load_checked(folder).with_overrides(days=days, agents_per_person=agents_scale)
+    scenario = _scenario(folder, days, agents_scale)
     out = out if out is not None else Path("runs") / f"{scenario.name}-ensemble"
     _check_out(out, force)
     with _bar(f"{scenario.name} × {seeds} seeds") as progress:
@@ -133,16 +141,17 @@ def sweep(
     out: Annotated[
         Path | None, typer.Option(help="Sweep folder to write (default runs/NAME-sweep-LEVER).")
     ] = None,
+    days: DaysOpt = None,
+    agents_scale: ScaleOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Run an ensemble per value of one policy lever; print the median of each metric per value."""
     import pandas as pd
 
-    from corridor.analysis.ensemble import load_checked
     from corridor.analysis.sweep import median_table, parse_lever_spec, resolve_target, run_sweep
 
     spec = parse_lever_spec(lever)
-    scenario = load_checked(folder)
+    scenario = _scenario(folder, days, agents_scale)
     target = resolve_target(scenario, spec.target)
     slug = "".join(c if c.isalnum() or c in "-_" else "-" for c in f"{spec.lever}-{target}")
     out = out if out is not None else Path("runs") / f"{scenario.name}-sweep-{slug}"
@@ -161,7 +170,7 @@ def sweep(
 
     medians = median_table(pd.read_parquet(path / "sweep.parquet"))
     table = Table(title=f"{scenario.name}: {spec.lever} {target} — median of {seeds} seeds")
-    table.add_column("metric")
+    table.add_column("metric", no_wrap=True)
     for value in medians.columns:
         table.add_column(f"{value:g}", justify="right")
     for metric, row in medians.iterrows():

@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import write_scenario
 from corridor.analysis.compare import compare_runs, ensemble_members, is_ensemble
 from corridor.analysis.ensemble import member_seeds, run_ensemble
 from corridor.errors import CorridorError, RunError
 from corridor.runfolder import read_summary
 from corridor.scenario import load_scenario
+
+from conftest import write_scenario
 
 WALL_CLOCK = {"run.log"}  # timings; summary.json differs only in runtime_s (checked below)
 

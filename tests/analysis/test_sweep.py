@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import write_scenario
 from corridor.analysis.ensemble import member_seeds
 from corridor.analysis.sweep import (
     apply_lever,
@@ -20,6 +19,8 @@ from corridor.analysis.sweep import (
 )
 from corridor.errors import CorridorError
 from corridor.scenario import load_scenario
+
+from conftest import write_scenario
 
 
 def test_parse_lever_spec() -> None:

@@ -7,7 +7,9 @@ Member seeds come from the scenario seed, never from the clock, so an ensemble i
 
 Member ``i`` is a normal run folder ``out/seed-<i>/`` (``seed-000``, ``seed-001`` ...) whose
 scenario seed is ``seed_i``. Members run in local worker processes (``workers`` > 1) or in this
-process (``workers`` = 1); the files do not depend on the number of workers.
+process (``workers`` = 1); the files do not depend on the number of workers. Worker processes
+start from a fork server (spawn where there is none), so a script that calls ``run_ensemble``
+with ``workers`` > 1 needs the usual ``if __name__ == "__main__":`` guard.
 
 Besides the members the ensemble folder holds:
 
