@@ -202,7 +202,7 @@ def cross_check(scenario: Scenario, check_dates: bool = True) -> list[Problem]:
 
 
 def _check_targets(scenario: Scenario, ids: set[str], problems: list[Problem]) -> None:
-    """Policy targets are a place id, a route `from>to`, or a country code for national levers."""
+    """Policy targets: a place id, a route `from>to`, a country code or a country pair `A>B`."""
     routes = set(zip(scenario.routes["from"], scenario.routes["to"], strict=True))
     codes = _iso3_codes()
     for row, target in zip(scenario.policies["_row"], scenario.policies["target"], strict=True):
@@ -212,6 +212,8 @@ def _check_targets(scenario: Scenario, ids: set[str], problems: list[Problem]) -
             a, _, b = target.partition(">")
             if (a, b) in routes or (b, a) in routes:
                 continue
+            if a in codes and b in codes and a not in ids and b not in ids:
+                continue  # a country pair, e.g. a Flee border closure MLI>BFA
             problems.append(Problem("policies.csv", f"unknown route {target!r}", int(row),
                                     "target"))
             continue
