@@ -34,6 +34,7 @@ COLUMNS = [
     "high", "unit", "per", "actor", "language", "source", "url", "quote", "quote_start",
     "quote_end", "confidence",
 ]
+_ANY_DAY = dt.date(2000, 1, 1)  # to spot relative expressions we cannot resolve
 US_BORDER = (31.0, -108.0)  # label point of region:border-usa-mex
 CARAVAN_FAMILY = {"caravan_size", "position", "departed", "arrived"}
 PEOPLE_KINDS = {"caravan_size", "position", "departed", "arrived", "detained", "deported",
@@ -120,7 +121,8 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
     prev_times: list[TimeExpr] = []
     for si, sent in enumerate(sents):
         times = find_dates(sent.text, published)
-        carry = _carry(prev_times, sents, si, sent)
+        unresolved = published is None and bool(find_dates(sent.text, _ANY_DAY))
+        carry = None if unresolved else _carry(prev_times, sents, si, sent)
         prev_times = times
         drafts.extend(_sentence(sent, si, times, carry, by_sent.get(si, []), actors_by_sent[si],
                                 published, source, url, scenario, doc_lang))
@@ -150,7 +152,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
               source: str, url: str, scenario: ScenarioIndex | None,
               doc_lang: str) -> list[_Draft]:
     folded = fold(sent.text)
-    lang = detect(sent.text) or doc_lang
+    lang = detect(sent.text, min_hits=1) or doc_lang
     if lang not in ("en", "es"):
         lang = doc_lang
     quants = [q for q in find_quantities(sent.text) if _keep(q, times, folded)]

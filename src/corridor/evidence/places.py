@@ -1,7 +1,8 @@
 """Find place mentions in a document and decide which place each one is.
 
 Matching is accent- and case-insensitive on folded names, longest name first ("Mexico City"
-before "Mexico", "Mexico's southern border" before "Mexico"). Single-word *town* names must be
+before "Mexico", "Mexico's southern border" before "Mexico"); names of three letters or fewer
+("US", "U.S.") must be written in capitals (so "us" is a pronoun). *Town* names must be
 capitalised in the text and must not touch another capitalised word (so "García" in "Luis Rey
 García Villagrán" is a person, not García, Nuevo León); countries, states, regions and scenario
 places have no such condition.
@@ -86,8 +87,23 @@ class ScenarioIndex:
                     idx.names.setdefault(key, []).append(i)
         return idx
 
+    def places(self, key: str) -> list[Place]:
+        """Scenario places named ``key`` (folded), as gazetteer places with a scenario: id."""
+        out = []
+        for i in self.names.get(key, []):
+            r = self.rows[i]
+            try:
+                lat, lon = float(r.get("lat", "")), float(r.get("lon", ""))
+            except ValueError:
+                lat = lon = None
+            out.append(Place(f"scenario:{r['id']}", r.get("name", r["id"]), r.get("country", ""),
+                             lat, lon, "town"))
+        return out
+
     def match(self, mention_text: str, place: Place | None) -> str:
         """The scenario id for a mention, or '' (same name, same country, within 30 km)."""
+        if place is not None and place.id.startswith("scenario:"):
+            return place.id.removeprefix("scenario:")
         hits = self.names.get(fold_name(mention_text), [])
         best, best_d = "", 1e9
         for i in hits:
@@ -138,10 +154,10 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
                     continue
                 key = " ".join(folded[s:e] for s, e in toks[i:i + n])
                 cands = gz.lookup(key)
-                sc = scenario.names.get(key) if scenario else None
+                sc = scenario.places(key) if scenario else []
                 if cands or sc:
-                    cands = _filter(cands, text, toks, i, n, sent)
-                    if cands or sc:
+                    cands = sc + _filter(cands, text, toks, i, n, sent)
+                    if cands:
                         hit = (n, cands)
                         break
             if hit is None:
@@ -173,9 +189,6 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
     if not surface[:1].isupper():
         towns_ok = False
     elif n == 1:
-        if surface.isupper() and len(surface) > 3:
-            letters = [c for c in sent.text if c.isalpha()]
-            towns_ok = sum(c.isupper() for c in letters) < 0.5 * max(1, len(letters))
         for j in (i - 1, i + n):
             if 0 <= j < len(toks):
                 w = text[toks[j][0]:toks[j][1]]
@@ -249,6 +262,8 @@ def _resolve(mentions: list[Mention]) -> None:
         scored = []
         for c in m.candidates:
             score = {"country": 8.0, "admin1": 2.5}.get(c.level, 0.0)
+            if c.id.startswith("scenario:"):
+                score += 10  # the scenario's own places come first
             score += math.log10(max(c.population, 1)) / 3 + (1.0 if c.population >= 1e6 else 0)
             if m.qualifier is not None and (
                     (m.qualifier.level == "admin1" and c.admin1 == m.qualifier.admin1)
