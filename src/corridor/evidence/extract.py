@@ -55,6 +55,7 @@ _REPORTING = re.compile(r"^\W*(?:\w+\W+)?(?:announced|said|reported|stated|decla
                         r"told|informed|dijo|informo|anuncio|senalo|declaro|afirmo|aseguro)\b")
 _PRESENT = re.compile(r"\b(?:is|are|has|have|continue|continues|remain|remains|esta|estan|"
                       r"continua|continuan|permanece|permanecen|sigue|siguen)\b")
+_WITH = re.compile(r"\b(?:with|con)\s+$")
 _SEQUENCE = re.compile(r"\b(?:later|then|subsequently|afterwards|despues|luego|"
                        r"posteriormente|mas tarde)\b")
 _PER_DAY = re.compile(r"^[^.;]{0,40}?\b(?:daily|a day|per day|each day|every day|al dia|"
@@ -175,6 +176,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         if unit in ("ignore", "percent", "km", "hours"):
             continue
         cq = clause_of(q.start)
+        # "left Tapachula … with nearly 10,000 people": the verb before "with" governs
+        with_before = bool(_WITH.search(folded[max(0, q.start - 8):q.start]))
         # kind
         best_kind, best_cost = "other", 1e9
         for t in triggers:
@@ -186,6 +189,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
             if dist > 120:
                 continue
             cost = max(dist, 0) + 10 * (t.kind == "caravan_size")
+            cost += 30 * (with_before and t.start >= q.end)
             cost += 40 * blocked(t.start, q.start, q) + 25 * (clause_of(t.start) != cq)
             if cost < best_cost:
                 best_kind, best_cost = t.kind, cost

@@ -20,6 +20,7 @@ from corridor.evidence.language import NAMES, SUPPORTED, detect
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ""}
 DEFAULT_MAX_MB = 10.0
+MIN_ARTICLE_WORDS = 12  # less main text than this is a menu or a cookie banner, not an article
 
 
 class EvidenceError(CorridorError):
@@ -81,7 +82,7 @@ def read_document(path: Path, published: dt.date | None = None,
     if _looks_html(path, text):
         text, url, pub = _html_main_text(text)
         how = "html metadata" if pub else ""
-        if not text.strip():
+        if len(re.findall(r"\w+", text)) < MIN_ARTICLE_WORDS:
             raise ArticleError("HTML page with no article text (only navigation/boilerplate)")
     if pub is None:
         pub = dateline(text)
@@ -135,7 +136,7 @@ def _html_main_text(html: str) -> tuple[str, str, dt.date | None]:
 
     try:
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                          include_tables=False)
+                                          include_tables=False, favor_precision=True)
     except Exception:  # noqa: BLE001 - a broken page is a user input problem, not a bug
         doc = None
     if doc is None:
