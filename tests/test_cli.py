@@ -11,7 +11,7 @@ import pytest
 
 from corridor import runfolder
 
-from conftest import ROUTES, write_scenario
+from tinyscenario import ROUTES, write_scenario
 
 
 def corridor(*args: str | Path) -> subprocess.CompletedProcess:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from corridor.cli_batch import register
 from corridor.errors import CorridorError
 
-from conftest import write_scenario
+from tinyscenario import write_scenario
 
 runner = CliRunner()
 

@@ -1,10 +1,8 @@
-"""Shared fixtures: tiny scenario folders written by the tests themselves."""
+"""Tiny scenario folders written by the tests themselves (imported by test modules)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -70,8 +68,3 @@ def write_scenario(
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
-
-
-@pytest.fixture
-def tiny(tmp_path: Path) -> Path:
-    return write_scenario(tmp_path / "tiny")

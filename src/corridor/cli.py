@@ -95,7 +95,7 @@ def run(
     with _progress() as progress:
         task = progress.add_task(f"{scenario.name}", total=scenario.days)
         result = simulate(scenario, progress=lambda d, n: progress.update(task, completed=d))
-    headline = write_run(result, out, force=force)
+    headline = write_run(result, out, force=force) | {"runtime_s": result.runtime_s}
     if report:
         from corridor.report.html import write_report
 
@@ -127,7 +127,8 @@ def _print_summary(headline: dict) -> None:
     for key, value in headline.items():
         if isinstance(value, (int, float)) and key.startswith("total_"):
             table.add_row(key.removeprefix("total_").replace("_", " "), f"{value:,.0f}")
-    table.add_row("runtime", f"{headline['runtime_s']:.2f} s")
+    if "runtime_s" in headline:
+        table.add_row("runtime", f"{headline['runtime_s']:.2f} s")
     console.print(table)
 
 

@@ -20,7 +20,7 @@ from corridor.analysis.sweep import (
 from corridor.errors import CorridorError
 from corridor.scenario import load_scenario
 
-from conftest import write_scenario
+from tinyscenario import write_scenario
 
 
 def test_parse_lever_spec() -> None:

@@ -10,7 +10,7 @@ from corridor.engine import compile_network, simulate
 from corridor.engine.rules.corridor_rules import STATUSES, route_weights
 from corridor.scenario import load_scenario
 
-from conftest import write_scenario
+from tinyscenario import write_scenario
 
 FLOW_ONLY = """place,start_date,end_date,people,per,group,origin_country,source
 a,2024-01-01,2024-01-01,1000,total,flow,HND,test

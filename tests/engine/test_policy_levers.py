@@ -10,7 +10,7 @@ from corridor.engine import simulate
 from corridor.engine.rules.corridor_rules import STATUSES
 from corridor.scenario import load_scenario
 
-from conftest import write_scenario
+from tinyscenario import write_scenario
 
 # a line a - b - c(port) - d(destination), plus a detention centre beside b
 PLACES = """id,name,country,lat,lon,kind,capacity,source

@@ -10,7 +10,7 @@ from corridor.engine import check_rules
 from corridor.errors import ScenarioError
 from corridor.scenario import check_scenario, load_scenario
 
-from conftest import PLACES, ROUTES, SOURCES, TOML, write_scenario
+from tinyscenario import PLACES, ROUTES, SOURCES, TOML, write_scenario
 
 
 def problems_of(folder: Path) -> list[str]:
@@ -108,7 +108,8 @@ def test_all_problems_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_missing_folder_and_files(tmp_path: Path) -> None:
-    assert problems_of(tmp_path / "nope") == [f"{tmp_path / 'nope'}: scenario folder does not exist"]
+    missing = tmp_path / "nope"
+    assert problems_of(missing) == [f"{missing}: scenario folder does not exist"]
     folder = write_scenario(tmp_path / "s")
     (folder / "sources.csv").unlink()
     assert "sources.csv: required file is missing" in problems_of(folder)

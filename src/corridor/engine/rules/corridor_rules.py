@@ -29,7 +29,7 @@ STATUSES = ("at_place", "in_transit", "arrived", "detained", "deported", "return
 (AT_PLACE, IN_TRANSIT, ARRIVED, DETAINED, DEPORTED, RETURNED, ASYLUM_WAITING,
  SETTLED) = range(len(STATUSES))
 FOOT, VEHICLE, SMUGGLED = 0, 1, 2  # travel modes
-F_PERMIT, F_CAN_PAY = 1, 2  # flag bits
+F_PERMIT, F_CAN_PAY, F_NEW = 1, 2, 4  # flag bits; F_NEW: has not yet left its first place
 
 # per-day event series written to recorder.extra (people per day x place)
 EVENTS = ("detained", "deported", "released", "relocated", "permits_issued",
@@ -233,7 +233,7 @@ def init_state(ctx: Context) -> CorridorState:
     mode[plan.group >= 0] = FOOT  # caravans walk
     # who could pay a smuggler: an independent draw (from a distinct stream of the run's rng)
     flags = np.where(ctx.rng.random(n, dtype=np.float32) < p["smuggler_share_can_pay"],
-                     F_CAN_PAY, 0).astype(np.uint8)
+                     F_CAN_PAY, 0).astype(np.uint8) | np.uint8(F_NEW)
     for name in EVENTS:
         ctx.recorder.extra[name] = np.zeros((ctx.scenario.days, net.n_places))
     ctx.recorder.extra["trade_blocked_usd"] = np.zeros(ctx.scenario.days)
@@ -563,7 +563,8 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                     events[E_RETURNED, here] += 1.0
         elif st == AT_PLACE:
             act(i, here, day_seed, location, next_place, km_left, status, mode, days_here,
-                flags, indptr, target, distance_km, cum_weight, place, sc, flows, events)
+                flags, indptr, target, distance_km, cum_weight, place, detention_of, sc, flows,
+                events)
         if status[i] == IN_TRANSIT:
             travel(i, day_seed, location, next_place, km_left, status, mode, days_here, flags,
                    indptr, target, distance_km, cum_weight, place, detention_of, sc, flows,
@@ -573,11 +574,17 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
 
 @nb.njit(cache=True)
 def act(i, here, day_seed, location, next_place, km_left, status, mode, days_here, flags,
-        indptr, target, distance_km, cum_weight, place, sc, flows, events):  # noqa: ANN001,ANN201
+        indptr, target, distance_km, cum_weight, place, detention_of, sc, flows,
+        events):  # noqa: ANN001,ANN201
     """An agent waiting at a place: give up, take a permit, apply for asylum, hire a
     smuggler, or set out (crossing at a port if the next place is across the border)."""
     if place[P_IS_DEST, here] > 0.0:
         return
+    if flags[i] & F_NEW:  # people entering at a controlled crossing face it once, too
+        flags[i] &= np.uint8(255 - F_NEW)
+        if try_stop(i, here, mode, flags, location, status, place, detention_of, sc, day_seed,
+                    1.0, events):
+            return
     wait = min(float(days_here[i]), 365.0)
     if uniform(day_seed, i, S_RETURN) < sc[C_RETURN_BASE] + sc[C_RETURN_PER_DAY] * wait:
         status[i] = RETURNED
