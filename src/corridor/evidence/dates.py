@@ -101,6 +101,11 @@ PATTERNS: list[tuple[str, str]] = [
      r"(?P<wd>" + _WD + r")(?P<q2>\s+pasado|\s+proximo)?\b"),
 ]
 _COMPILED = [(name, re.compile(p)) for name, p in PATTERNS]
+# Cheap test before the patterns: a digit or a word that starts some time expression.
+_HINT = re.compile(r"\d|\b(?:" + "|".join(sorted({*MONTHS, *WEEKDAYS}, key=len, reverse=True))
+                   + r"|christmas|navidad|nochebuena|nochevieja|new year|ano nuevo|today|hoy|"
+                   r"tonight|yesterday|ayer|anteayer|antier|manana|noche|week|semana|month|mes|"
+                   r"year|ano)\b")
 
 
 def _year_for_month(month: int, published: dt.date | None) -> int | None:
@@ -227,6 +232,8 @@ def find_dates(sentence: str, published: dt.date | None) -> list[TimeExpr]:
     folded = fold(sentence)
     found: list[TimeExpr] = []
     taken: list[tuple[int, int]] = []
+    if not _HINT.search(folded):
+        return found
     for name, rx in _COMPILED:
         for m in rx.finditer(folded):
             a, b = m.span()

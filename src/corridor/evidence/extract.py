@@ -24,7 +24,7 @@ from corridor.evidence.kinds import (
     unit_after,
     unit_before,
 )
-from corridor.evidence.language import detect
+from corridor.evidence.language import detect, detect_en_es
 from corridor.evidence.numbers import Quantity, find_quantities
 from corridor.evidence.places import Mention, ScenarioIndex, _km, find_mentions
 from corridor.evidence.text import Span, clauses, fold, sentences
@@ -153,7 +153,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
               source: str, url: str, scenario: ScenarioIndex | None,
               doc_lang: str) -> list[_Draft]:
     folded = fold(sent.text)
-    lang = detect(sent.text, min_hits=1) or doc_lang
+    lang = detect_en_es(sent.text) or doc_lang
     if lang not in ("en", "es"):
         lang = doc_lang
     quants = [q for q in find_quantities(sent.text) if _keep(q, times, folded)]

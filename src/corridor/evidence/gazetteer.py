@@ -28,7 +28,7 @@ from pathlib import Path
 from corridor.evidence.regions import ALIASES, REGIONS
 from corridor.evidence.text import fold_name
 
-GAZETTEER_VERSION = 5
+GAZETTEER_VERSION = 6
 CORRIDOR = ("MX", "GT", "HN", "SV", "NI", "BZ", "CR", "PA")
 US_BORDER_STATES = ("TX", "NM", "AZ", "CA")
 AMERICAS_OTHER = ("US", "CU", "HT", "DO", "VE", "CO", "EC", "PE", "BR", "CL", "AR", "BO", "JM",
@@ -93,6 +93,8 @@ class Gazetteer:
     places: dict[str, Place] = field(default_factory=dict)
     names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     max_tokens: int = 1
+    # first word of a name -> the most words a name starting with it has (fast n-gram scan)
+    first: dict[str, int] = field(default_factory=dict)
 
     def add(self, place: Place, *names: str) -> None:
         self.places[place.id] = place
@@ -101,7 +103,9 @@ class Gazetteer:
                 continue
             if place.id not in self.names[n]:
                 self.names[n].append(place.id)
-            self.max_tokens = max(self.max_tokens, n.count(" ") + 1)
+            words = n.split(" ")
+            self.max_tokens = max(self.max_tokens, len(words))
+            self.first[words[0]] = max(self.first.get(words[0], 0), len(words))
 
     def lookup(self, key: str) -> list[Place]:
         return [self.places[i] for i in self.names.get(key, ())]

@@ -81,6 +81,7 @@ TRIGGERS: dict[str, str] = {
                     r"contingente|exodo",
 }
 _TRIGGER_RE = {k: re.compile(r"\b(?:" + p + r")\b") for k, p in TRIGGERS.items()}
+_ANY_TRIGGER = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in TRIGGERS.values()) + r")\b")
 # Verbs outrank the caravan noun when both govern a number ("left … with nearly 10,000").
 PRIORITY = {k: (1 if k == "caravan_size" else 0) for k in TRIGGERS}
 
@@ -112,6 +113,7 @@ ACTORS: list[tuple[str, str, str]] = [
      "SRE", "MEX"),
 ]
 _ACTOR_RE = [(re.compile(p), name, c) for p, name, c in ACTORS]
+_ANY_ACTOR = re.compile("|".join(f"(?:{p})" for p, _, _ in ACTORS))
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ def find_actors(sentence: str) -> list[Actor]:
     """Institutions named in a sentence (for the actor column and to mask them from places)."""
     folded = fold(sentence)
     out: list[Actor] = []
+    if not _ANY_ACTOR.search(folded):
+        return out
     for rx, name, country in _ACTOR_RE:
         for m in rx.finditer(folded):
             if not any(a.start < m.end() and m.start() < a.end for a in out):
@@ -163,6 +167,8 @@ class Trigger:
 
 def find_triggers(folded_sentence: str) -> list[Trigger]:
     """All kind triggers in a (folded) sentence."""
+    if not _ANY_TRIGGER.search(folded_sentence):
+        return []
     out = [Trigger(m.start(), m.end(), k) for k, rx in _TRIGGER_RE.items()
            for m in rx.finditer(folded_sentence)]
     out.sort(key=lambda t: t.start)

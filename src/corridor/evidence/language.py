@@ -47,3 +47,15 @@ def detect(text: str, sample_chars: int = 20000, min_hits: int = 2) -> str:
     if scores[best] == scores[ranked[1]]:
         return ""
     return best if scores[best] >= max(min_hits, 0.05 * len(words)) else ""
+
+
+def detect_en_es(text: str) -> str:
+    """Fast per-sentence choice between English and Spanish ('' when undecided)."""
+    en = es = 0
+    for w in re.findall(r"[a-z]+", fold(text)):
+        en += w in _EN
+        es += w in _ES
+    return "en" if en > es else "es" if es > en else ""
+
+
+_EN, _ES = STOPWORDS["en"], STOPWORDS["es"]

@@ -21,6 +21,7 @@ The winning score and the runner-up are kept so the confidence can reflect a clo
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -137,18 +138,26 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
     """Every place mention in ``text``, resolved (see module doc)."""
     folded = fold(text)
     mentions: list[Mention] = []
-    max_n = min(gz.max_tokens, 8)
+    first = dict(gz.first)
+    if scenario is not None:
+        for key in scenario.names:
+            words = key.split(" ")
+            first[words[0]] = max(first.get(words[0], 0), len(words))
+    masked = sorted(masked)
+    masked_starts = [x for x, _ in masked]
     for si, sent in enumerate(sents):
         toks = [(m.start() + sent.start, m.end() + sent.start)
                 for m in re.finditer(r"\w+", folded[sent.start:sent.end])]
         i = 0
         while i < len(toks):
             a = toks[i][0]
-            if any(x <= a < y for x, y in masked) or (a > 0 and folded[a - 1] == "@"):
+            if (masked_starts and _inside(a, masked_starts, masked)) or \
+                    (a > 0 and folded[a - 1] == "@"):
                 i += 1
                 continue
             hit = None
-            for n in range(min(max_n, len(toks) - i), 0, -1):
+            longest = first.get(folded[a:toks[i][1]], 0)
+            for n in range(min(longest, len(toks) - i), 0, -1):
                 if n > 1 and not all(_GAP_OK.fullmatch(folded[toks[i + k][1]:toks[i + k + 1][0]])
                                      for k in range(n - 1)):
                     continue
@@ -176,6 +185,11 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
         for m in mentions:
             m.scenario_id = scenario.match(m.text, m.place)
     return mentions
+
+
+def _inside(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
+    k = bisect.bisect_right(starts, pos) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
 def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, n: int,

@@ -23,11 +23,17 @@ def _fold_char(ch: str) -> str:
     return base if base.isascii() or unicodedata.category(base)[0] == "L" else low
 
 
+_TABLE = {i: _fold_char(chr(i)) for i in range(0x80, 0x2500)}
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping one character per character (offsets stay valid)."""
     if text.isascii():
         return text.lower()
-    return "".join(_fold_char(c) if not c.isascii() else c.lower() for c in text)
+    out = text.translate(_TABLE)
+    if not out.isascii():  # rare: characters beyond the table
+        out = "".join(_fold_char(c) if not c.isascii() else c for c in out)
+    return out.lower() if len(out.lower()) == len(out) else out
 
 
 def fold_name(text: str) -> str:
