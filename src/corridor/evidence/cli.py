@@ -83,8 +83,8 @@ def _extract(articles: list[Path], scenario: Path | None, out_path: Path | None,
         line = f"{r.path}: {r.message}" + "".join(f"; {n}" for n in r.notes)
         err.print(("" if r.ok else "skipped: ") + line, markup=False)
     if dropped:
-        err.print(f"{dropped} low-confidence numbers left out (--min-confidence "
-                  f"{min_confidence:g}; 0 keeps all)", markup=False)
+        err.print(f"{dropped} numbers left out: confidence below {min_confidence:g} "
+                  "(--min-confidence 0 keeps them) or no resolvable date", markup=False)
     if not any(r.ok for r in reports):
         raise EvidenceError("no article could be read")
     rows = [o.row() for o in obs]

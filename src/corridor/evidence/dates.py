@@ -268,7 +268,8 @@ def parse_published(text: str) -> dt.date | None:
 
 
 _DATELINE = re.compile(
-    r"^\W{0,3}(?:date|dated|fecha|published|publicado|updated|actualizado)?\s*[:\-]?\s*"
+    r"^\W{0,3}(?:[A-ZÁÉÍÓÚÑ][\w .,'()]{0,60}?(?:,|\.|\s[-–—])\s*)?"  # "Tapachula, Chiapas, "
+    r"(?:date|dated|fecha|published|publicado|updated|actualizado)?\s*[:\-]?\s*"
     r"(?P<when>(?:19|20)\d\d-\d\d-\d\d|[A-Za-z]+\.? \d{1,2},? (?:19|20)\d\d"
     r"|\d{1,2}(?: de)? [A-Za-záéíóú]+(?: de)? (?:19|20)\d\d)",
     re.IGNORECASE,

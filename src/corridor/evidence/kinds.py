@@ -55,12 +55,12 @@ TRIGGERS: dict[str, str] = {
                 r"(?:in|at)|advanced to|se encuentran en|estan en|permanecen en|"
                 r"acampan en|esperan en|bulk of",
     "detained": r"detained|detention|arrested|in custody|held|rescued|intercepted|captured|"
-                r"referred to (?:the )?(?:immigration )?authorities|detenidos|detuvo|"
-                r"detuvieron|asegurados|aseguro|retenidos|rescatados|rescato|"
+                r"referred to (?:the )?(?:immigration )?authorities|detenid[oa]s|detuvo|"
+                r"detuvieron|asegurad[oa]s|aseguro|retenid[oa]s|rescatad[oa]s|rescato|"
                 r"presentados ante|arrestados|custodia",
     "deported": r"deported|deportation|returned to|returned|repatriated|expelled|sent back|"
-                r"removed|deportados|deporto|retornados|devueltos|devolvio|repatriados|"
-                r"expulsados|regresados a",
+                r"removed|deportad[oa]s|deporto|retornad[oa]s|devuelt[oa]s|devolvio|"
+                r"repatriad[oa]s|expulsad[oa]s|regresad[oa]s a",
     "apprehended": r"apprehended|apprehensions|encounters|encountered|crossed illegally|"
                    r"illegal crossings|identified|aprehendidos|aprehensiones|encuentros|"
                    r"eventos|cruces irregulares|identificados|detenciones en la frontera",
@@ -177,8 +177,8 @@ def find_triggers(folded_sentence: str) -> list[Trigger]:
 
 def refine(kind: str, unit: str, folded_sentence: str) -> str:
     """Adjust a kind by its unit and context (CBP arrivals are encounters, etc.)."""
-    if kind == "arrived" and _CBP.search(folded_sentence):
-        return "apprehended"
+    if kind in ("arrived", "detained") and _CBP.search(folded_sentence):
+        return "apprehended"  # what CBP / Border Patrol count are encounters
     if unit in ("troops", "agents"):
         return "troops_deployed" if kind in ("troops_deployed", "position", "arrived",
                                              "other") else kind

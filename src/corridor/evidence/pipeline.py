@@ -27,8 +27,9 @@ def extract_files(paths: list[Path], *, published: dt.date | None = None,
                   scenario: ScenarioIndex | None = None, min_confidence: float = 0.5,
                   max_mb: float = DEFAULT_MAX_MB
                   ) -> tuple[list[Observation], list[FileReport], int]:
-    """Observations from every readable file, a report per file, and how many were dropped
-    for low confidence. A bad file never stops the others."""
+    """Observations from every readable file, a report per file, and how many numbers were
+    left out (low confidence, or no date when the article's publication date is unknown).
+    A bad file never stops the others."""
     out: list[Observation] = []
     reports: list[FileReport] = []
     dropped = 0
