@@ -264,10 +264,10 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
                     a.country == m.place.country and 0 <= a.start - (m.end - sent.start) < 4
                     for a in actors))):
             fallbacks.append((m, "reporting institution's country"))
-    for a in actors:
-        place = gazetteer.load().places.get(f"country:{a.country}") if a.country else None
+    for act in actors:
+        place = gazetteer.load().places.get(f"country:{act.country}") if act.country else None
         if place is not None:
-            fallbacks.append((Mention(sent.start + a.start, sent.start + a.end, place.name,
+            fallbacks.append((Mention(sent.start + act.start, sent.start + act.end, place.name,
                                       [place], 0, 0, place=place),
                               "reporting institution's country"))
     if kind == "caravan_size" and origins:

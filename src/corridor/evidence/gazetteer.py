@@ -178,13 +178,13 @@ def build() -> Gazetteer:
                 continue
             lat, lon = centre(by_admin1.get(s.code, []))
             short = re.sub(r"\s+de\s+(?:Ignacio de la Llave|Ocampo|Zaragoza)$", "", s.name)
-            names = [s.name, short]
+            sub_names = [s.name, short]
             if s.code == "MX-MEX":  # "México" alone is the country
-                names = ["Estado de México", "State of Mexico"]
+                sub_names = ["Estado de México", "State of Mexico"]
             if s.code == "MX-CMX":
-                names += ["Mexico City", "Ciudad de México", "CDMX"]
-            gz.add(Place(f"admin1:{s.code}", names[0], _iso3(cc), lat, lon, "admin1", s.code),
-                   *names)
+                sub_names += ["Mexico City", "Ciudad de México", "CDMX"]
+            gz.add(Place(f"admin1:{s.code}", sub_names[0], _iso3(cc), lat, lon, "admin1", s.code),
+                   *sub_names)
     for pid, name, country, lat, lon, level, admin1, aliases in REGIONS:
         gz.add(Place(pid, name, country, lat, lon, level, admin1), *aliases)
     reserved = set(gz.names)  # countries, states, regions: a town's alternate name never shadows
@@ -192,9 +192,9 @@ def build() -> Gazetteer:
         if fold_name(p.name) in COMMON:
             continue
         gz.add(p, *[a for a in alt.get(p.id, []) if fold_name(a) not in reserved])
-    for pid, names in ALIASES.items():
+    for pid, alias_names in ALIASES.items():
         if pid in gz.places:
-            gz.add(gz.places[pid], *names)
+            gz.add(gz.places[pid], *alias_names)
     return gz
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import os
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,7 +177,8 @@ def read_csv(path: Path) -> list[dict[str, str]]:
             for row in csv.DictReader(io.StringIO(text))]
 
 
-def write_csv(path: Path | None, rows: list[dict[str, object]], columns: list[str]) -> str:
+def write_csv(path: Path | None, rows: Sequence[Mapping[str, object]], columns: list[str]
+              ) -> str:
     """Write rows (atomically when ``path`` is given); return the CSV text when path is None."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")

@@ -93,6 +93,8 @@ class ScenarioIndex:
         out = []
         for i in self.names.get(key, []):
             r = self.rows[i]
+            lat: float | None
+            lon: float | None
             try:
                 lat, lon = float(r.get("lat", "")), float(r.get("lon", ""))
             except ValueError:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from corridor.evidence.extract import Observation
@@ -27,7 +28,7 @@ def load_places(folder: Path) -> ScenarioIndex:
     return ScenarioIndex.from_rows([r for r in rows if r.get("id")])
 
 
-def _key(row: dict[str, object]) -> tuple[str, str, str, str, str]:
+def _key(row: Mapping[str, object]) -> tuple[str, str, str, str, str]:
     def num(v: object) -> str:
         try:
             return f"{float(str(v)):g}"
