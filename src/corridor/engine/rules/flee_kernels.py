@@ -32,15 +32,15 @@ def cap_multiplier(n: float, capacity: float, scaling: float, buffer: float) -> 
     return 1.0 - (n - buffer * c) / (c * (1.0 - buffer))
 
 
-@nb.njit(cache=True, inline="always")
+@nb.njit(cache=True, inline="always", error_model="numpy")
 def choose_path(p, u, path_ptr, path_end, path_base, count, capacity, cap_scaling, cap_buffer,
-                weight_power):  # noqa: ANN001,ANN201
+                weight_power, scratch):  # noqa: ANN001,ANN201
     """selectRoute + chooseFromWeights: a path index from place p, or -1 if p has none.
 
     weight = (base(path) * cm(end)) ** weight_power with base = (weight_softening + score(end))
     / (softening + km) ** distance_power precomputed for the day; cm uses the live counts.
     Like random.choices: the first path whose cumulative weight exceeds u * total; all-zero
-    weights are a uniform choice.
+    weights are a uniform choice. ``scratch`` holds the cumulative weights (one pass).
     """
     lo, hi = path_ptr[p], path_ptr[p + 1]
     if hi == lo:
@@ -52,22 +52,17 @@ def choose_path(p, u, path_ptr, path_end, path_base, count, capacity, cap_scalin
         if weight_power != 1.0:
             w = w ** weight_power
         total += w
+        scratch[k - lo] = total
     if total <= 0.0:
         return lo + min(int(u * (hi - lo)), hi - lo - 1)
     target = u * total
-    acc = 0.0
     for k in range(lo, hi):
-        end = path_end[k]
-        w = path_base[k] * cap_multiplier(count[end], capacity[end], cap_scaling, cap_buffer)
-        if weight_power != 1.0:
-            w = w ** weight_power
-        acc += w
-        if target < acc:
+        if target < scratch[k - lo]:
             return k
     return hi - 1
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route, route_len,
              route_pos, travelled, bounced, count, link_count, flows_today, movechance, town,
              camp, capacity, cap_scaling, cap_buffer, weight_power, indptr, source, target,
@@ -79,6 +74,7 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
     The per-agent steps are closures over the arrays: numba inlines them, whereas a call to
     a separate function with this many array arguments pays reference counting per call.
     """
+    scratch = np.empty(max(1, np.max(np.diff(path_ptr))), np.float64)  # cumulative weights
 
     def move_chance(i, force):  # noqa: ANN001,ANN202
         # Person.evolve: 1 with an unfinished route (head; 3.1 re-draws the place's chance),
@@ -95,7 +91,8 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
         p = loc[i]
         if route_pos[i] >= route_len[i]:
             k = choose_path(p, uniform(day_seed, i, stream % 64), path_ptr, path_end,
-                            path_base, count, capacity, cap_scaling, cap_buffer, weight_power)
+                            path_base, count, capacity, cap_scaling, cap_buffer, weight_power,
+                            scratch)
             stream += 1
             if k < 0:
                 route_len[i] = 0
