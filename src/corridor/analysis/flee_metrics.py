@@ -206,3 +206,21 @@ def write_score(run_dir: Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def print_flee_score(run_dir: Path, console) -> dict:  # noqa: ANN001 - a rich Console
+    """Print Flee's metrics per camp and in total (the ``corridor score`` table)."""
+    from rich.table import Table
+
+    result = score_flee_run(Path(run_dir))
+    table = Table(title=f"{Path(run_dir).name}: Flee metrics over {result['days']} days")
+    for column in ("camp", "ARD", "ARD rescaled", "MASE7", "MASE30", "sim (last day)",
+                   "UNHCR (last day)"):
+        table.add_column(column, justify="left" if column == "camp" else "right")
+    for camp, m in result["camps"].items():
+        table.add_row(camp, f"{m['ard']:.3f}", f"{m['ard_rescaled']:.3f}", f"{m['mase7']:.3f}",
+                      f"{m['mase30']:.3f}", f"{m['sim_last']:,.0f}", f"{m['data_last']:,.0f}")
+    table.add_row("total", f"{result['ard']:.3f}", f"{result['ard_rescaled']:.3f}",
+                  f"{result['mase7']:.3f}", f"{result['mase30']:.3f}", "", "", style="bold")
+    console.print(table)
+    return result
