@@ -310,7 +310,8 @@ def apply_policies(ctx: Context) -> None:
     pv[P_PERMIT_CAP] = levers.permit_capacity
     pv[P_ASYLUM_CAP] = levers.asylum_capacity
     pv[P_PORT_CAP] = levers.port_capacity
-    pv[P_RISK] = risk_ahead(net, s.cum_weight, s.km_to_destination, levers.stop_probability)
+    pv[P_RISK] = (risk_ahead(net, s.cum_weight, s.km_to_destination, levers.stop_probability)
+                  if levers.stop_probability.any() else 0.0)
     # price rises with the detection risk on the road ahead (seed 003's smuggling market)
     pv[P_PRICE] = levers.smuggler_base_price_usd * (
         1.0 + params["smuggler_price_elasticity"] * pv[P_RISK])
@@ -438,7 +439,7 @@ def move_agents(ctx: Context) -> None:
     rec.extra["smuggling_revenue_usd"][ctx.day] = events[E_REVENUE]  # USD, already per person
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, inline="always")
 def choose_edge(indptr, cum_weight, place, u):  # noqa: ANN001,ANN201
     """The edge whose cumulative weight first exceeds u (-1 if no way onwards)."""
     lo, hi = indptr[place], indptr[place + 1]
@@ -487,7 +488,7 @@ def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, da
     d = detention_of[here]
     if d < 0:
         d = here
-    if place[P_DET_OCC, d] >= place[P_DET_CAP, d]:  # detention full: released on the spot
+    if place[P_DET_OCC, d] + 1.0 > place[P_DET_CAP, d]:  # full: released on the spot
         events[E_RELEASED, here] += 1.0
         return False
     place[P_DET_OCC, d] += 1.0
@@ -562,121 +563,108 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                     status[i] = RETURNED
                     events[E_RETURNED, here] += 1.0
         elif st == AT_PLACE:
-            act(i, here, day_seed, location, next_place, km_left, status, mode, days_here,
-                flags, indptr, target, distance_km, cum_weight, place, detention_of, sc, flows,
-                events)
+            # act: give up, take a permit, apply for asylum, hire a smuggler, or set out
+            while True:  # one pass; `break` ends the agent's action for today
+                if place[P_IS_DEST, here] > 0.0:
+                    break
+                if flags[i] & F_NEW:  # people entering at a controlled crossing face it too
+                    flags[i] &= np.uint8(255 - F_NEW)
+                    if place[P_STOP, here] > 0.0 and try_stop(
+                            i, here, mode, flags, location, status, place, detention_of, sc,
+                            day_seed, 1.0, events):
+                        break
+                wait = min(float(days_here[i]), 365.0)
+                p_return = sc[C_RETURN_BASE] + sc[C_RETURN_PER_DAY] * wait
+                if uniform(day_seed, i, S_RETURN) < p_return:
+                    status[i] = RETURNED
+                    events[E_RETURNED, here] += 1.0
+                    break
+                permit = flags[i] & F_PERMIT
+                if not permit and place[P_PERMIT_CAP, here] >= 1.0:
+                    place[P_PERMIT_CAP, here] -= 1.0
+                    events[E_PERMITS, here] += 1.0
+                    flags[i] |= F_PERMIT
+                    mode[i] = VEHICLE
+                    permit = 1
+                if (not permit and place[P_ASYLUM_CAP, here] >= 1.0
+                        and uniform(day_seed, i, S_ASYLUM) < sc[C_ASYLUM_APPLY]):
+                    place[P_ASYLUM_CAP, here] -= 1.0
+                    events[E_ASYLUM, here] += 1.0
+                    status[i] = ASYLUM_WAITING
+                    break
+                price = place[P_PRICE, here]
+                if (price > 0.0 and not permit and mode[i] != SMUGGLED and flags[i] & F_CAN_PAY):
+                    p_hire = (sc[C_HIRE_MAX] * place[P_RISK, here]
+                              * np.exp(-price / sc[C_WILLING_USD]))
+                    if uniform(day_seed, i, S_SMUGGLE) < p_hire:
+                        mode[i] = SMUGGLED
+                        events[E_SMUGGLED, here] += 1.0
+                        events[E_REVENUE, here] += price * sc[C_PEOPLE_PER_AGENT]
+                pm = 1.0 if place[P_FULL, here] > 0.0 or mode[i] == SMUGGLED else sc[C_MOVE]
+                u = uniform(day_seed, i, S_MOVE)
+                if u >= pm:
+                    if days_here[i] < 32767:
+                        days_here[i] += 1
+                    break
+                e = choose_edge(indptr, cum_weight, here, u / pm)
+                if e < 0:
+                    if days_here[i] < 32767:
+                        days_here[i] += 1
+                    break
+                nxt = target[e]
+                if place[P_IS_PORT, here] > 0.0 and place[P_IS_DEST, nxt] > 0.0:
+                    if place[P_PORT_CAP, here] >= 1.0:  # an appointment: a regular entry
+                        place[P_PORT_CAP, here] -= 1.0
+                        events[E_ENTRIES, here] += 1.0
+                    elif uniform(day_seed, i, S_IRREGULAR) < sc[C_IRREGULAR]:  # between ports
+                        if uniform(day_seed, i, S_ENCOUNTER) < sc[C_ENCOUNTER]:
+                            events[E_ENCOUNTERS, here] += 1.0
+                            if uniform(day_seed, i, S_OUTCOME) >= sc[C_US_RELEASE]:
+                                days_here[i] = 0  # returned to the Mexican side: waits again
+                                break
+                    else:
+                        if days_here[i] < 32767:
+                            days_here[i] += 1  # waits in the border city
+                        break
+                next_place[i] = nxt
+                km_left[i] = distance_km[e]
+                status[i] = IN_TRANSIT
+                flows[e] += 1
+                days_here[i] = 0
+                break
         if status[i] == IN_TRANSIT:
-            travel(i, day_seed, location, next_place, km_left, status, mode, days_here, flags,
-                   indptr, target, distance_km, cum_weight, place, detention_of, sc, flows,
-                   events)
+            # travel: advance along the leg; face checkpoints on arrival; vehicles go on
+            budget = sc[C_WALK] if mode[i] == FOOT else sc[C_VEHICLE]
+            hops = 0
+            while True:
+                if km_left[i] > budget:
+                    km_left[i] -= budget
+                    break
+                budget -= km_left[i]
+                km_left[i] = 0.0
+                here = next_place[i]
+                location[i] = here
+                next_place[i] = -1
+                hops += 1
+                if place[P_IS_DEST, here] > 0.0:
+                    status[i] = ARRIVED
+                    break
+                status[i] = AT_PLACE
+                if place[P_STOP, here] > 0.0 and try_stop(
+                        i, here, mode, flags, location, status, place, detention_of, sc,
+                        day_seed, 1.0, events):
+                    break
+                if (mode[i] == FOOT or hops >= sc[C_MAX_HOPS] or budget <= 0.0
+                        or place[P_IS_PORT, here] > 0.0):
+                    break
+                e = choose_edge(indptr, cum_weight, here, uniform(day_seed, i, S_HOP + hops))
+                if e < 0:
+                    break
+                next_place[i] = target[e]
+                km_left[i] = distance_km[e]
+                status[i] = IN_TRANSIT
+                flows[e] += 1
         counts[location[i], status[i]] += 1
-
-
-@nb.njit(cache=True)
-def act(i, here, day_seed, location, next_place, km_left, status, mode, days_here, flags,
-        indptr, target, distance_km, cum_weight, place, detention_of, sc, flows,
-        events):  # noqa: ANN001,ANN201
-    """An agent waiting at a place: give up, take a permit, apply for asylum, hire a
-    smuggler, or set out (crossing at a port if the next place is across the border)."""
-    if place[P_IS_DEST, here] > 0.0:
-        return
-    if flags[i] & F_NEW:  # people entering at a controlled crossing face it once, too
-        flags[i] &= np.uint8(255 - F_NEW)
-        if try_stop(i, here, mode, flags, location, status, place, detention_of, sc, day_seed,
-                    1.0, events):
-            return
-    wait = min(float(days_here[i]), 365.0)
-    if uniform(day_seed, i, S_RETURN) < sc[C_RETURN_BASE] + sc[C_RETURN_PER_DAY] * wait:
-        status[i] = RETURNED
-        events[E_RETURNED, here] += 1.0
-        return
-    permit = flags[i] & F_PERMIT
-    if not permit and place[P_PERMIT_CAP, here] >= 1.0:
-        place[P_PERMIT_CAP, here] -= 1.0
-        events[E_PERMITS, here] += 1.0
-        flags[i] |= F_PERMIT
-        mode[i] = VEHICLE
-        permit = 1
-    if (not permit and place[P_ASYLUM_CAP, here] >= 1.0
-            and uniform(day_seed, i, S_ASYLUM) < sc[C_ASYLUM_APPLY]):
-        place[P_ASYLUM_CAP, here] -= 1.0
-        events[E_ASYLUM, here] += 1.0
-        status[i] = ASYLUM_WAITING
-        return
-    price = place[P_PRICE, here]
-    if (price > 0.0 and not permit and mode[i] != SMUGGLED and flags[i] & F_CAN_PAY):
-        p_hire = sc[C_HIRE_MAX] * place[P_RISK, here] * np.exp(-price / sc[C_WILLING_USD])
-        if uniform(day_seed, i, S_SMUGGLE) < p_hire:
-            mode[i] = SMUGGLED
-            events[E_SMUGGLED, here] += 1.0
-            events[E_REVENUE, here] += price * sc[C_PEOPLE_PER_AGENT]
-    pm = 1.0 if place[P_FULL, here] > 0.0 or mode[i] == SMUGGLED else sc[C_MOVE]
-    u = uniform(day_seed, i, S_MOVE)
-    if u >= pm:
-        if days_here[i] < 32767:
-            days_here[i] += 1
-        return
-    e = choose_edge(indptr, cum_weight, here, u / pm)
-    if e < 0:
-        if days_here[i] < 32767:
-            days_here[i] += 1
-        return
-    nxt = target[e]
-    if place[P_IS_PORT, here] > 0.0 and place[P_IS_DEST, nxt] > 0.0:
-        if place[P_PORT_CAP, here] >= 1.0:  # an appointment / regular entry at the port
-            place[P_PORT_CAP, here] -= 1.0
-            events[E_ENTRIES, here] += 1.0
-        elif uniform(day_seed, i, S_IRREGULAR) < sc[C_IRREGULAR]:  # between ports
-            if uniform(day_seed, i, S_ENCOUNTER) < sc[C_ENCOUNTER]:
-                events[E_ENCOUNTERS, here] += 1.0
-                if uniform(day_seed, i, S_OUTCOME) >= sc[C_US_RELEASE]:
-                    days_here[i] = 0  # returned to the Mexican side: waits again
-                    return
-        else:
-            if days_here[i] < 32767:
-                days_here[i] += 1  # waits in the border city
-            return
-    next_place[i] = nxt
-    km_left[i] = distance_km[e]
-    status[i] = IN_TRANSIT
-    flows[e] += 1
-    days_here[i] = 0
-
-
-@nb.njit(cache=True)
-def travel(i, day_seed, location, next_place, km_left, status, mode, days_here, flags, indptr,
-           target, distance_km, cum_weight, place, detention_of, sc, flows,
-           events):  # noqa: ANN001,ANN201
-    """Advance along the leg; on arrival face any checkpoint; vehicles may go on same day."""
-    budget = sc[C_WALK] if mode[i] == FOOT else sc[C_VEHICLE]
-    hops = 0
-    while True:
-        if km_left[i] > budget:
-            km_left[i] -= budget
-            return
-        budget -= km_left[i]
-        km_left[i] = 0.0
-        here = next_place[i]
-        location[i] = here
-        next_place[i] = -1
-        hops += 1
-        if place[P_IS_DEST, here] > 0.0:
-            status[i] = ARRIVED
-            return
-        status[i] = AT_PLACE
-        if try_stop(i, here, mode, flags, location, status, place, detention_of, sc, day_seed,
-                    1.0, events):
-            return
-        if (mode[i] == FOOT or hops >= sc[C_MAX_HOPS] or budget <= 0.0
-                or place[P_IS_PORT, here] > 0.0):
-            return
-        e = choose_edge(indptr, cum_weight, here, uniform(day_seed, i, S_HOP + hops))
-        if e < 0:
-            return
-        next_place[i] = target[e]
-        km_left[i] = distance_km[e]
-        status[i] = IN_TRANSIT
-        flows[e] += 1
 
 
 RULES = register(
