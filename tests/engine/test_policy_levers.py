@@ -57,10 +57,12 @@ def test_checkpoint_detains_within_capacity_and_detention_limit(tmp_path: Path) 
     assert none.recorder.extra["detained"].sum() == 0
     strong = run(tmp_path / "1", "checkpoint,b,2024-01-01,2024-01-20,2000,test\n",
                  detention="150", parameters="detention_mean_days = 1000.0")
+    stopped_per_day = strong.recorder.extra["stopped"][:, 1]
     detained_per_day = strong.recorder.extra["detained"][:, 1]
-    assert detained_per_day.sum() > 100
+    assert detained_per_day.sum() == 150  # admitted: the centre's capacity, nobody leaves
+    assert stopped_per_day.sum() > 1000
     # a daily capacity of 2000 agents x 0.5 detentions each
-    assert detained_per_day.max() <= 1000
+    assert stopped_per_day.max() <= 1000
     held = strong.recorder.counts[:, 4, STATUSES.index("detained")]
     assert held.max() == 150  # fills, never exceeds, the centre's capacity
     assert strong.recorder.extra["released"].sum() > 0  # the overflow is released

@@ -32,10 +32,10 @@ FOOT, VEHICLE, SMUGGLED = 0, 1, 2  # travel modes
 F_PERMIT, F_CAN_PAY, F_NEW = 1, 2, 4  # flag bits; F_NEW: has not yet left its first place
 
 # per-day event series written to recorder.extra (people per day x place)
-EVENTS = ("detained", "deported", "released", "relocated", "permits_issued",
+EVENTS = ("stopped", "detained", "deported", "released", "relocated", "permits_issued",
           "asylum_applications", "smuggled", "smuggling_revenue_usd", "entries", "encounters",
           "returned", "settled")
-(E_DETAINED, E_DEPORTED, E_RELEASED, E_RELOCATED, E_PERMITS, E_ASYLUM, E_SMUGGLED, E_REVENUE,
+(E_STOPPED, E_DETAINED, E_DEPORTED, E_RELEASED, E_RELOCATED, E_PERMITS, E_ASYLUM, E_SMUGGLED, E_REVENUE,
  E_ENTRIES, E_ENCOUNTERS, E_RETURNED, E_SETTLED) = range(len(EVENTS))
 # rows of the per-place values the kernel reads (and decrements, for capacities)
 (P_STOP, P_DETAIN_CAP, P_PERMIT_CAP, P_ASYLUM_CAP, P_PRICE, P_PORT_CAP, P_RISK, P_FULL,
@@ -484,13 +484,14 @@ def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, da
     if uniform(day_seed, i, S_STOP) >= p * factor * size_factor:
         return False
     place[P_DETAIN_CAP, here] -= 1.0
-    events[E_DETAINED, here] += 1.0
+    events[E_STOPPED, here] += 1.0
     d = detention_of[here]
     if d < 0:
         d = here
     if place[P_DET_OCC, d] + 1.0 > place[P_DET_CAP, d]:  # full: released on the spot
         events[E_RELEASED, here] += 1.0
         return False
+    events[E_DETAINED, here] += 1.0
     place[P_DET_OCC, d] += 1.0
     location[i] = d
     status[i] = DETAINED
