@@ -83,6 +83,16 @@ def bandwidth_gb_s(mb: int = 512, repeats: int = 5) -> float:
     return 2 * a.nbytes / best / 1e9
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM). ru_maxrss would include the parent's peak, which
+    survives fork + exec on Linux and here includes the bandwidth probe's 1 GiB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_one(agents: int, days: int) -> dict:
     from corridor.engine import simulate
 
@@ -97,7 +107,7 @@ def run_one(agents: int, days: int) -> dict:
         "days": days,
         "seconds": seconds,
         "agent_days": active_agent_days,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
         "phases": result.timings_s,
     }
 

@@ -59,7 +59,7 @@ def test_checkpoint_detains_within_capacity_and_detention_limit(tmp_path: Path) 
                  detention="150", parameters="detention_mean_days = 1000.0")
     stopped_per_day = strong.recorder.extra["stopped"][:, 1]
     detained_per_day = strong.recorder.extra["detained"][:, 1]
-    assert detained_per_day.sum() == 150  # admitted: the centre's capacity, nobody leaves
+    assert 150 <= detained_per_day.sum() <= 160  # admitted: the capacity, refilled as few leave
     assert stopped_per_day.sum() > 1000
     # a daily capacity of 2000 agents x 0.5 detentions each
     assert stopped_per_day.max() <= 1000
