@@ -449,6 +449,18 @@ MEXICO_2023_POLICIES = [
          value=250, source="estimate (not in seeds): COMAR office in Tapachula; ~140,000 asylum "
                            "applications in Mexico in 2023 (widely reported), roughly two-thirds "
                            "in Tapachula -> ~250 applications/day"),
+    dict(lever="patrol", target="MEX", from_date="2023-12-01", to_date="2024-01-31", value=32000,
+         source=f"{S004}: 'the country sent more than 32,000 military troops and National Guard "
+                "officers'; modelled as a national deployment spread evenly over Mexico's border "
+                "crossings and checkpoints in this network (an estimate of where they stand)"),
+    dict(lever="smuggling", target="tapachula", from_date="2023-12-01", to_date="2024-01-31",
+         value=0, source="seed 003_adbe020573581cae: smugglers profit from 'crossing people into "
+                         "Mexico' and containment 'could generate an attractive market'; 0 = the "
+                         "rule set's base price (estimate, see corridor params)"),
+    dict(lever="smuggling", target="ciudad-hidalgo", from_date="2023-12-01",
+         to_date="2024-01-31", value=0,
+         source="seed 003_adbe020573581cae: the Mexico-Guatemala border as the smuggling market; "
+                "0 = the rule set's base price (estimate)"),
 ]
 
 Q_CARAVAN = ("This group, which left on Christmas Eve with nearly 10,000 people as the largest "
@@ -514,7 +526,7 @@ Q_2018 = ("The statement follows President Trump’s Twitter warning earlier Thu
           "making their way north from Guatemala, Honduras and El Salvador.")
 MEXICO_2018_SOURCES = [
     dict(place="san-pedro-sula", start_date="2018-10-13", end_date="2018-10-13", people=4000,
-         per="total", group="caravan:honduras-2018", origin_country="HND",
+         per="total", group="caravan:honduras-2018", origin_country="HND", destination="tijuana",
          source=f"{S001}: 'a caravan of over 4,000 migrants' on 2018-10-18 (lower bound used; the "
                 f"caravan grew on the way); departure date 2018-10-13 is an {WIDE}"),
 ]
@@ -586,7 +598,7 @@ COLUMNS = {
     "places": ["id", "name", "country", "lat", "lon", "kind", "capacity", "source"],
     "routes": ["from", "to", "distance_km", "mode", "source"],
     "sources": ["place", "start_date", "end_date", "people", "per", "group", "origin_country",
-                "source"],
+                "destination", "source"],
     "policies": ["lever", "target", "from_date", "to_date", "value", "source"],
     "observations": ["date", "place", "kind", "low", "high", "source", "quote"],
 }
@@ -595,7 +607,7 @@ COLUMNS = {
 def write(folder: Path, table: str, rows: list[dict]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / f"{table}.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS[table], lineterminator="\n")
+        w = csv.DictWriter(f, fieldnames=COLUMNS[table], lineterminator="\n", restval="")
         w.writeheader()
         w.writerows(rows)
 

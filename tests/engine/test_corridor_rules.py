@@ -39,7 +39,9 @@ def test_caravan_walks_together_at_walk_speed(tmp_path: Path) -> None:
     folder = write_scenario(tmp_path / "s", sources=CARAVAN_ONLY, parameters=params, days=6)
     result = simulate(load_scenario(folder))
     heads = result.recorder.groups
-    assert [round(h["km_from_origin"]) for h in heads] == [25, 50, 60, 85, 110, 135]
+    # 25 km a day, walking on through b (at km 60) without losing the rest of the day
+    assert [round(h["km_from_origin"]) for h in heads] == [25, 50, 75, 100, 125, 150]
+    assert [h["place"] for h in heads] == ["a", "a", "b", "b", "b", "b"]
     assert all(h["members"] == 500 for h in heads)
     counts = result.recorder.counts
     # all 500 are at one place in one status each day: they move as a group
@@ -107,3 +109,25 @@ def test_agents_scale_changes_agents_not_people(tiny: Path) -> None:
     per_agent = sum(getattr(state, k).itemsize for k in (
         "location", "next_place", "km_left", "status", "group", "mode", "days_here", "origin"))
     assert per_agent <= 32
+
+
+def test_caravan_heads_for_its_own_destination(tmp_path: Path) -> None:
+    # e is a detour town, not a destination; a caravan aimed at e goes there and stays
+    aimed = CARAVAN_ONLY.replace("origin_country,source", "origin_country,destination,source")
+    aimed = aimed.replace("HND,test", "HND,e,test")
+    params = "caravan_split_probability_per_day = 0.0\ncaravan_move_probability = 1.0"
+    folder = write_scenario(tmp_path / "s", sources=aimed, parameters=params, days=20)
+    heads = simulate(load_scenario(folder)).recorder.groups
+    assert [h["place"] for h in heads][-1] == "e"
+    assert "c" not in {h["place"] for h in heads}
+
+
+def test_flow_rows_cannot_have_a_destination(tmp_path: Path) -> None:
+    from corridor.scenario import check_scenario
+
+    aimed = FLOW_ONLY.replace("origin_country,source", "origin_country,destination,source")
+    aimed = aimed.replace("HND,test", "HND,d,test")
+    _, problems = check_scenario(write_scenario(tmp_path / "s", sources=aimed))
+    assert [str(p) for p in problems] == [
+        "sources.csv:2:destination: a destination is only supported for caravans (flow agents "
+        "head for the nearest destination)"]

@@ -24,6 +24,7 @@ class SpawnPlan:
     countries: tuple[str, ...]
     group_names: tuple[str, ...]
     group_origin: np.ndarray  # int32 [groups]: the place a caravan sets out from
+    group_destination: np.ndarray  # int32 [groups]: where it heads (-1: nearest destination)
     group_start: np.ndarray  # int64 [groups]: first agent index of the caravan
     group_end: np.ndarray  # int64 [groups]: one past its last agent index
 
@@ -46,6 +47,7 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
         raise ValueError("more than 255 origin countries")
     batches: list[tuple[int, int, int, int, int]] = []  # day, source row, place, group, n
     group_origin = np.full(len(group_names), -1, np.int32)
+    group_destination = np.full(len(group_names), -1, np.int32)
     for k, row in enumerate(sources.itertuples(index=False)):
         place = network.place(row.place)
         first = max(scenario.day_of(row.start_date), 0)
@@ -57,6 +59,9 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
             group = group_names.index(row.group.partition(":")[2])
             if group_origin[group] < 0:
                 group_origin[group] = place
+            aim = getattr(row, "destination", "") or ""
+            if aim:
+                group_destination[group] = network.place(aim)
         per_day = agents_per_day(float(row.people), row.per, first, last,
                                  scenario.agents_per_person)
         for d, n in zip(range(first, last + 1), per_day, strict=True):
@@ -90,6 +95,7 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
         countries=countries or ("",),
         group_names=group_names,
         group_origin=group_origin,
+        group_destination=group_destination,
         group_start=start,
         group_end=end,
     )

@@ -170,6 +170,12 @@ def cross_check(scenario: Scenario, check_dates: bool = True) -> list[Problem]:
         problems.append(Problem("routes.csv", "route from a place to itself", int(row), "to"))
     unknown("sources.csv", scenario.sources, "place")
     unknown("observations.csv", scenario.observations, "place", allow_blank=True)
+    unknown("sources.csv", scenario.sources, "destination", allow_blank=True)
+    aimed = (scenario.sources["destination"] != "") & (scenario.sources["group"] == "flow")
+    for row in scenario.sources["_row"][aimed]:
+        problems.append(Problem("sources.csv", "a destination is only supported for caravans "
+                                "(flow agents head for the nearest destination)", int(row),
+                                "destination"))
     sources = scenario.sources
     bad_group = (sources["group"] != "flow") & ~sources["group"].str.match(r"^caravan:[\w.-]+$")
     bad_group &= sources["group"] != ""

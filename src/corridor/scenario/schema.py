@@ -106,6 +106,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("per", choices=frozenset({"total", "day"})),
         Column("group"),
         Column("origin_country", required=False),
+        Column("destination", required=False, filled=False),
         Column("source"),
     ),
     "policies": (

@@ -35,8 +35,8 @@ F_PERMIT, F_CAN_PAY, F_NEW = 1, 2, 4  # flag bits; F_NEW: has not yet left its f
 EVENTS = ("stopped", "detained", "deported", "released", "relocated", "permits_issued",
           "asylum_applications", "smuggled", "smuggling_revenue_usd", "entries", "encounters",
           "returned", "settled")
-(E_STOPPED, E_DETAINED, E_DEPORTED, E_RELEASED, E_RELOCATED, E_PERMITS, E_ASYLUM, E_SMUGGLED, E_REVENUE,
- E_ENTRIES, E_ENCOUNTERS, E_RETURNED, E_SETTLED) = range(len(EVENTS))
+(E_STOPPED, E_DETAINED, E_DEPORTED, E_RELEASED, E_RELOCATED, E_PERMITS, E_ASYLUM, E_SMUGGLED,
+ E_REVENUE, E_ENTRIES, E_ENCOUNTERS, E_RETURNED, E_SETTLED) = range(len(EVENTS))
 # rows of the per-place values the kernel reads (and decrements, for capacities)
 (P_STOP, P_DETAIN_CAP, P_PERMIT_CAP, P_ASYLUM_CAP, P_PRICE, P_PORT_CAP, P_RISK, P_FULL,
  P_IS_DEST, P_IS_PORT, P_DET_CAP, P_DET_OCC) = range(12)
@@ -45,6 +45,7 @@ EVENTS = ("stopped", "detained", "deported", "released", "relocated", "permits_i
 (S_MOVE, S_SPLIT, S_VOTE, S_MODE, S_GROUP, S_STOP, S_DETAIN, S_OUTCOME, S_ASYLUM, S_RETURN,
  S_SMUGGLE, S_IRREGULAR, S_ENCOUNTER, S_PAY) = range(14)
 S_HOP = 16  # S_HOP + k: route choice on the k-th same-day hop of a vehicle traveller
+S_GROUP_HOP = 48  # S_GROUP_HOP + k: a caravan's route choice on its k-th leg of the day
 
 P = Parameter
 PARAMETERS = (
@@ -196,6 +197,7 @@ class CorridorState:
     g_members: np.ndarray
     g_active: np.ndarray
     g_arrived_today: np.ndarray
+    g_cum_weight: list[np.ndarray]  # per caravan: route weights towards its destination
 
 
 def route_weights(
@@ -217,6 +219,23 @@ def route_weights(
         if total > 0:
             cum[lo:hi] = np.cumsum(w[lo:hi]) / total
     return km_to, cum
+
+
+def caravan_weights(network: Network, edge_open: np.ndarray, destinations: np.ndarray,
+                    nearest: np.ndarray, detour_power: float) -> list[np.ndarray]:
+    """Per caravan: route weights towards its own destination (or the nearest one)."""
+    by_target: dict[int, np.ndarray] = {}
+    out = []
+    for d in destinations:
+        if d < 0:
+            out.append(nearest)
+            continue
+        if d not in by_target:
+            mask = np.zeros(network.n_places, dtype=bool)
+            mask[d] = True
+            by_target[d] = route_weights(network, edge_open, mask, detour_power)[1]
+        out.append(by_target[d])
+    return out
 
 
 def init_state(ctx: Context) -> CorridorState:
@@ -271,6 +290,8 @@ def init_state(ctx: Context) -> CorridorState:
         g_members=np.zeros(groups, np.int64),
         g_active=np.zeros(groups, bool),
         g_arrived_today=np.zeros(groups, bool),
+        g_cum_weight=caravan_weights(net, edge_open, plan.group_destination, cum,
+                                     p["route_detour_power"]),
     )
 
 
@@ -301,6 +322,8 @@ def apply_policies(ctx: Context) -> None:
         s.km_to_destination, s.cum_weight = route_weights(
             ctx.network, open_now, s.is_destination, ctx.params["route_detour_power"]
         )
+        s.g_cum_weight = caravan_weights(ctx.network, open_now, s.spawn.group_destination,
+                                         s.cum_weight, ctx.params["route_detour_power"])
     net, params = ctx.network, ctx.params
     levers = todays_levers(net, ctx.scenario.policies, ctx.date, params,
                            ctx.scenario.agents_per_person)
@@ -354,7 +377,10 @@ def open_edges(ctx: Context) -> np.ndarray:
 
 
 def move_caravans(ctx: Context) -> None:
-    """Members split off or vote; a caravan with a quorum walks its next leg as one group."""
+    """Members split off or vote; a caravan with a quorum walks on as one group.
+
+    It covers up to ``walk_speed_km_per_day`` km, passing through towns on the way; checkpoints
+    act on members where the caravan ends its day (``g_arrived_today``)."""
     s: CorridorState = ctx.state
     if not len(s.g_place):
         return
@@ -369,23 +395,33 @@ def move_caravans(ctx: Context) -> None:
     speed = float(p["walk_speed_km_per_day"])
     s.g_arrived_today[:] = False
     for g in np.flatnonzero(s.g_active & (members > 0)):
-        if s.g_status[g] == AT_PLACE and votes[g] >= p["caravan_quorum"] * members[g]:
-            u = uniform(ctx.day_seed, np.int64(g), np.int64(S_GROUP))
-            e = choose_edge(net.indptr, s.cum_weight, int(s.g_place[g]), u)
-            if e >= 0:
+        if s.g_status[g] == AT_PLACE and votes[g] < p["caravan_quorum"] * members[g]:
+            continue  # a rest day
+        budget = speed
+        for hop in range(int(p["max_hops_per_day"]) + 1):  # walk on through towns if time is left
+            if s.g_status[g] == AT_PLACE:
+                u = uniform(ctx.day_seed, np.int64(g), np.int64(S_GROUP_HOP + hop))
+                e = choose_edge(net.indptr, s.g_cum_weight[g], int(s.g_place[g]), u)
+                if e < 0:
+                    break
                 s.g_next[g] = net.target[e]
                 s.g_km_left[g] = net.distance_km[e]
                 s.g_status[g] = IN_TRANSIT
                 ctx.recorder.flows[ctx.day, e] += members[g]
-        if s.g_status[g] == IN_TRANSIT:
-            step = min(speed, float(s.g_km_left[g]))
+            if s.g_status[g] != IN_TRANSIT:
+                break
+            step = min(budget, float(s.g_km_left[g]))
+            budget -= step
             s.g_km_left[g] -= step
             s.g_km_travelled[g] += step
-            if s.g_km_left[g] <= 0:
-                s.g_place[g] = s.g_next[g]
-                s.g_next[g] = -1
-                s.g_arrived_today[g] = True
-                s.g_status[g] = ARRIVED if s.is_destination[s.g_place[g]] else AT_PLACE
+            if s.g_km_left[g] > 0:
+                break
+            s.g_place[g] = s.g_next[g]
+            s.g_next[g] = -1
+            s.g_arrived_today[g] = True
+            s.g_status[g] = ARRIVED if s.is_destination[s.g_place[g]] else AT_PLACE
+            if budget <= 0 or s.g_status[g] == ARRIVED:
+                break
     record_groups(ctx)
 
 
