@@ -20,7 +20,7 @@ COLUMNS = {
     "places": ["id", "name", "country", "lat", "lon", "kind", "capacity", "source"],
     "routes": ["from", "to", "distance_km", "mode", "source"],
     "sources": ["place", "start_date", "end_date", "people", "per", "group", "origin_country",
-                "source"],
+                "destination", "source"],
     "policies": ["lever", "target", "from_date", "to_date", "value", "source"],
     "observations": ["date", "place", "kind", "low", "high", "source", "quote"],
 }
