@@ -186,11 +186,24 @@ def score(
 
     Corridor runs: each observation within its reported range / position within 30 km.
     Flee runs: Flee's averaged relative difference (ARD) and MASE per camp and in total.
+    Ensemble folders: every member is scored and the spread (mean, sd, min, max) reported.
     """
+    from corridor.analysis.compare import is_ensemble
     from corridor.runfolder import read_summary
 
     headline = read_summary(run_dir)
-    if headline.get("rules") == "flee":
+    if is_ensemble(run_dir):
+        from corridor.analysis.ensemble_score import score_ensemble
+
+        result = score_ensemble(run_dir, max_distance_km=max_distance_km)
+        table = Table(title=f"{headline['scenario']}: score over "
+                      f"{len(result['members'])} ensemble members")
+        for column in ("metric", "mean", "sd", "min", "max"):
+            table.add_column(column, justify="left" if column == "metric" else "right")
+        for name, row in result["spread"].items():
+            table.add_row(name, *(f"{row[k]:.4g}" for k in ("mean", "sd", "min", "max")))
+        console.print(table)
+    elif headline.get("rules") == "flee":
         from corridor.analysis.flee_metrics import print_flee_score, write_score
 
         print_flee_score(run_dir, console)
