@@ -1,6 +1,8 @@
 """Engine speed and memory: agent-days per second vs the machine's memory bandwidth.
 
-Runs the ``corridor`` rules on a synthetic 1,000-place grid (40 x 25 towns, 50-90 km roads,
+Runs the ``corridor`` rules, without and with every policy lever active (checkpoints,
+national patrol, detention, permits, asylum offices, smuggling markets, port capacity and
+closures), on a synthetic 1,000-place grid (40 x 25 towns, 50-90 km roads,
 the northern row are destinations) with 1M, 3M and 10M agents for 100 days, each size in its
 own process so that peak RSS is that run's. Prints agent-days/s, peak RSS, bytes of agent state
 touched per agent-day, and the ratio of the achieved state traffic to a plain NumPy copy
@@ -22,10 +24,31 @@ import time
 import numpy as np
 import pandas as pd
 
-STATE_BYTES_PER_AGENT = 4 + 4 + 4 + 1 + 4 + 1 + 2 + 1  # location..origin, see CorridorState
+STATE_BYTES_PER_AGENT = 4 + 4 + 4 + 1 + 4 + 1 + 2 + 1 + 1  # location..flags: CorridorState
 
 
-def synthetic_scenario(agents: int, days: int):  # noqa: ANN201
+def synthetic_policies(rows: int, cols: int, start: dt.date, days: int) -> pd.DataFrame:
+    """Every lever of the corridor rules active somewhere on the grid."""
+    end = start + dt.timedelta(days=days - 1)
+    rows_ = []
+
+    def add(lever: str, target: str, value: float) -> None:
+        rows_.append({"lever": lever, "target": target, "from_date": start, "to_date": end,
+                      "value": value, "source": "synthetic"})
+
+    for c in range(cols):
+        add("checkpoint", f"p5_{c}", 400.0)
+        add("permits", f"p2_{c}", 50.0)
+        add("smuggling", f"p1_{c}", 0.0)
+        add("asylum_office", f"p3_{c}", 100.0)
+        add("port_capacity", f"p{rows - 2}_{c}", 2000.0)
+    add("patrol", "MEX", 5000.0)
+    for c in range(0, cols, 5):
+        add("port_closed", f"p{rows - 2}_{c}", 1.0)
+    return pd.DataFrame(rows_)
+
+
+def synthetic_scenario(agents: int, days: int, levers: bool = False):  # noqa: ANN201
     from corridor.scenario.model import Scenario
 
     rows, cols = 40, 25
@@ -35,9 +58,10 @@ def synthetic_scenario(agents: int, days: int):  # noqa: ANN201
         "id": ids, "name": ids, "country": "MEX",
         "lat": np.repeat(np.linspace(14.5, 32.5, rows), cols),
         "lon": np.tile(np.linspace(-117, -92, cols), rows),
-        "kind": ["destination" if r == rows - 1 else "town"
-                 for r in range(rows) for _ in range(cols)],
-        "capacity": np.nan, "source": "synthetic",
+        "kind": [kind_of(r, c, rows, levers) for r in range(rows) for c in range(cols)],
+        "capacity": [5000.0 if kind_of(r, c, rows, levers) == "detention" else np.nan
+                     for r in range(rows) for c in range(cols)],
+        "source": "synthetic",
     })
     edges = []
     for r in range(rows):
@@ -64,11 +88,24 @@ def synthetic_scenario(agents: int, days: int):  # noqa: ANN201
     return Scenario(
         name="bench", start_date=start, days=days, places=places, routes=routes,
         sources=pd.concat([sources, caravan], ignore_index=True),
-        policies=pd.DataFrame(columns=["lever", "target", "from_date", "to_date", "value",
-                                       "source"]),
+        policies=(synthetic_policies(rows, cols, start, days) if levers else
+                  pd.DataFrame(columns=["lever", "target", "from_date", "to_date", "value",
+                                        "source"])),
         observations=pd.DataFrame(columns=["date", "place", "kind", "low", "high", "source"]),
         seed=1,
     )
+
+
+def kind_of(r: int, c: int, rows: int, levers: bool) -> str:
+    if r == rows - 1:
+        return "destination"
+    if levers and r == rows - 2:
+        return "port_of_entry"
+    if levers and r == 6 and c % 5 == 0:
+        return "detention"
+    if levers and r == 5:
+        return "checkpoint"
+    return "town"
 
 
 def bandwidth_gb_s(mb: int = 512, repeats: int = 5) -> float:
@@ -93,11 +130,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_one(agents: int, days: int) -> dict:
+def run_one(agents: int, days: int, levers: bool) -> dict:
     from corridor.engine import simulate
 
-    scenario = synthetic_scenario(agents, days)
-    simulate(synthetic_scenario(1000, 3))  # compile the kernels outside the timing
+    scenario = synthetic_scenario(agents, days, levers)
+    simulate(synthetic_scenario(1000, 3, levers))  # compile the kernels outside the timing
     t0 = time.perf_counter()
     result = simulate(scenario)
     seconds = time.perf_counter() - t0
@@ -117,23 +154,29 @@ def main() -> None:
     parser.add_argument("--sizes", default="1e6,3e6,1e7")
     parser.add_argument("--days", type=int, default=100)
     parser.add_argument("--one", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--levers", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(int(args.one), args.days)))
+        print(json.dumps(run_one(int(args.one), args.days, args.levers)))
         return
     bandwidth = bandwidth_gb_s()
     print(f"memory bandwidth probe (numpy copy): {bandwidth:.1f} GB/s")
-    print(f"{'agents':>12} {'days':>5} {'seconds':>8} {'M agent-days/s':>15} "
-          f"{'peak RSS MB':>12} {'state GB/s':>11} {'of bandwidth':>13}")
+    print(f"{'levers':>6} {'agents':>12} {'days':>5} {'seconds':>8} {'M agent-days/s':>15} "
+          f"{'peak RSS MB':>12} {'state GB/s':>11} {'of bandwidth':>13} {'vs no levers':>13}")
     for size in (float(s) for s in args.sizes.split(",")):
-        out = subprocess.run([sys.executable, __file__, "--one", str(size), "--days",
-                              str(args.days)], capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        rate = r["agent_days"] / r["seconds"]
-        # every active agent's state is read and written once per day
-        state_gb_s = rate * 2 * STATE_BYTES_PER_AGENT / 1e9
-        print(f"{r['agents']:>12,} {r['days']:>5} {r['seconds']:>8.2f} {rate / 1e6:>15.1f} "
-              f"{r['peak_rss_mb']:>12.0f} {state_gb_s:>11.2f} {state_gb_s / bandwidth:>12.1%}")
+        base = None
+        for levers in (False, True):
+            command = [sys.executable, __file__, "--one", str(size), "--days", str(args.days)]
+            out = subprocess.run(command + (["--levers"] if levers else []),
+                                 capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            rate = r["agent_days"] / r["seconds"]
+            base = rate if base is None else base
+            # every active agent's state is read and written once per day
+            state_gb_s = rate * 2 * STATE_BYTES_PER_AGENT / 1e9
+            print(f"{'all' if levers else 'none':>6} {r['agents']:>12,} {r['days']:>5} "
+                  f"{r['seconds']:>8.2f} {rate / 1e6:>15.1f} {r['peak_rss_mb']:>12.0f} "
+                  f"{state_gb_s:>11.2f} {state_gb_s / bandwidth:>12.1%} {rate / base:>12.0%}")
 
 
 if __name__ == "__main__":

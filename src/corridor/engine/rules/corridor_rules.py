@@ -198,6 +198,10 @@ class CorridorState:
     g_active: np.ndarray
     g_arrived_today: np.ndarray
     g_cum_weight: list[np.ndarray]  # per caravan: route weights towards its destination
+    # cache of what the policies in force imply (recomputed when that set changes)
+    policy_key: bytes = b"unset"
+    policy_values: np.ndarray | None = None
+    trade_blocked_usd: float = 0.0
 
 
 def route_weights(
@@ -292,6 +296,7 @@ def init_state(ctx: Context) -> CorridorState:
         g_arrived_today=np.zeros(groups, bool),
         g_cum_weight=caravan_weights(net, edge_open, plan.group_destination, cum,
                                      p["route_detour_power"]),
+        policy_values=np.zeros((12, net.n_places)),
     )
 
 
@@ -314,32 +319,59 @@ def spawn(ctx: Context) -> None:
 
 
 def apply_policies(ctx: Context) -> None:
-    """Open or close edges from ``closure`` and ``port_closed`` levers; recompute routes."""
+    """Today's levers: closures change routes; the rest become per-place kernel values.
+
+    Policies change on few days, so everything derived from the set of rows in force is
+    cached and recomputed only when that set changes; daily capacities are reset every day.
+    """
     s: CorridorState = ctx.state
+    policies = ctx.scenario.policies
+    active = (
+        ((policies["from_date"] <= ctx.date) & (policies["to_date"] >= ctx.date)).to_numpy(bool)
+        if len(policies) else np.zeros(0, bool)
+    )
+    key = active.tobytes()
+    if key != s.policy_key:
+        s.policy_key = key
+        derive_policy_values(ctx)
+    pv, cached = s.place_values, s.policy_values
+    pv[P_STOP] = cached[P_STOP]
+    pv[P_DETAIN_CAP] = cached[P_DETAIN_CAP]
+    pv[P_PERMIT_CAP] = cached[P_PERMIT_CAP]
+    pv[P_ASYLUM_CAP] = cached[P_ASYLUM_CAP]
+    pv[P_PORT_CAP] = cached[P_PORT_CAP]
+    pv[P_RISK] = cached[P_RISK]
+    pv[P_PRICE] = cached[P_PRICE]
+    ctx.recorder.extra["trade_blocked_usd"][ctx.day] = s.trade_blocked_usd
+
+
+def derive_policy_values(ctx: Context) -> None:
+    """Routes, per-place lever values, detection risk ahead and smuggler prices."""
+    s: CorridorState = ctx.state
+    net, params = ctx.network, ctx.params
     open_now = open_edges(ctx)
     if not np.array_equal(open_now, s.edge_open):
         s.edge_open = open_now
         s.km_to_destination, s.cum_weight = route_weights(
-            ctx.network, open_now, s.is_destination, ctx.params["route_detour_power"]
+            net, open_now, s.is_destination, params["route_detour_power"]
         )
-        s.g_cum_weight = caravan_weights(ctx.network, open_now, s.spawn.group_destination,
-                                         s.cum_weight, ctx.params["route_detour_power"])
-    net, params = ctx.network, ctx.params
+        s.g_cum_weight = caravan_weights(net, open_now, s.spawn.group_destination,
+                                         s.cum_weight, params["route_detour_power"])
     levers = todays_levers(net, ctx.scenario.policies, ctx.date, params,
                            ctx.scenario.agents_per_person)
-    pv = s.place_values
-    pv[P_STOP] = levers.stop_probability
-    pv[P_DETAIN_CAP] = levers.detain_capacity
-    pv[P_PERMIT_CAP] = levers.permit_capacity
-    pv[P_ASYLUM_CAP] = levers.asylum_capacity
-    pv[P_PORT_CAP] = levers.port_capacity
-    pv[P_RISK] = (risk_ahead(net, s.cum_weight, s.km_to_destination, levers.stop_probability)
-                  if levers.stop_probability.any() else 0.0)
+    values = s.policy_values
+    values[P_STOP] = levers.stop_probability
+    values[P_DETAIN_CAP] = levers.detain_capacity
+    values[P_PERMIT_CAP] = levers.permit_capacity
+    values[P_ASYLUM_CAP] = levers.asylum_capacity
+    values[P_PORT_CAP] = levers.port_capacity
+    values[P_RISK] = (risk_ahead(net, s.cum_weight, s.km_to_destination,
+                                 levers.stop_probability)
+                      if levers.stop_probability.any() else 0.0)
     # price rises with the detection risk on the road ahead (seed 003's smuggling market)
-    pv[P_PRICE] = levers.smuggler_base_price_usd * (
-        1.0 + params["smuggler_price_elasticity"] * pv[P_RISK])
-    ctx.recorder.extra["trade_blocked_usd"][ctx.day] = (
-        levers.port_closed.sum() * params["trade_usd_per_closed_port_day"])
+    values[P_PRICE] = levers.smuggler_base_price_usd * (
+        1.0 + params["smuggler_price_elasticity"] * values[P_RISK])
+    s.trade_blocked_usd = levers.port_closed.sum() * params["trade_usd_per_closed_port_day"]
 
 
 def open_edges(ctx: Context) -> np.ndarray:
