@@ -170,12 +170,8 @@ def cross_check(scenario: Scenario, check_dates: bool = True) -> list[Problem]:
         problems.append(Problem("routes.csv", "route from a place to itself", int(row), "to"))
     unknown("sources.csv", scenario.sources, "place")
     unknown("observations.csv", scenario.observations, "place", allow_blank=True)
-    unknown("sources.csv", scenario.sources, "destination", allow_blank=True)
-    aimed = (scenario.sources["destination"] != "") & (scenario.sources["group"] == "flow")
-    for row in scenario.sources["_row"][aimed]:
-        problems.append(Problem("sources.csv", "a destination is only supported for caravans "
-                                "(flow agents head for the nearest destination)", int(row),
-                                "destination"))
+    if "destination" in scenario.sources:  # optional column (absent in built scenarios)
+        _check_destinations(scenario, unknown, problems)
     sources = scenario.sources
     bad_group = (sources["group"] != "flow") & ~sources["group"].str.match(r"^caravan:[\w.-]+$")
     bad_group &= sources["group"] != ""
@@ -205,6 +201,16 @@ def cross_check(scenario: Scenario, check_dates: bool = True) -> list[Problem]:
                 problems.append(Problem(file, f"{columns[1]} is before {columns[0]}", int(row),
                                         columns[1]))
     return problems
+
+
+def _check_destinations(scenario: Scenario, unknown, problems: list[Problem]) -> None:  # noqa: ANN001
+    """A caravan may aim at a place; flow agents always head for the nearest destination."""
+    unknown("sources.csv", scenario.sources, "destination", allow_blank=True)
+    aimed = (scenario.sources["destination"] != "") & (scenario.sources["group"] == "flow")
+    for row in scenario.sources["_row"][aimed]:
+        problems.append(Problem("sources.csv", "a destination is only supported for caravans "
+                                "(flow agents head for the nearest destination)", int(row),
+                                "destination"))
 
 
 def _check_targets(scenario: Scenario, ids: set[str], problems: list[Problem]) -> None:
