@@ -107,7 +107,8 @@ def test_agents_scale_changes_agents_not_people(tiny: Path) -> None:
     assert full.state.location.nbytes + full.state.next_place.nbytes > 0
     state = full.state
     per_agent = sum(getattr(state, k).itemsize for k in (
-        "location", "next_place", "km_left", "status", "group", "mode", "days_here", "origin"))
+        "location", "next_place", "km_left", "status", "group", "mode", "days_here", "origin",
+        "flags", "aim"))
     assert per_agent <= 32
 
 
@@ -122,12 +123,46 @@ def test_caravan_heads_for_its_own_destination(tmp_path: Path) -> None:
     assert "c" not in {h["place"] for h in heads}
 
 
-def test_flow_rows_cannot_have_a_destination(tmp_path: Path) -> None:
+def test_flow_agents_follow_their_destination(tmp_path: Path) -> None:
+    # two destinations; the flow aimed at f never arrives at d although d is nearer
+    places = (PLACES_TWO_DESTINATIONS)
+    routes = ROUTES_TWO_DESTINATIONS
+    aimed = ("place,start_date,end_date,people,per,group,origin_country,destination,source\n"
+             "a,2024-01-01,2024-01-01,500,total,flow,HND,f,test\n"
+             "a,2024-01-01,2024-01-01,500,total,flow,HND,,test\n")
+    folder = write_scenario(tmp_path / "s", places=places, routes=routes, sources=aimed,
+                            parameters="flow_vehicle_share = 1.0", days=15)
+    result = simulate(load_scenario(folder))
+    net = result.network
+    state = result.state
+    aimed_at_f = state.aim == 1
+    assert aimed_at_f.sum() == 500
+    gave_up = state.status == STATUSES.index("returned")
+    assert (state.location[aimed_at_f & ~gave_up] == net.place("f")).all()
+    # the others mostly take the short road to d (the long one keeps (200/900)^3 of its weight)
+    others = state.location[~aimed_at_f]
+    assert (others == net.place("d")).sum() > 450
+
+
+def test_a_caravan_has_one_destination(tmp_path: Path) -> None:
     from corridor.scenario import check_scenario
 
-    aimed = FLOW_ONLY.replace("origin_country,source", "origin_country,destination,source")
-    aimed = aimed.replace("HND,test", "HND,d,test")
-    _, problems = check_scenario(write_scenario(tmp_path / "s", sources=aimed))
+    two = ("place,start_date,end_date,people,per,group,origin_country,destination,source\n"
+           "a,2024-01-01,2024-01-01,100,total,caravan:c,HND,d,test\n"
+           "a,2024-01-02,2024-01-02,100,total,caravan:c,HND,e,test\n")
+    _, problems = check_scenario(write_scenario(tmp_path / "s", sources=two))
     assert [str(p) for p in problems] == [
-        "sources.csv:2:destination: a destination is only supported for caravans (flow agents "
-        "head for the nearest destination)"]
+        "sources.csv:3:destination: rows of one caravan name different destinations"]
+
+
+PLACES_TWO_DESTINATIONS = """id,name,country,lat,lon,kind,capacity,source
+a,A,MEX,14.90,-92.26,town,,test
+b,B,MEX,15.30,-92.70,town,,test
+d,D,USA,32.50,-117.00,destination,,test
+f,F,USA,29.00,-100.00,destination,,test
+"""
+ROUTES_TWO_DESTINATIONS = """from,to,distance_km,mode,source
+a,b,60,road,test
+b,d,200,road,test
+b,f,900,road,test
+"""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from corridor.engine.network import Network
 from corridor.scenario.model import Scenario
@@ -24,7 +25,9 @@ class SpawnPlan:
     countries: tuple[str, ...]
     group_names: tuple[str, ...]
     group_origin: np.ndarray  # int32 [groups]: the place a caravan sets out from
-    group_destination: np.ndarray  # int32 [groups]: where it heads (-1: nearest destination)
+    aim: np.ndarray  # uint8 [agents]: 0 = the nearest destination, k = targets[k - 1]
+    targets: tuple[int, ...]  # places named in sources.csv's destination column
+    group_aim: np.ndarray  # int32 [groups]: a caravan's aim (same coding as ``aim``)
     group_start: np.ndarray  # int64 [groups]: first agent index of the caravan
     group_end: np.ndarray  # int64 [groups]: one past its last agent index
 
@@ -47,7 +50,12 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
         raise ValueError("more than 255 origin countries")
     batches: list[tuple[int, int, int, int, int]] = []  # day, source row, place, group, n
     group_origin = np.full(len(group_names), -1, np.int32)
-    group_destination = np.full(len(group_names), -1, np.int32)
+    aims = sources["destination"] if "destination" in sources else pd.Series([""] * len(sources))
+    targets = tuple(dict.fromkeys(network.place(a) for a in aims if a))
+    if len(targets) > 254:
+        raise ValueError("more than 254 distinct destinations in sources.csv")
+    aim_of_row = [targets.index(network.place(a)) + 1 if a else 0 for a in aims]
+    group_aim = np.zeros(len(group_names), np.int32)
     for k, row in enumerate(sources.itertuples(index=False)):
         place = network.place(row.place)
         first = max(scenario.day_of(row.start_date), 0)
@@ -59,9 +67,8 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
             group = group_names.index(row.group.partition(":")[2])
             if group_origin[group] < 0:
                 group_origin[group] = place
-            aim = getattr(row, "destination", "") or ""
-            if aim:
-                group_destination[group] = network.place(aim)
+            if aim_of_row[k]:
+                group_aim[group] = aim_of_row[k]
         per_day = agents_per_day(float(row.people), row.per, first, last,
                                  scenario.agents_per_person)
         for d, n in zip(range(first, last + 1), per_day, strict=True):
@@ -77,6 +84,7 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
     place = np.repeat(np.array([b[3] for b in batches], np.int32), sizes)
     group = np.repeat(np.array([b[1] for b in batches], np.int32), sizes)
     origin = np.repeat(np.array([origin_codes[b[2]] for b in batches], np.uint8), sizes)
+    aim = np.repeat(np.array([aim_of_row[b[2]] for b in batches], np.uint8), sizes)
     days = np.repeat(np.array([b[0] for b in batches], np.int64), sizes)
     # offsets[d + 1] = agents with spawn day <= d
     offsets = np.concatenate([[0], np.searchsorted(days, np.arange(scenario.days), side="right")])
@@ -95,7 +103,9 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
         countries=countries or ("",),
         group_names=group_names,
         group_origin=group_origin,
-        group_destination=group_destination,
+        aim=aim,
+        targets=targets,
+        group_aim=group_aim,
         group_start=start,
         group_end=end,
     )

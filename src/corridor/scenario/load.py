@@ -204,13 +204,13 @@ def cross_check(scenario: Scenario, check_dates: bool = True) -> list[Problem]:
 
 
 def _check_destinations(scenario: Scenario, unknown, problems: list[Problem]) -> None:  # noqa: ANN001
-    """A caravan may aim at a place; flow agents always head for the nearest destination."""
+    """People may aim at a place; a caravan's rows must agree on where it goes."""
     unknown("sources.csv", scenario.sources, "destination", allow_blank=True)
-    aimed = (scenario.sources["destination"] != "") & (scenario.sources["group"] == "flow")
-    for row in scenario.sources["_row"][aimed]:
-        problems.append(Problem("sources.csv", "a destination is only supported for caravans "
-                                "(flow agents head for the nearest destination)", int(row),
-                                "destination"))
+    caravans = scenario.sources[scenario.sources["group"] != "flow"]
+    for _, rows in caravans.groupby("group"):
+        if rows["destination"].nunique() > 1:
+            problems.append(Problem("sources.csv", "rows of one caravan name different "
+                                    "destinations", int(rows["_row"].iloc[1]), "destination"))
 
 
 def _check_targets(scenario: Scenario, ids: set[str], problems: list[Problem]) -> None:

@@ -165,7 +165,7 @@ def kernel_scalars(params: dict, agents_per_person: float) -> np.ndarray:
 
 @dataclass
 class CorridorState:
-    """Struct of arrays: 23 bytes per agent, plus small per-group and per-place arrays."""
+    """Struct of arrays: 24 bytes per agent, plus small per-group and per-place arrays."""
 
     n_agents: int
     n_active: int
@@ -182,7 +182,8 @@ class CorridorState:
     # network and levers, recomputed when policies change
     edge_open: np.ndarray
     km_to_destination: np.ndarray
-    cum_weight: np.ndarray
+    routes: np.ndarray  # float64 [aims, edges]: cumulative route weights per aim
+    aim: np.ndarray  # uint8 [agents]: which row of ``routes`` an agent follows
     is_destination: np.ndarray
     capacity_agents: np.ndarray
     detention_of: np.ndarray  # int32 [places]: nearest detention place (-1 none)
@@ -197,7 +198,6 @@ class CorridorState:
     g_members: np.ndarray
     g_active: np.ndarray
     g_arrived_today: np.ndarray
-    g_cum_weight: list[np.ndarray]  # per caravan: route weights towards its destination
     # cache of what the policies in force imply (recomputed when that set changes)
     policy_key: bytes = b"unset"
     policy_values: np.ndarray | None = None
@@ -225,21 +225,18 @@ def route_weights(
     return km_to, cum
 
 
-def caravan_weights(network: Network, edge_open: np.ndarray, destinations: np.ndarray,
-                    nearest: np.ndarray, detour_power: float) -> list[np.ndarray]:
-    """Per caravan: route weights towards its own destination (or the nearest one)."""
-    by_target: dict[int, np.ndarray] = {}
-    out = []
-    for d in destinations:
-        if d < 0:
-            out.append(nearest)
-            continue
-        if d not in by_target:
-            mask = np.zeros(network.n_places, dtype=bool)
-            mask[d] = True
-            by_target[d] = route_weights(network, edge_open, mask, detour_power)[1]
-        out.append(by_target[d])
-    return out
+def route_table(network: Network, edge_open: np.ndarray, destinations: np.ndarray,
+                targets: tuple[int, ...], detour_power: float) -> tuple[np.ndarray, np.ndarray]:
+    """Km to the nearest destination, and one row of cumulative route weights per aim:
+    row 0 heads for the nearest destination, row k for ``targets[k - 1]``."""
+    km_to, nearest = route_weights(network, edge_open, destinations, detour_power)
+    table = np.empty((1 + len(targets), network.n_edges))
+    table[0] = nearest
+    for k, place in enumerate(targets, start=1):
+        mask = np.zeros(network.n_places, dtype=bool)
+        mask[place] = True
+        table[k] = route_weights(network, edge_open, mask, detour_power)[1]
+    return km_to, table
 
 
 def init_state(ctx: Context) -> CorridorState:
@@ -250,7 +247,8 @@ def init_state(ctx: Context) -> CorridorState:
     groups = len(plan.group_names)
     destinations = net.is_kind("destination")
     edge_open = np.ones(net.n_edges, dtype=bool)
-    km_to, cum = route_weights(net, edge_open, destinations, p["route_detour_power"])
+    km_to, table = route_table(net, edge_open, destinations, plan.targets,
+                               p["route_detour_power"])
     draws = ctx.rng.random(n, dtype=np.float32)
     mode = (draws < p["flow_vehicle_share"]).astype(np.uint8)
     mode[plan.group >= 0] = FOOT  # caravans walk
@@ -280,7 +278,8 @@ def init_state(ctx: Context) -> CorridorState:
         flags=flags,
         edge_open=edge_open,
         km_to_destination=km_to,
-        cum_weight=cum,
+        routes=table,
+        aim=plan.aim,
         is_destination=destinations,
         capacity_agents=net.capacity * ctx.scenario.agents_per_person,
         detention_of=nearest_of_kind(net, "detention"),
@@ -294,8 +293,6 @@ def init_state(ctx: Context) -> CorridorState:
         g_members=np.zeros(groups, np.int64),
         g_active=np.zeros(groups, bool),
         g_arrived_today=np.zeros(groups, bool),
-        g_cum_weight=caravan_weights(net, edge_open, plan.group_destination, cum,
-                                     p["route_detour_power"]),
         policy_values=np.zeros((12, net.n_places)),
     )
 
@@ -352,11 +349,9 @@ def derive_policy_values(ctx: Context) -> None:
     open_now = open_edges(ctx)
     if not np.array_equal(open_now, s.edge_open):
         s.edge_open = open_now
-        s.km_to_destination, s.cum_weight = route_weights(
-            net, open_now, s.is_destination, params["route_detour_power"]
+        s.km_to_destination, s.routes = route_table(
+            net, open_now, s.is_destination, s.spawn.targets, params["route_detour_power"]
         )
-        s.g_cum_weight = caravan_weights(net, open_now, s.spawn.group_destination,
-                                         s.cum_weight, params["route_detour_power"])
     levers = todays_levers(net, ctx.scenario.policies, ctx.date, params,
                            ctx.scenario.agents_per_person)
     values = s.policy_values
@@ -365,7 +360,7 @@ def derive_policy_values(ctx: Context) -> None:
     values[P_PERMIT_CAP] = levers.permit_capacity
     values[P_ASYLUM_CAP] = levers.asylum_capacity
     values[P_PORT_CAP] = levers.port_capacity
-    values[P_RISK] = (risk_ahead(net, s.cum_weight, s.km_to_destination,
+    values[P_RISK] = (risk_ahead(net, s.routes[0], s.km_to_destination,
                                  levers.stop_probability)
                       if levers.stop_probability.any() else 0.0)
     # price rises with the detection risk on the road ahead (seed 003's smuggling market)
@@ -433,7 +428,7 @@ def move_caravans(ctx: Context) -> None:
         for hop in range(int(p["max_hops_per_day"]) + 1):  # walk on through towns if time is left
             if s.g_status[g] == AT_PLACE:
                 u = uniform(ctx.day_seed, np.int64(g), np.int64(S_GROUP_HOP + hop))
-                e = choose_edge(net.indptr, s.g_cum_weight[g], int(s.g_place[g]), u)
+                e = choose_edge(net.indptr, s.routes[s.spawn.group_aim[g]], int(s.g_place[g]), u)
                 if e < 0:
                     break
                 s.g_next[g] = net.target[e]
@@ -499,7 +494,7 @@ def move_agents(ctx: Context) -> None:
         s.n_active, ctx.day_seed, s.location, s.next_place, s.km_left, s.status, s.group,
         s.mode, s.days_here, s.flags, s.spawn.place, s.g_place, s.g_next, s.g_km_left,
         s.g_status, s.g_arrived_today, s.g_members, net.indptr, net.target, net.distance_km,
-        s.cum_weight, place, s.detention_of, s.scalars, deport_left, rec.flows[ctx.day],
+        s.routes, s.aim, place, s.detention_of, s.scalars, deport_left, rec.flows[ctx.day],
         rec.counts[ctx.day], events,
     )
     for k, name in enumerate(EVENTS):
@@ -569,7 +564,7 @@ def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, da
 @nb.njit(cache=True)
 def step_agents(n_active, day_seed, location, next_place, km_left, status, group, mode,
                 days_here, flags, home, g_place, g_next, g_km_left, g_status, g_arrived_today,
-                g_members, indptr, target, distance_km, cum_weight, place, detention_of, sc,
+                g_members, indptr, target, distance_km, routes, aim, place, detention_of, sc,
                 deport_left, flows, counts, events):  # noqa: ANN001,ANN201
     """One day for every active agent: the fused act/choose/travel/arrive/record kernel.
 
@@ -675,7 +670,7 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                     if days_here[i] < 32767:
                         days_here[i] += 1
                     break
-                e = choose_edge(indptr, cum_weight, here, u / pm)
+                e = choose_edge(indptr, routes[aim[i]], here, u / pm)
                 if e < 0:
                     if days_here[i] < 32767:
                         days_here[i] += 1
@@ -726,7 +721,8 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                 if (mode[i] == FOOT or hops >= sc[C_MAX_HOPS] or budget <= 0.0
                         or place[P_IS_PORT, here] > 0.0):
                     break
-                e = choose_edge(indptr, cum_weight, here, uniform(day_seed, i, S_HOP + hops))
+                e = choose_edge(indptr, routes[aim[i]], here,
+                                uniform(day_seed, i, S_HOP + hops))
                 if e < 0:
                     break
                 next_place[i] = target[e]
