@@ -409,6 +409,17 @@ FLOW_SPLIT = {
 CARAVAN_2023 = {"VEN": 0.4, "HND": 0.3, "GTM": 0.15, "SLV": 0.15}
 
 
+# Where the flow heads in the US: shares of the Border Patrol's southwest-border apprehensions
+# by sector in December 2023, rounded. ESTIMATE: recalled from CBP's public monthly sector
+# figures (Tucson the largest, then Del Rio, San Diego, El Paso, Rio Grande Valley), not in the
+# seeds and not checked offline; each sector is mapped to its main crossing in this network.
+US_AIMS = {"nogales-az": 0.24, "lukeville": 0.06, "eagle-pass": 0.20, "san-diego": 0.13,
+           "calexico": 0.04, "el-paso": 0.15, "mcallen": 0.09, "brownsville": 0.04,
+           "laredo": 0.05}
+AIM_SRC = ("US destination share is an estimate: Border Patrol apprehensions by sector, Dec 2023, "
+           "recalled from CBP's public monthly figures (not in seeds; see _build script)")
+
+
 def mexico_2023_sources() -> list[dict]:
     rows = []
     for origin, share in CARAVAN_2023.items():
@@ -420,12 +431,15 @@ def mexico_2023_sources() -> list[dict]:
                                 f"Venezuela and Central America')"))
     for place, (share, origins) in FLOW_SPLIT.items():
         for origin, oshare in origins.items():
-            rows.append(dict(place=place, start_date="2023-12-01", end_date="2024-01-31",
-                             people=round(FLOW_PER_DAY * share * oshare, 1), per="day",
-                             group="flow", origin_country=origin,
-                             source=f"{FLOW_SRC}; {share:.0%} at this crossing and {oshare:.0%} "
-                                    f"{origin} are estimates (most enter via Ciudad "
-                                    f"Hidalgo/Tapachula)"))
+            for aim, ashare in US_AIMS.items():
+                rows.append(dict(place=place, start_date="2023-12-01", end_date="2024-01-31",
+                                 people=round(FLOW_PER_DAY * share * oshare * ashare, 2),
+                                 per="day", group="flow", origin_country=origin,
+                                 destination=aim,
+                                 source=f"{FLOW_SRC}; {share:.0%} at this crossing and "
+                                        f"{oshare:.0%} {origin} are estimates (most enter via "
+                                        f"Ciudad Hidalgo/Tapachula); {ashare:.0%} to {aim}: "
+                                        f"{AIM_SRC}"))
     return rows
 
 

@@ -166,3 +166,16 @@ a,b,60,road,test
 b,d,200,road,test
 b,f,900,road,test
 """
+
+
+def test_people_aimed_at_a_closed_crossing_divert_to_an_open_one(tmp_path: Path) -> None:
+    aimed = ("place,start_date,end_date,people,per,group,origin_country,destination,source\n"
+             "a,2024-01-01,2024-01-01,300,total,flow,HND,f,test\n")
+    closed = "lever,target,from_date,to_date,value,source\nclosure,b>f,2024-01-01,2024-01-15,1,t\n"
+    folder = write_scenario(tmp_path / "s", places=PLACES_TWO_DESTINATIONS,
+                            routes=ROUTES_TWO_DESTINATIONS, sources=aimed, policies=closed,
+                            parameters="flow_vehicle_share = 1.0", days=15)
+    result = simulate(load_scenario(folder))
+    arrived = result.recorder.counts[-1, :, STATUSES.index("arrived")]
+    net = result.network
+    assert arrived[net.place("f")] == 0 and arrived[net.place("d")] > 290

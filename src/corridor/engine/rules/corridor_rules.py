@@ -429,6 +429,9 @@ def move_caravans(ctx: Context) -> None:
             if s.g_status[g] == AT_PLACE:
                 u = uniform(ctx.day_seed, np.int64(g), np.int64(S_GROUP_HOP + hop))
                 e = choose_edge(net.indptr, s.routes[s.spawn.group_aim[g]], int(s.g_place[g]), u)
+                if e < 0 and s.spawn.group_aim[g] != 0 and not s.routes[
+                        s.spawn.group_aim[g]].any():  # its aim is cut off: the nearest open
+                    e = choose_edge(net.indptr, s.routes[0], int(s.g_place[g]), u)
                 if e < 0:
                     break
                 s.g_next[g] = net.target[e]
@@ -671,6 +674,8 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                         days_here[i] += 1
                     break
                 e = choose_edge(indptr, routes[aim[i]], here, u / pm)
+                if e < 0 and aim[i] != 0:  # no way to its own aim (closed): the nearest open
+                    e = choose_edge(indptr, routes[0], here, u / pm)
                 if e < 0:
                     if days_here[i] < 32767:
                         days_here[i] += 1
@@ -721,8 +726,10 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                 if (mode[i] == FOOT or hops >= sc[C_MAX_HOPS] or budget <= 0.0
                         or place[P_IS_PORT, here] > 0.0):
                     break
-                e = choose_edge(indptr, routes[aim[i]], here,
-                                uniform(day_seed, i, S_HOP + hops))
+                u = uniform(day_seed, i, S_HOP + hops)
+                e = choose_edge(indptr, routes[aim[i]], here, u)
+                if e < 0 and aim[i] != 0:
+                    e = choose_edge(indptr, routes[0], here, u)
                 if e < 0:
                     break
                 next_place[i] = target[e]
