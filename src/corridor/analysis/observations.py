@@ -13,7 +13,8 @@ lies within the reported ``[low, high]`` range. How the simulated value is taken
 ``caravan_size`` (scenario-wide, empty place)
     Members of all caravans on that date, summed.
 ``departed``
-    People who left the place that day (``flows.parquet``, rows with ``from`` == place).
+    If a caravan set out from that place that day: its members that day. Otherwise people who
+    left the place that day (``flows.parquet``, rows with ``from`` == place).
     Scenario-wide: everyone who left anywhere that day.
 a status kind (``detained``, ``deported``, ``apprehended``, ... - any kind that is also a status
 present somewhere in ``counts.parquet``)
@@ -159,6 +160,17 @@ class _Run:
         else:
             self.first = self.last = None
         self.statuses = set(self.counts["status"].unique()) if self.counts is not None else set()
+        sources = run_dir / "sources.csv"
+        self.caravan_origins: dict[str, set[str]] = {}
+        if sources.exists():
+            table = pd.read_csv(sources, dtype=str, keep_default_na=False)
+            for group, place in zip(table.get("group", []), table.get("place", []), strict=True):
+                if group.startswith("caravan:"):
+                    self.caravan_origins.setdefault(group.partition(":")[2], set()).add(place)
+
+    def sources_origin(self, groups: pd.Series) -> dict[str, bool]:
+        """Places the given caravans set out from (per sources.csv)."""
+        return {p: True for g in groups for p in self.caravan_origins.get(str(g), ())}
 
     def in_period(self, date: pd.Timestamp) -> bool:
         return self.first is not None and self.first <= date <= self.last
@@ -201,6 +213,14 @@ def _score_caravan(run: _Run, obs: pd.Series, max_distance_km: float) -> dict[st
 
 
 def _score_departed(run: _Run, obs: pd.Series) -> dict[str, Any]:
+    if run.groups is not None and obs["place"] and not run.groups.empty:
+        # a caravan that set out from that place that day: the people who left with it
+        first = run.groups.sort_values("day").groupby("group").head(1)
+        left = first[(first["date"] == obs["date"])]
+        if not left.empty and run.sources_origin(left["group"]).get(obs["place"]):
+            value = float(left["members"].sum())
+            return {"simulated": value, "ok": _within(value, obs["low"], obs["high"]),
+                    "note": "people who set out with the caravan that day"}
     if run.flows is None:
         return {"note": "no flows.parquet in this run"}
     rows = run.flows[run.flows["date"] == obs["date"]]

@@ -30,6 +30,7 @@ class SpawnPlan:
     group_aim: np.ndarray  # int32 [groups]: a caravan's aim (same coding as ``aim``)
     group_start: np.ndarray  # int64 [groups]: first agent index of the caravan
     group_end: np.ndarray  # int64 [groups]: one past its last agent index
+    group_start_day: np.ndarray  # int64 [groups]: the day its first members set out
 
 
 def agents_per_day(people: float, per: str, first: int, last: int, scale: float) -> np.ndarray:
@@ -94,6 +95,7 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
         idx = np.flatnonzero(group == g)
         if len(idx):
             start[g], end[g] = idx[0], idx[-1] + 1
+    start_day = np.array([days[i] if i < n else -1 for i in start], dtype=np.int64)
     return SpawnPlan(
         n_agents=n,
         offsets=offsets.astype(np.int64),
@@ -108,4 +110,5 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
         group_aim=group_aim,
         group_start=start,
         group_end=end,
+        group_start_day=start_day,
     )

@@ -413,9 +413,9 @@ def move_caravans(ctx: Context) -> None:
         return
     p = ctx.params
     votes, members = caravan_votes(
-        s.group, s.mode, s.spawn.group_start, s.spawn.group_end, s.n_active, ctx.day_seed,
-        p["caravan_split_probability_per_day"], p["caravan_move_probability"],
-        p["flow_vehicle_share"], len(s.g_place),
+        s.group, s.mode, s.spawn.group_start, s.spawn.group_end, s.spawn.group_start_day,
+        ctx.day, s.n_active, ctx.day_seed, p["caravan_split_probability_per_day"],
+        p["caravan_move_probability"], p["flow_vehicle_share"], len(s.g_place),
     )
     s.g_members[:] = members
     net = ctx.network
@@ -518,16 +518,19 @@ def choose_edge(indptr, cum_weight, place, u):  # noqa: ANN001,ANN201
 
 
 @nb.njit(cache=True)
-def caravan_votes(group, mode, g_start, g_end, n_active, day_seed, p_split, p_move,
-                  vehicle_share, n_groups):  # noqa: ANN001,ANN201
-    """Split-offs and votes, visiting only each caravan's contiguous agent range."""
+def caravan_votes(group, mode, g_start, g_end, g_start_day, day, n_active, day_seed, p_split,
+                  p_move, vehicle_share, n_groups):  # noqa: ANN001,ANN201
+    """Split-offs and votes, visiting only each caravan's contiguous agent range.
+
+    Nobody splits off on the day a caravan sets out: everyone who left, left with it."""
     votes = np.zeros(n_groups, np.int64)
     members = np.zeros(n_groups, np.int64)
     for g in range(n_groups):
+        splitting = day > g_start_day[g]
         for i in range(g_start[g], min(g_end[g], n_active)):
             if group[i] != g:
                 continue
-            if uniform(day_seed, i, S_SPLIT) < p_split:
+            if splitting and uniform(day_seed, i, S_SPLIT) < p_split:
                 group[i] = -1
                 mode[i] = VEHICLE if uniform(day_seed, i, S_MODE) < vehicle_share else FOOT
                 continue
