@@ -593,10 +593,6 @@ GUATEMALA_2021_POLICIES = [
     dict(lever="checkpoint", target="vado-hondo", from_date="2021-01-16", to_date="2021-01-19",
          value=2000, source=f"{WIDE}: Guatemalan police and army blocked the caravan at Vado "
                             f"Hondo on 16-18 Jan; ~2,000 officers widely reported"),
-    dict(lever="closure", target="vado-hondo", from_date="2021-01-16", to_date="2021-01-18",
-         value=1, source=f"{WIDE}: the Vado Hondo road junction was blocked by Guatemalan police "
-                         f"and army on 16-18 Jan (closing the place closes both roads from the "
-                         f"Honduran border, CA-10 from Agua Caliente and CA-11 from El Florido)"),
 ]
 GUATEMALA_2021_OBS = [
     obs("2021-01-15", "san-pedro-sula", "departed", "", "", WIDE, ""),

@@ -406,8 +406,8 @@ def open_edges(ctx: Context) -> np.ndarray:
 def move_caravans(ctx: Context) -> None:
     """Members split off or vote; a caravan with a quorum walks on as one group.
 
-    It covers up to ``walk_speed_km_per_day`` km, passing through towns on the way; checkpoints
-    act on members where the caravan ends its day (``g_arrived_today``)."""
+    It covers up to ``walk_speed_km_per_day`` km, passing through towns on the way; a staffed
+    checkpoint halts it for the day and acts on its members (``g_arrived_today``)."""
     s: CorridorState = ctx.state
     if not len(s.g_place):
         return
@@ -450,7 +450,8 @@ def move_caravans(ctx: Context) -> None:
             s.g_next[g] = -1
             s.g_arrived_today[g] = True
             s.g_status[g] = ARRIVED if s.is_destination[s.g_place[g]] else AT_PLACE
-            if budget <= 0 or s.g_status[g] == ARRIVED:
+            if (budget <= 0 or s.g_status[g] == ARRIVED
+                    or s.place_values[P_STOP, s.g_place[g]] > 0):  # halted at a checkpoint
                 break
     record_groups(ctx)
 
