@@ -125,6 +125,8 @@ class FleeState:
     route_pos: np.ndarray  # int32
     travelled: np.ndarray  # uint8: has arrived somewhere (Flee places_travelled > 1)
     bounced: np.ndarray  # uint8: on a link that closed -> returns to its start
+    cand: np.ndarray  # int32 work array of the kernel: today's movers and travellers
+    cand_stream: np.ndarray  # int64 work array of the kernel: their next random stream
     # places
     count: np.ndarray  # int64 agents at each place (Flee numAgents)
     link_count: np.ndarray  # int64 agents on each link
@@ -191,7 +193,8 @@ def init(ctx: Context) -> FleeState:
         km_on_link=np.zeros(n), km_today=np.zeros(n), recent=np.zeros(n),
         route=np.full((n, MAX_ROUTE_NODES), -1, np.int32), route_len=np.zeros(n, np.int32),
         route_pos=np.zeros(n, np.int32), travelled=np.zeros(n, np.uint8),
-        bounced=np.zeros(n, np.uint8),
+        bounced=np.zeros(n, np.uint8), cand=np.zeros(n, np.int32),
+        cand_stream=np.zeros(n, np.int64),
         count=np.zeros(net.n_places, np.int64), link_count=np.zeros(net.n_edges, np.int64),
         movechance=movechance, camp=camp, town=town, conflict=conflict, t_conflict=t_conflict,
         foreign=np.asarray(foreign, bool), pop=pop, capacity=capacity, marker=flags["marker"],
@@ -320,7 +323,7 @@ def move(ctx: Context) -> None:
         net.target, s.distance, s.link_speed, s.walk_prob, s.edge_open, s.paths.ptr,
         s.paths.end, base, s.paths.nodes, s.paths.length,
         float(p["max_move_speed_km_per_day"]), float(p["max_walk_speed_km_per_day"]),
-        bool(p["start_on_foot"]), bool(p["avoid_short_stints"]),
+        bool(p["start_on_foot"]), bool(p["avoid_short_stints"]), s.cand, s.cand_stream,
     )
 
 

@@ -32,116 +32,120 @@ def cap_multiplier(n: float, capacity: float, scaling: float, buffer: float) -> 
     return 1.0 - (n - buffer * c) / (c * (1.0 - buffer))
 
 
-@nb.njit(cache=True, inline="always", error_model="numpy")
-def choose_path(p, u, path_ptr, path_end, path_base, count, capacity, cap_scaling, cap_buffer,
-                weight_power, scratch):  # noqa: ANN001,ANN201
-    """selectRoute + chooseFromWeights: a path index from place p, or -1 if p has none.
-
-    weight = (base(path) * cm(end)) ** weight_power with base = (weight_softening + score(end))
-    / (softening + km) ** distance_power precomputed for the day; cm uses the live counts.
-    Like random.choices: the first path whose cumulative weight exceeds u * total; all-zero
-    weights are a uniform choice. ``scratch`` holds the cumulative weights (one pass).
-    """
-    lo, hi = path_ptr[p], path_ptr[p + 1]
-    if hi == lo:
-        return -1
-    total = 0.0
-    for k in range(lo, hi):
-        end = path_end[k]
-        w = path_base[k] * cap_multiplier(count[end], capacity[end], cap_scaling, cap_buffer)
-        if weight_power != 1.0:
-            w = w ** weight_power
-        total += w
-        scratch[k - lo] = total
-    if total <= 0.0:
-        return lo + min(int(u * (hi - lo)), hi - lo - 1)
-    target = u * total
-    for k in range(lo, hi):
-        if target < scratch[k - lo]:
-            return k
-    return hi - 1
-
-
 @nb.njit(cache=True, error_model="numpy")
 def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route, route_len,
              route_pos, travelled, bounced, count, link_count, flows_today, movechance, town,
              camp, capacity, cap_scaling, cap_buffer, weight_power, indptr, source, target,
              distance, link_speed, walk_prob, edge_open, path_ptr, path_end, path_base,
              path_nodes, path_len, max_speed, walk_speed, start_on_foot,
-             avoid_short_stints):  # noqa: ANN001,ANN201
-    """One Ecosystem.evolve: decision pass, travel pass, then the recent-travel update.
+             avoid_short_stints, cand, cand_stream):  # noqa: ANN001,ANN201,C901,PLR0912,PLR0915
+    """One Ecosystem.evolve: the decision pass, the travel pass, the recent-travel update.
 
-    The per-agent steps are closures over the arrays: numba inlines them, whereas a call to
-    a separate function with this many array arguments pays reference counting per call.
+    Written for speed, with the same results bit for bit as the plain version:
+    * flat loop bodies with only scalar helpers (a per-agent call to a helper or closure that
+      takes arrays pays numba's reference counting on each array). Starting a move
+      (selectRoute + take_next_step) is therefore written out twice, in the decision pass
+      and after a same-day arrival; the two copies must stay identical;
+    * the decision draws come first in a tight loop over all agents (they depend on nothing
+      another agent changes), which lists today's movers and travellers in ``cand``; route
+      choice and travel then run over that list only, still in creation order;
+    * the route's next place and end stay in registers instead of being re-read from
+      ``route`` (that re-read of a just-written row was the hottest instruction), and
+      one-link routes, used up by the step that starts them, are never stored.
+    ``cand`` and ``cand_stream`` are work arrays of at least ``n_active`` entries.
     """
     scratch = np.empty(max(1, np.max(np.diff(path_ptr))), np.float64)  # cumulative weights
-
-    def move_chance(i, force):  # noqa: ANN001,ANN202
-        # Person.evolve: 1 with an unfinished route (head; 3.1 re-draws the place's chance),
-        # 1 in a town after a short stint (avoid_short_stints), else the place's chance.
-        if route_pos[i] < route_len[i]:
-            return 1.0
-        if force and town[loc[i]]:
-            return 1.0
-        return movechance[loc[i]]
-
-    def start_move(i, stream):  # noqa: ANN001,ANN202
-        # The rest of Person.evolve once the agent moves: selectRoute if it has no route,
-        # then take_next_step. Returns the next free random stream.
+    # 1a. Person.evolve's draw, creation order: an agent at a place moves with chance 1 if it
+    # has an unfinished route (head; 3.1 re-draws the place's chance), else the place's. The
+    # draw depends on nothing other agents change, so this tight loop only lists, in order,
+    # the agents that move today or are already on a link (``cand``); the rest idle.
+    m = 0
+    for i in range(n_active):
+        if (edge[i] >= 0 or route_pos[i] < route_len[i]
+                or uniform(day_seed, i, 0) < movechance[loc[i]]):
+            cand[m] = i
+            cand_stream[m] = 1
+            m += 1
+    # 1b. the movers, in the same order with live counts: selectRoute + take_next_step
+    for c in range(m):
+        i = cand[c]
+        if edge[i] >= 0:
+            continue
         p = loc[i]
-        if route_pos[i] >= route_len[i]:
-            k = choose_path(p, uniform(day_seed, i, stream % 64), path_ptr, path_end,
-                            path_base, count, capacity, cap_scaling, cap_buffer, weight_power,
-                            scratch)
+        has_route = route_pos[i] < route_len[i]
+        stream = 1
+        # --- start a move (copy 1 of 2) ---
+        pos = 0
+        rlen = 0
+        if has_route:  # an unfinished multi-link route (awareness >= 2)
+            pos = route_pos[i]
+            rlen = route_len[i]
+            nxt = route[i, pos]
+            dest = route[i, rlen - 1]
+        else:
+            # selectRoute + chooseFromWeights: weight = (base(path) * cm(end)) ** power, the first
+            # path whose cumulative weight exceeds u * total (random.choices); all-zero weights
+            # are a uniform choice
+            u = uniform(day_seed, i, stream % 64)
             stream += 1
-            if k < 0:
-                route_len[i] = 0
-                route_pos[i] = 0
-                return stream
-            n = path_len[k]
-            for j in range(n):
-                route[i, j] = path_nodes[k, j]
-            route_len[i] = n
+            lo, hi = path_ptr[p], path_ptr[p + 1]
+            if hi > lo:
+                total = 0.0
+                for k in range(lo, hi):
+                    end = path_end[k]
+                    w = path_base[k] * cap_multiplier(count[end], capacity[end], cap_scaling,
+                                                      cap_buffer)
+                    if weight_power != 1.0:
+                        w = w ** weight_power
+                    total += w
+                    scratch[k - lo] = total
+                if total <= 0.0:
+                    kk = lo + min(int(u * (hi - lo)), hi - lo - 1)
+                else:
+                    target_w = u * total
+                    kk = hi - 1
+                    for k in range(lo, hi):
+                        if target_w < scratch[k - lo]:
+                            kk = k
+                            break
+                rlen = path_len[kk]
+                nxt = path_nodes[kk, 0]
+                dest = path_nodes[kk, rlen - 1]
+                if rlen > 1:  # a one-link route is used up by this step: never stored
+                    for j in range(rlen):
+                        route[i, j] = path_nodes[kk, j]
+        if rlen > 0:
+            # take_next_step: the link to the route's next place must still be open, and the
+            # route's end must not be a camp with cap multiplier < 0.5 (check_dest_is_full_camp)
+            e = -1
+            for f in range(indptr[p], indptr[p + 1]):
+                if target[f] == nxt and edge_open[f]:
+                    e = f
+                    break
+            if e < 0 or (camp[dest] and cap_multiplier(count[dest], capacity[dest], cap_scaling,
+                                                       cap_buffer) < 0.5):
+                rlen = 0  # the route is dropped, the agent stays
+            else:
+                pos += 1
+                count[p] -= 1
+                link_count[e] += 1
+                flows_today[e] += 1
+                edge[i] = e
+                km_on_link[i] = 0.0
+        if pos < rlen:
+            route_pos[i] = pos
+            route_len[i] = rlen
+        elif has_route or rlen > 1:  # (a fresh agent's or used-up one-link route: already 0, 0)
             route_pos[i] = 0
-        # take_next_step: the link to the route's next place must still be open, and the
-        # route's end must not be a camp with cap multiplier < 0.5 (check_dest_is_full_camp).
-        nxt = route[i, route_pos[i]]
-        e = -1
-        for f in range(indptr[p], indptr[p + 1]):
-            if target[f] == nxt and edge_open[f]:
-                e = f
-                break
-        if e < 0:
             route_len[i] = 0
-            route_pos[i] = 0
-            return stream
-        dest = route[i, route_len[i] - 1]
-        if camp[dest] and cap_multiplier(count[dest], capacity[dest], cap_scaling,
-                                         cap_buffer) < 0.5:
-            route_len[i] = 0
-            route_pos[i] = 0
-            return stream
-        route_pos[i] += 1
-        if route_pos[i] >= route_len[i]:
-            route_len[i] = 0
-            route_pos[i] = 0
-        count[p] -= 1
-        link_count[e] += 1
-        flows_today[e] += 1
-        edge[i] = e
-        km_on_link[i] = 0.0
-        return stream
-
-    streams = np.ones(n_active, np.int64)  # next random stream after the decision pass
-    # 1. decision pass (Person.evolve), creation order, live counts
-    for i in range(n_active):
-        if edge[i] < 0 and uniform(day_seed, i, 0) < move_chance(i, False):
-            streams[i] = start_move(i, 1)
-    # 2. travel pass (Person.finish_travel, with its same-day recursion as a loop)
-    for i in range(n_active):
+        # --- end of copy 1 ---
+        cand_stream[c] = stream
+    # 2. travel pass (Person.finish_travel, with its same-day recursion as a loop), same order
+    for c in range(m):
+        i = cand[c]
         if edge[i] < 0:
             continue
-        stream = streams[i] + 8
+        stream = cand_stream[c] + 8
         hops = 0
         while edge[i] >= 0 and hops < MAX_HOPS:
             hops += 1
@@ -167,16 +171,86 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
                 loc[i] = source[e]
                 count[source[e]] += 1
                 break
-            q = target[e]
-            loc[i] = q
-            count[q] += 1
+            p = target[e]
+            loc[i] = p
+            count[p] += 1
             if not km_today[i] < v:
                 break
-            force = avoid_short_stints and (recent[i] + km_today[i] / max_speed) / 2.0 < 0.5
+            # Person.evolve again: 1 with an unfinished route, 1 in a town after a short
+            # stint (avoid_short_stints), else the place's chance
+            has_route = route_pos[i] < route_len[i]
             u = uniform(day_seed, i, stream % 64)
             stream += 1
-            if u < move_chance(i, force):
-                stream = start_move(i, stream)
+            if has_route or (avoid_short_stints and town[p]
+                             and (recent[i] + km_today[i] / max_speed) / 2.0 < 0.5):
+                mc = 1.0
+            else:
+                mc = movechance[p]
+            if not u < mc:
+                break
+            # --- start a move (copy 2 of 2, identical to copy 1) ---
+            pos = 0
+            rlen = 0
+            if has_route:  # an unfinished multi-link route (awareness >= 2)
+                pos = route_pos[i]
+                rlen = route_len[i]
+                nxt = route[i, pos]
+                dest = route[i, rlen - 1]
+            else:
+                # selectRoute + chooseFromWeights, as in copy 1
+                u = uniform(day_seed, i, stream % 64)
+                stream += 1
+                lo, hi = path_ptr[p], path_ptr[p + 1]
+                if hi > lo:
+                    total = 0.0
+                    for k in range(lo, hi):
+                        end = path_end[k]
+                        w = path_base[k] * cap_multiplier(count[end], capacity[end], cap_scaling,
+                                                          cap_buffer)
+                        if weight_power != 1.0:
+                            w = w ** weight_power
+                        total += w
+                        scratch[k - lo] = total
+                    if total <= 0.0:
+                        kk = lo + min(int(u * (hi - lo)), hi - lo - 1)
+                    else:
+                        target_w = u * total
+                        kk = hi - 1
+                        for k in range(lo, hi):
+                            if target_w < scratch[k - lo]:
+                                kk = k
+                                break
+                    rlen = path_len[kk]
+                    nxt = path_nodes[kk, 0]
+                    dest = path_nodes[kk, rlen - 1]
+                    if rlen > 1:  # a one-link route is used up by this step: never stored
+                        for j in range(rlen):
+                            route[i, j] = path_nodes[kk, j]
+            if rlen > 0:
+                # take_next_step: the link to the route's next place must still be open, and the
+                # route's end must not be a camp with cap multiplier < 0.5 (check_dest_is_full_camp)
+                e = -1
+                for f in range(indptr[p], indptr[p + 1]):
+                    if target[f] == nxt and edge_open[f]:
+                        e = f
+                        break
+                if e < 0 or (camp[dest] and cap_multiplier(count[dest], capacity[dest], cap_scaling,
+                                                           cap_buffer) < 0.5):
+                    rlen = 0  # the route is dropped, the agent stays
+                else:
+                    pos += 1
+                    count[p] -= 1
+                    link_count[e] += 1
+                    flows_today[e] += 1
+                    edge[i] = e
+                    km_on_link[i] = 0.0
+            if pos < rlen:
+                route_pos[i] = pos
+                route_len[i] = rlen
+            elif has_route or rlen > 1:  # (a fresh agent's or used-up one-link route: already 0, 0)
+                route_pos[i] = 0
+                route_len[i] = 0
+            # --- end of copy 2 ---
     # 3. Ecosystem.evolve: recent = (recent + km_today / max_move_speed) / 2
     for i in range(n_active):
         recent[i] = (recent[i] + km_today[i] / max_speed) / 2.0
