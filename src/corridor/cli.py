@@ -204,10 +204,11 @@ def score(
             table.add_row(name, *(f"{row[k]:.4g}" for k in ("mean", "sd", "min", "max")))
         console.print(table)
     elif headline.get("rules") == "flee":
-        from corridor.analysis.flee_metrics import print_flee_score, write_score
+        from corridor.analysis.flee_metrics import print_flee_score
+        from corridor.analysis.flee_metrics import write_score as write_flee_score
 
         print_flee_score(run_dir, console)
-        write_score(run_dir)
+        write_flee_score(run_dir)
     else:
         from corridor.analysis.observations import format_score_table, score_run, write_score
 

@@ -94,6 +94,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     # forkserver (or spawn): a plain fork of a process holding threads (rich's refresh thread,
     # BLAS pools) can deadlock; the fork server imports the engine once and forks from there.
     methods = multiprocessing.get_all_start_methods()
+    context: multiprocessing.context.BaseContext
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["corridor.engine", "corridor.runfolder"])

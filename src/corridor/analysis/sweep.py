@@ -168,7 +168,7 @@ def apply_lever(scenario: Scenario, lever: str, target: str, value: float) -> Sc
     if rows.any():
         policies.loc[rows, "value"] = float(value)
     else:
-        row = {c: None for c in policies.columns}
+        row: dict[str, object] = {c: None for c in policies.columns}
         row.update(
             lever=lever,
             target=target,

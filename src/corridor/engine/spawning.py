@@ -82,8 +82,8 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
         countries.index(c) if c else 0
         for c in (origins if origins is not None else [""] * len(sources))
     ]
-    place = np.repeat(np.array([b[3] for b in batches], np.int32), sizes)
-    group = np.repeat(np.array([b[1] for b in batches], np.int32), sizes)
+    place_of = np.repeat(np.array([b[3] for b in batches], np.int32), sizes)
+    group_of = np.repeat(np.array([b[1] for b in batches], np.int32), sizes)
     origin = np.repeat(np.array([origin_codes[b[2]] for b in batches], np.uint8), sizes)
     aim = np.repeat(np.array([aim_of_row[b[2]] for b in batches], np.uint8), sizes)
     days = np.repeat(np.array([b[0] for b in batches], np.int64), sizes)
@@ -92,15 +92,15 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
     start = np.full(len(group_names), n, np.int64)
     end = np.zeros(len(group_names), np.int64)
     for g in range(len(group_names)):
-        idx = np.flatnonzero(group == g)
+        idx = np.flatnonzero(group_of == g)
         if len(idx):
             start[g], end[g] = idx[0], idx[-1] + 1
     start_day = np.array([days[i] if i < n else -1 for i in start], dtype=np.int64)
     return SpawnPlan(
         n_agents=n,
         offsets=offsets.astype(np.int64),
-        place=place,
-        group=group,
+        place=place_of,
+        group=group_of,
         origin=origin,
         countries=countries or ("",),
         group_names=group_names,

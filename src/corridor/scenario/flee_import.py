@@ -685,7 +685,7 @@ def read_simsetting(path: Path, problems: list[Problem]) -> tuple[dict, int]:
                                         "corridor's flee rules", column=f"{section}.{key}"))
             elif section == "optimisations" and key == "hasten":
                 hasten = int(value)
-            elif spec is not None:
+            elif isinstance(spec, tuple):
                 name, convert = spec
                 params[name] = convert(value)
     return params, max(hasten, 1)

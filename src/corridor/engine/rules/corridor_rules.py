@@ -13,7 +13,7 @@ longer the detour. Weights change only when closures change the network.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numba as nb
 import numpy as np
@@ -200,7 +200,7 @@ class CorridorState:
     g_arrived_today: np.ndarray
     # cache of what the policies in force imply (recomputed when that set changes)
     policy_key: bytes = b"unset"
-    policy_values: np.ndarray | None = None
+    policy_values: np.ndarray = field(default_factory=lambda: np.zeros((12, 0)))
     trade_blocked_usd: float = 0.0
 
 
