@@ -159,16 +159,18 @@ def run_corridor(scenario: str, seeds: list[int]) -> list[dict]:
     simulate(base.with_overrides(days=5))
     out = []
     for seed in seeds:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = simulate(base.with_overrides(seed=seed))
         seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
         net = result.network
         camps = [net.ids[p] for p in np.flatnonzero(net.is_kind("camp", "idpcamp"))]
         sim = pd.DataFrame(result.recorder.counts[:, [net.place(c) for c in camps], 0],
                            columns=camps)
         data = flee_data(base.observations, base.start_date, base.days, camps,
                          base.agents_per_person)
-        out.append({"seconds": seconds, "agents": result.agents, "days": base.days,
+        out.append({"seconds": seconds, "cpu_seconds": cpu_seconds, "agents": result.agents,
+                    "days": base.days,
                     "sim": sim, "data": data, "score": score_frames(sim, data)})
     return out
 
@@ -199,7 +201,7 @@ def main() -> None:
     rows = []
     header = ("scenario", "agents", "days", "Flee s", "corridor s", "speed ratio",
               "Flee ARD (rescaled [normal])", "corridor ARD (rescaled [normal])")
-    print(" | ".join(header))
+    print(" | ".join(header), f"(load average {os.getloadavg()[0]:.1f})")
     for scenario in args.scenarios:
         ours = run_corridor(scenario, seeds)
         flee_runs = [r for r in (run_flee(python, scenario, s, args.cache, args.flee_only_cached)
@@ -210,12 +212,14 @@ def main() -> None:
                                .to_numpy()).__abs__().max()) for r in flee_runs), default=0.0)
         flee_s = statistics.mean(r["seconds"] for r in flee_runs) if flee_runs else float("nan")
         ours_s = statistics.mean(r["seconds"] for r in ours)
+        ours_cpu = statistics.mean(r["cpu_seconds"] for r in ours)
         row = {
             "scenario": f"{scenario}/{PAIRS[scenario]}",
             "agents": ours[0]["agents"],
             "flee_agents": flee_runs[0]["agents"] if flee_runs else None,
             "days": ours[0]["days"],
-            "flee_seconds": flee_s, "corridor_seconds": ours_s,
+            "flee_seconds": flee_s, "corridor_seconds": ours_s, "corridor_cpu_seconds": ours_cpu,
+            "load_average": os.getloadavg()[0],
             "speed_ratio": flee_s / ours_s,
             "flee_seeds": len(flee_runs), "corridor_seeds": len(ours),
             "flee_ard_rescaled": [r["score"]["ard_rescaled"] for r in flee_runs],
@@ -227,7 +231,8 @@ def main() -> None:
         rows.append(row)
         print(" | ".join([
             row["scenario"], f"{row['agents']:,}", str(row["days"]),
-            f"{flee_s:.1f} (n={len(flee_runs)})", f"{ours_s:.2f}", f"{row['speed_ratio']:.0f}x",
+            f"{flee_s:.1f} (n={len(flee_runs)})", f"{ours_s:.2f} (cpu {ours_cpu:.2f})",
+            f"{row['speed_ratio']:.0f}x",
             f"{mean_sd(row['flee_ard_rescaled'])} [{mean_sd(row['flee_ard'])}]",
             f"{mean_sd(row['corridor_ard_rescaled'])} [{mean_sd(row['corridor_ard'])}]",
         ]), flush=True)

@@ -61,8 +61,9 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
     # the agents that move today or are already on a link (``cand``); the rest idle.
     m = 0
     for i in range(n_active):
-        if (edge[i] >= 0 or route_pos[i] < route_len[i]
-                or uniform(day_seed, i, 0) < movechance[loc[i]]):
+        mc = movechance[loc[i]]
+        if (edge[i] >= 0 or route_pos[i] < route_len[i] or mc >= 1.0
+                or uniform(day_seed, i, 0) < mc):
             cand[m] = i
             cand_stream[m] = 1
             m += 1
@@ -153,10 +154,10 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
             v = link_speed[e] if link_speed[e] > 0.0 else max_speed
             if start_on_foot and not travelled[i]:
                 v = walk_speed
-            u = uniform(day_seed, i, stream % 64)  # drawn whether or not the link has one
-            stream += 1
-            if u < walk_prob[e]:
+            # a draw for walk_probability, used or not; computed only when it can matter
+            if walk_prob[e] > 0.0 and uniform(day_seed, i, stream % 64) < walk_prob[e]:
                 v = walk_speed
+            stream += 1
             km_on_link[i] += v
             km_today[i] += v
             if not km_on_link[i] > distance[e]:
@@ -179,15 +180,15 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
             # Person.evolve again: 1 with an unfinished route, 1 in a town after a short
             # stint (avoid_short_stints), else the place's chance
             has_route = route_pos[i] < route_len[i]
-            u = uniform(day_seed, i, stream % 64)
-            stream += 1
             if has_route or (avoid_short_stints and town[p]
                              and (recent[i] + km_today[i] / max_speed) / 2.0 < 0.5):
                 mc = 1.0
             else:
                 mc = movechance[p]
-            if not u < mc:
+            # the draw (u < 1 always holds, so it is only computed when mc < 1)
+            if mc < 1.0 and not uniform(day_seed, i, stream % 64) < mc:
                 break
+            stream += 1
             # --- start a move (copy 2 of 2, identical to copy 1) ---
             pos = 0
             rlen = 0
