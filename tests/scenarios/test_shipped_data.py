@@ -152,7 +152,7 @@ def test_same_ids_across_scenarios() -> None:
         assert base.loc[common].equals(other.loc[common])
 
 
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seed articles not available here")
