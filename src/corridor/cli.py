@@ -105,31 +105,9 @@ def run(
 
 
 def _print_summary(headline: dict) -> None:
-    table = Table(title=f"{headline['scenario']} — seed {headline['seed']}, "
-                  f"{headline['days']} days from {headline['start_date']}")
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    table.add_row("people spawned", f"{headline['people_spawned']:,.0f}")
-    table.add_row("agents", f"{headline['agents']:,}")
-    for status, n in headline["people_per_status_end"].items():
-        table.add_row(f"at the end: {status}", f"{n:,.0f}")
-    for place, n in list(headline["people_per_place_end"].items())[:8]:
-        table.add_row(f"at the end in {place}", f"{n:,.0f}")
-    for dest, day in headline["first_arrival_day"].items():
-        if day is not None:
-            table.add_row(f"first arrival at {dest}", f"day {day}")
-    for name, caravan in headline.get("caravans", {}).items():
-        if caravan["head"]:
-            last = caravan["head"][-1]
-            table.add_row(f"caravan {name}: head at the end",
-                          f"{last['place']} ({last['km_from_origin']:,.0f} km, "
-                          f"{last['members']:,.0f} people)")
-    for key, value in headline.items():
-        if isinstance(value, (int, float)) and key.startswith("total_"):
-            table.add_row(key.removeprefix("total_").replace("_", " "), f"{value:,.0f}")
-    if "runtime_s" in headline:
-        table.add_row("runtime", f"{headline['runtime_s']:.2f} s")
-    console.print(table)
+    from corridor.headline import headline_table
+
+    console.print(headline_table(headline))
 
 
 @app.command()

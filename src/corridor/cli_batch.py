@@ -101,29 +101,9 @@ def ensemble(
 
 
 def _print_ensemble(headline: dict) -> None:
-    from rich.table import Table
+    from corridor.headline import headline_table
 
-    n = headline.get("ensemble", {}).get("n", "?")
-    table = Table(
-        title=f"{headline['scenario']} — median of {n} seeds (base seed "
-        f"{headline['seed']}), {headline['days']} days from "
-        f"{headline['start_date']}"
-    )
-    table.add_column("figure")
-    table.add_column("median", justify="right")
-    table.add_row("people spawned", f"{headline['people_spawned']:,.0f}")
-    for status, value in headline["people_per_status_end"].items():
-        table.add_row(f"at the end: {status}", f"{value:,.0f}")
-    for place, value in list(headline["people_per_place_end"].items())[:8]:
-        table.add_row(f"at the end in {place}", f"{value:,.0f}")
-    for dest, day in headline["first_arrival_day"].items():
-        if day is not None:
-            table.add_row(f"first arrival at {dest}", f"day {day}")
-    for key, value in headline.items():
-        if key.startswith("total_") and isinstance(value, int | float):
-            table.add_row(key.removeprefix("total_").replace("_", " "), f"{value:,.0f}")
-    table.add_row("runtime", f"{headline['runtime_s']:.2f} s")
-    console.print(table)
+    console.print(headline_table(headline))
 
 
 def sweep(
