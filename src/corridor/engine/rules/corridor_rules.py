@@ -15,152 +15,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numba as nb
 import numpy as np
 
-from corridor.engine.core import Context, Parameter, RuleSet, register
+from corridor.engine.core import Context, RuleSet, register
 from corridor.engine.levers import nearest_of_kind, risk_ahead, todays_levers
 from corridor.engine.network import Network, kind_code, shortest_km
 from corridor.engine.rng import uniform
-from corridor.engine.spawning import SpawnPlan, plan_spawns
-
-STATUSES = ("at_place", "in_transit", "arrived", "detained", "deported", "returned",
-            "asylum_waiting", "settled")
-(AT_PLACE, IN_TRANSIT, ARRIVED, DETAINED, DEPORTED, RETURNED, ASYLUM_WAITING,
- SETTLED) = range(len(STATUSES))
-FOOT, VEHICLE, SMUGGLED = 0, 1, 2  # travel modes
-F_PERMIT, F_CAN_PAY, F_NEW = 1, 2, 4  # flag bits; F_NEW: has not yet left its first place
-
-# per-day event series written to recorder.extra (people per day x place)
-EVENTS = ("stopped", "detained", "deported", "released", "relocated", "permits_issued",
-          "asylum_applications", "smuggled", "smuggling_revenue_usd", "entries", "encounters",
-          "returned", "settled")
-(E_STOPPED, E_DETAINED, E_DEPORTED, E_RELEASED, E_RELOCATED, E_PERMITS, E_ASYLUM, E_SMUGGLED,
- E_REVENUE, E_ENTRIES, E_ENCOUNTERS, E_RETURNED, E_SETTLED) = range(len(EVENTS))
-# rows of the per-place values the kernel reads (and decrements, for capacities)
-(P_STOP, P_DETAIN_CAP, P_PERMIT_CAP, P_ASYLUM_CAP, P_PRICE, P_PORT_CAP, P_RISK, P_FULL,
- P_IS_DEST, P_IS_PORT, P_DET_CAP, P_DET_OCC) = range(12)
-
-# random streams (see rng.py): one per independent decision of an agent in a day
-(S_MOVE, S_SPLIT, S_VOTE, S_MODE, S_GROUP, S_STOP, S_DETAIN, S_OUTCOME, S_ASYLUM, S_RETURN,
- S_SMUGGLE, S_IRREGULAR, S_ENCOUNTER, S_PAY) = range(14)
-S_HOP = 16  # S_HOP + k: route choice on the k-th same-day hop of a vehicle traveller
-S_GROUP_HOP = 48  # S_GROUP_HOP + k: a caravan's route choice on its k-th leg of the day
-
-P = Parameter
-PARAMETERS = (
-    P("walk_speed_km_per_day", 25.0, "km walked on a travelling day",
-      "seed 002: the Dec 2023 caravan advanced ~70 km Tapachula->Escuintla in 3 days "
-      "(24->27 Dec, ~23 km/day); next stage 35 km; the issue's 20-35 km/day"),
-    P("vehicle_speed_km_per_day", 400.0, "km a bus/vehicle traveller covers in a day",
-      "estimate: ~50 km/h average over ~8 h of road travel"),
-    P("flow_vehicle_share", 0.5, "share of flow agents who travel by bus or vehicle",
-      "estimate: no figure in the seeds; buses and hired vehicles are common on the corridor"),
-    P("flow_move_probability", 0.5,
-      "daily probability that a flow agent at a (non-destination) place sets out",
-      "estimate: one rest/work/waiting day per travelling day on average"),
-    P("caravan_move_probability", 0.8,
-      "daily probability that a caravan member wants to walk on (a vote)",
-      "estimate: caravans rest about one day in five (seed 002: a 24-hour sit-in planned)"),
-    P("caravan_quorum", 0.5,
-      "share of members who must want to walk for the caravan to move that day",
-      "estimate: a simple majority"),
-    P("caravan_split_probability_per_day", 0.012,
-      "daily probability that a member leaves the caravan and travels on their own",
-      "estimate: slow attrition of ~1 %/day over a weeks-long walk; seed 002's quick drop "
-      "from ~10,000 to a bulk of ~6,000 is groups spreading ahead, not leaving"),
-    P("route_detour_power", 3.0, "how strongly route choice avoids detours (>= 0)",
-      "estimate: a 10 % detour keeps ~75 % of the weight of the shortest road"),
-    P("max_hops_per_day", 4, "most places a vehicle traveller passes in one day",
-      "estimate: bounds same-day connections"),
-    # enforcement
-    P("checkpoint_agents_for_63pct_stop", 800.0,
-      "agents deployed at a place that stop 63 % (1 - 1/e) of walkers passing it",
-      "estimate: seed 000 - ~800 agents meant to seal El Ceibo with 24-hour surveillance"),
-    P("detentions_per_agent_per_day", 0.5, "people one deployed agent can process per day",
-      "estimate: detention is paperwork-bound; a few people per agent per shift"),
-    P("bus_stop_factor", 1.5, "stop probability multiplier for bus/vehicle travellers",
-      "estimate: INM boards and inspects buses at inland checkpoints"),
-    P("foot_stop_factor", 1.0, "stop probability multiplier for walkers", "reference level"),
-    P("smuggled_stop_factor", 0.3, "stop probability multiplier for smuggled travellers",
-      "estimate: smugglers avoid checkpoints (seed 003: a market because they evade control)"),
-    P("caravan_visibility_people", 300.0,
-      "caravan size at which members' stop probability halves (k / (k + members))",
-      "seed 004: ~6,000 passed the inland checkpoint and 'officers did nothing to stop them'"
-      " -> a caravan of 6,000 loses at most ~5 % at a fully manned checkpoint"),
-    P("detention_mean_days", 5.0, "mean days held before deportation, relocation or release",
-      "estimate: INM stations hold people days to weeks"),
-    P("deport_share", 0.5, "share of those leaving detention who are deported",
-      "estimate: seed 000 - of >9,000, 2,374 returned and 955 referred to authorities"),
-    P("relocate_share", 0.3, "share bused back south to where they entered",
-      "estimate: relocation to Tapachula/Villahermosa is common practice"),
-    P("deportation_capacity_per_day", 1000.0, "people who can be deported per day in total",
-      "estimate: a few buses and flights a day"),
-    # permits and asylum
-    P("asylum_apply_probability", 0.1,
-      "daily probability that someone at a place with an asylum office applies",
-      "estimate"),
-    P("asylum_mean_wait_days", 45.0, "mean days waiting for an asylum decision",
-      "estimate: COMAR decisions take weeks to months"),
-    P("asylum_settle_share", 0.4, "share of decided applicants who settle in Mexico",
-      "estimate"),
-    P("asylum_continue_share", 0.4, "share who continue north with papers (rest give up)",
-      "estimate"),
-    # smuggling
-    P("smuggler_base_price_usd", 3000.0,
-      "smuggler price to the US border with no enforcement ahead (a smuggling row's value "
-      "overrides it)", "estimate: widely reported prices of a few thousand USD"),
-    P("smuggler_price_elasticity", 2.0,
-      "relative price rise per unit of detection risk ahead: price = base (1 + e risk)",
-      "estimate: seed 003 - containment makes crossing a growing, profitable market"),
-    P("smuggler_share_can_pay", 0.3, "share of people who could pay a smuggler",
-      "estimate"),
-    P("smuggler_hire_max_per_day", 0.3,
-      "daily hire probability for someone who can pay, at certain detection and zero price",
-      "estimate: p = max * risk_ahead * exp(-price / willingness)"),
-    P("smuggler_willingness_usd", 6000.0, "price at which demand falls to 1/e", "estimate"),
-    # US border
-    P("irregular_crossing_probability", 0.3,
-      "daily probability that someone waiting at a full or closed port crosses between ports",
-      "estimate"),
-    P("border_patrol_encounter_probability", 0.8,
-      "share of irregular crossers encountered by the Border Patrol",
-      "estimate: seed 004 - up to 10,000 apprehended daily in Dec 2023"),
-    P("us_release_share", 0.6, "share of encountered people released into the US to proceed",
-      "estimate: most Dec 2023 encounters were processed and released with a notice to appear"),
-    P("trade_usd_per_closed_port_day", 50e6, "trade blocked per closed port per day (USD)",
-      "estimate: 2023 US-Mexico goods trade ~US$ 800 bn (US Census) / 365 days / ~45 "
-      "crossings; seed 004 says closures harmed Mexican companies"),
-    P("return_base_probability_per_day", 0.0005, "daily probability of giving up and going home",
-      "estimate"),
-    P("return_probability_per_day_waited", 0.00005,
-      "added daily probability of giving up per day already waited at a place", "estimate"),
+from corridor.engine.rules.corridor_kernels import caravan_votes, choose_edge, step_agents
+from corridor.engine.rules.corridor_params import (
+    ARRIVED,
+    AT_PLACE,
+    DETAINED,
+    E_REVENUE,
+    EVENTS,
+    F_CAN_PAY,
+    F_NEW,
+    FOOT,
+    IN_TRANSIT,
+    P_ASYLUM_CAP,
+    P_DET_CAP,
+    P_DET_OCC,
+    P_DETAIN_CAP,
+    P_FULL,
+    P_IS_DEST,
+    P_IS_PORT,
+    P_PERMIT_CAP,
+    P_PORT_CAP,
+    P_PRICE,
+    P_RISK,
+    P_STOP,
+    PARAMETERS,
+    S_GROUP_HOP,
+    STATUSES,
+    kernel_scalars,
 )
-
-# the scalar parameters the kernel reads, in one float64 array
-(C_MOVE, C_WALK, C_VEHICLE, C_MAX_HOPS, C_FOOT_FACTOR, C_BUS_FACTOR, C_SMUGGLED_FACTOR,
- C_CARAVAN_VISIBILITY, C_LEAVE_DETENTION, C_DEPORT_SHARE, C_RELOCATE_SHARE, C_ASYLUM_APPLY,
- C_ASYLUM_DECIDE, C_SETTLE_SHARE, C_CONTINUE_SHARE, C_HIRE_MAX, C_WILLING_USD,
- C_PEOPLE_PER_AGENT, C_IRREGULAR, C_ENCOUNTER, C_US_RELEASE, C_RETURN_BASE,
- C_RETURN_PER_DAY) = range(23)
-
-
-def kernel_scalars(params: dict, agents_per_person: float) -> np.ndarray:
-    """Pack the parameters the kernel needs (rates from mean durations)."""
-    return np.array([
-        params["flow_move_probability"], params["walk_speed_km_per_day"],
-        params["vehicle_speed_km_per_day"], params["max_hops_per_day"],
-        params["foot_stop_factor"], params["bus_stop_factor"], params["smuggled_stop_factor"],
-        params["caravan_visibility_people"] * agents_per_person,
-        1.0 / max(params["detention_mean_days"], 1.0), params["deport_share"],
-        params["relocate_share"], params["asylum_apply_probability"],
-        1.0 / max(params["asylum_mean_wait_days"], 1.0), params["asylum_settle_share"],
-        params["asylum_continue_share"], params["smuggler_hire_max_per_day"],
-        params["smuggler_willingness_usd"], 1.0 / agents_per_person,
-        params["irregular_crossing_probability"], params["border_patrol_encounter_probability"],
-        params["us_release_share"], params["return_base_probability_per_day"],
-        params["return_probability_per_day_waited"],
-    ], dtype=np.float64)
+from corridor.engine.spawning import SpawnPlan, plan_spawns
 
 
 @dataclass
@@ -504,243 +393,6 @@ def move_agents(ctx: Context) -> None:
     for k, name in enumerate(EVENTS):
         rec.extra[name][ctx.day] = events[k] / ctx.scenario.agents_per_person
     rec.extra["smuggling_revenue_usd"][ctx.day] = events[E_REVENUE]  # USD, already per person
-
-
-@nb.njit(cache=True, inline="always")
-def choose_edge(indptr, cum_weight, place, u):  # noqa: ANN001,ANN201
-    """The edge whose cumulative weight first exceeds u (-1 if no way onwards)."""
-    lo, hi = indptr[place], indptr[place + 1]
-    if hi == lo or cum_weight[hi - 1] <= 0.0:
-        return -1
-    for e in range(lo, hi):
-        if u < cum_weight[e]:
-            return e
-    return hi - 1
-
-
-@nb.njit(cache=True)
-def caravan_votes(group, mode, g_start, g_end, g_start_day, day, n_active, day_seed, p_split,
-                  p_move, vehicle_share, n_groups):  # noqa: ANN001,ANN201
-    """Split-offs and votes, visiting only each caravan's contiguous agent range.
-
-    Nobody splits off on the day a caravan sets out: everyone who left, left with it."""
-    votes = np.zeros(n_groups, np.int64)
-    members = np.zeros(n_groups, np.int64)
-    for g in range(n_groups):
-        splitting = day > g_start_day[g]
-        for i in range(g_start[g], min(g_end[g], n_active)):
-            if group[i] != g:
-                continue
-            if splitting and uniform(day_seed, i, S_SPLIT) < p_split:
-                group[i] = -1
-                mode[i] = VEHICLE if uniform(day_seed, i, S_MODE) < vehicle_share else FOOT
-                continue
-            members[g] += 1
-            if uniform(day_seed, i, S_VOTE) < p_move:
-                votes[g] += 1
-    return votes, members
-
-
-@nb.njit(cache=True)
-def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, day_seed,
-             size_factor, events):  # noqa: ANN001,ANN201
-    """Checkpoint/patrol at ``here``: maybe detain agent i (True if detained)."""
-    p = place[P_STOP, here]
-    if p <= 0.0 or flags[i] & F_PERMIT or place[P_DETAIN_CAP, here] < 1.0:
-        return False
-    m = mode[i]
-    factor = sc[C_FOOT_FACTOR] if m == FOOT else (
-        sc[C_BUS_FACTOR] if m == VEHICLE else sc[C_SMUGGLED_FACTOR])
-    if uniform(day_seed, i, S_STOP) >= p * factor * size_factor:
-        return False
-    place[P_DETAIN_CAP, here] -= 1.0
-    events[E_STOPPED, here] += 1.0
-    d = detention_of[here]
-    if d < 0:
-        d = here
-    if place[P_DET_OCC, d] + 1.0 > place[P_DET_CAP, d]:  # full: released on the spot
-        events[E_RELEASED, here] += 1.0
-        return False
-    events[E_DETAINED, here] += 1.0
-    place[P_DET_OCC, d] += 1.0
-    location[i] = d
-    status[i] = DETAINED
-    return True
-
-
-@nb.njit(cache=True)
-def step_agents(n_active, day_seed, location, next_place, km_left, status, group, mode,
-                days_here, flags, home, g_place, g_next, g_km_left, g_status, g_arrived_today,
-                g_members, indptr, target, distance_km, routes, aim, place, detention_of, sc,
-                deport_left, flows, counts, events):  # noqa: ANN001,ANN201
-    """One day for every active agent: the fused act/choose/travel/arrive/record kernel.
-
-    ``place`` holds today's per-place lever values (rows P_*), ``sc`` the scalar parameters
-    (C_*), ``events`` collects per-place event counts (rows E_*).
-    """
-    for i in range(n_active):
-        g = group[i]
-        if g >= 0:  # caravan member: same place, leg and status as its caravan
-            here = g_place[g]
-            location[i] = here
-            next_place[i] = g_next[g]
-            km_left[i] = g_km_left[g]
-            status[i] = g_status[g]
-            size = sc[C_CARAVAN_VISIBILITY] / (sc[C_CARAVAN_VISIBILITY] + g_members[g])
-            if g_arrived_today[g] and try_stop(i, here, mode, flags, location, status, place,
-                                               detention_of, sc, day_seed, size, events):
-                group[i] = -1
-                next_place[i] = -1
-            elif status[i] == AT_PLACE and place[P_PERMIT_CAP, here] >= 1.0:
-                place[P_PERMIT_CAP, here] -= 1.0  # a permit dissolves the member's caravan tie
-                events[E_PERMITS, here] += 1.0
-                flags[i] |= F_PERMIT
-                mode[i] = VEHICLE
-                group[i] = -1
-            counts[location[i], status[i]] += 1
-            continue
-        st = status[i]
-        here = location[i]
-        if st == DETAINED:
-            if uniform(day_seed, i, S_DETAIN) < sc[C_LEAVE_DETENTION]:
-                u = uniform(day_seed, i, S_OUTCOME)
-                if u < sc[C_DEPORT_SHARE]:
-                    if deport_left[0] >= 1.0:
-                        deport_left[0] -= 1.0
-                        status[i] = DEPORTED
-                        events[E_DEPORTED, here] += 1.0
-                elif u < sc[C_DEPORT_SHARE] + sc[C_RELOCATE_SHARE]:
-                    status[i] = AT_PLACE
-                    location[i] = home[i]
-                    days_here[i] = 0
-                    events[E_RELOCATED, here] += 1.0
-                else:
-                    status[i] = AT_PLACE
-                    flags[i] |= F_PERMIT  # released with an exit order / permit
-                    days_here[i] = 0
-                    events[E_RELEASED, here] += 1.0
-        elif st == ASYLUM_WAITING:
-            if uniform(day_seed, i, S_ASYLUM) < sc[C_ASYLUM_DECIDE]:
-                u = uniform(day_seed, i, S_OUTCOME)
-                if u < sc[C_SETTLE_SHARE]:
-                    status[i] = SETTLED
-                    events[E_SETTLED, here] += 1.0
-                elif u < sc[C_SETTLE_SHARE] + sc[C_CONTINUE_SHARE]:
-                    status[i] = AT_PLACE
-                    flags[i] |= F_PERMIT
-                    mode[i] = VEHICLE
-                    days_here[i] = 0
-                else:
-                    status[i] = RETURNED
-                    events[E_RETURNED, here] += 1.0
-        elif st == AT_PLACE:
-            # act: give up, take a permit, apply for asylum, hire a smuggler, or set out
-            while True:  # one pass; `break` ends the agent's action for today
-                if place[P_IS_DEST, here] > 0.0:
-                    break
-                if flags[i] & F_NEW:  # people entering at a controlled crossing face it too
-                    flags[i] &= np.uint8(255 - F_NEW)
-                    if place[P_STOP, here] > 0.0 and try_stop(
-                            i, here, mode, flags, location, status, place, detention_of, sc,
-                            day_seed, 1.0, events):
-                        break
-                wait = min(float(days_here[i]), 365.0)
-                p_return = sc[C_RETURN_BASE] + sc[C_RETURN_PER_DAY] * wait
-                if uniform(day_seed, i, S_RETURN) < p_return:
-                    status[i] = RETURNED
-                    events[E_RETURNED, here] += 1.0
-                    break
-                permit = flags[i] & F_PERMIT
-                if not permit and place[P_PERMIT_CAP, here] >= 1.0:
-                    place[P_PERMIT_CAP, here] -= 1.0
-                    events[E_PERMITS, here] += 1.0
-                    flags[i] |= F_PERMIT
-                    mode[i] = VEHICLE
-                    permit = 1
-                if (not permit and place[P_ASYLUM_CAP, here] >= 1.0
-                        and uniform(day_seed, i, S_ASYLUM) < sc[C_ASYLUM_APPLY]):
-                    place[P_ASYLUM_CAP, here] -= 1.0
-                    events[E_ASYLUM, here] += 1.0
-                    status[i] = ASYLUM_WAITING
-                    break
-                price = place[P_PRICE, here]
-                if (price > 0.0 and not permit and mode[i] != SMUGGLED and flags[i] & F_CAN_PAY):
-                    p_hire = (sc[C_HIRE_MAX] * place[P_RISK, here]
-                              * np.exp(-price / sc[C_WILLING_USD]))
-                    if uniform(day_seed, i, S_SMUGGLE) < p_hire:
-                        mode[i] = SMUGGLED
-                        events[E_SMUGGLED, here] += 1.0
-                        events[E_REVENUE, here] += price * sc[C_PEOPLE_PER_AGENT]
-                pm = 1.0 if place[P_FULL, here] > 0.0 or mode[i] == SMUGGLED else sc[C_MOVE]
-                u = uniform(day_seed, i, S_MOVE)
-                if u >= pm:
-                    if days_here[i] < 32767:
-                        days_here[i] += 1
-                    break
-                e = choose_edge(indptr, routes[aim[i]], here, u / pm)
-                if e < 0 and aim[i] != 0:  # no way to its own aim (closed): the nearest open
-                    e = choose_edge(indptr, routes[0], here, u / pm)
-                if e < 0:
-                    if days_here[i] < 32767:
-                        days_here[i] += 1
-                    break
-                nxt = target[e]
-                if place[P_IS_PORT, here] > 0.0 and place[P_IS_DEST, nxt] > 0.0:
-                    if place[P_PORT_CAP, here] >= 1.0:  # an appointment: a regular entry
-                        place[P_PORT_CAP, here] -= 1.0
-                        events[E_ENTRIES, here] += 1.0
-                    elif uniform(day_seed, i, S_IRREGULAR) < sc[C_IRREGULAR]:  # between ports
-                        if uniform(day_seed, i, S_ENCOUNTER) < sc[C_ENCOUNTER]:
-                            events[E_ENCOUNTERS, here] += 1.0
-                            if uniform(day_seed, i, S_OUTCOME) >= sc[C_US_RELEASE]:
-                                days_here[i] = 0  # returned to the Mexican side: waits again
-                                break
-                    else:
-                        if days_here[i] < 32767:
-                            days_here[i] += 1  # waits in the border city
-                        break
-                next_place[i] = nxt
-                km_left[i] = distance_km[e]
-                status[i] = IN_TRANSIT
-                flows[e] += 1
-                days_here[i] = 0
-                break
-        if status[i] == IN_TRANSIT:
-            # travel: advance along the leg; face checkpoints on arrival; vehicles go on
-            budget = sc[C_WALK] if mode[i] == FOOT else sc[C_VEHICLE]
-            hops = 0
-            while True:
-                if km_left[i] > budget:
-                    km_left[i] -= budget
-                    break
-                budget -= km_left[i]
-                km_left[i] = 0.0
-                here = next_place[i]
-                location[i] = here
-                next_place[i] = -1
-                hops += 1
-                if place[P_IS_DEST, here] > 0.0:
-                    status[i] = ARRIVED
-                    break
-                status[i] = AT_PLACE
-                if place[P_STOP, here] > 0.0 and try_stop(
-                        i, here, mode, flags, location, status, place, detention_of, sc,
-                        day_seed, 1.0, events):
-                    break
-                if (mode[i] == FOOT or hops >= sc[C_MAX_HOPS] or budget <= 0.0
-                        or place[P_IS_PORT, here] > 0.0):
-                    break
-                u = uniform(day_seed, i, S_HOP + hops)
-                e = choose_edge(indptr, routes[aim[i]], here, u)
-                if e < 0 and aim[i] != 0:
-                    e = choose_edge(indptr, routes[0], here, u)
-                if e < 0:
-                    break
-                next_place[i] = target[e]
-                km_left[i] = distance_km[e]
-                status[i] = IN_TRANSIT
-                flows[e] += 1
-        counts[location[i], status[i]] += 1
 
 
 RULES = register(

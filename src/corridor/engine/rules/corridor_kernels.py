@@ -1,0 +1,326 @@
+"""Rule set ``corridor``: the numba kernels (one fused pass over the agents per day).
+
+Helpers called for every agent take few arguments or are inlined: numba reference-counts each
+array argument of a call, which made per-agent helper calls with ~20 arrays five times slower.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from corridor.engine.rng import uniform
+from corridor.engine.rules.corridor_params import (
+    ARRIVED,
+    ASYLUM_WAITING,
+    AT_PLACE,
+    C_ASYLUM_APPLY,
+    C_ASYLUM_DECIDE,
+    C_BUS_FACTOR,
+    C_CARAVAN_VISIBILITY,
+    C_CONTINUE_SHARE,
+    C_DEPORT_SHARE,
+    C_ENCOUNTER,
+    C_FOOT_FACTOR,
+    C_HIRE_MAX,
+    C_IRREGULAR,
+    C_LEAVE_DETENTION,
+    C_MAX_HOPS,
+    C_MOVE,
+    C_PEOPLE_PER_AGENT,
+    C_RELOCATE_SHARE,
+    C_RETURN_BASE,
+    C_RETURN_PER_DAY,
+    C_SETTLE_SHARE,
+    C_SMUGGLED_FACTOR,
+    C_US_RELEASE,
+    C_VEHICLE,
+    C_WALK,
+    C_WILLING_USD,
+    DEPORTED,
+    DETAINED,
+    E_ASYLUM,
+    E_DEPORTED,
+    E_DETAINED,
+    E_ENCOUNTERS,
+    E_ENTRIES,
+    E_PERMITS,
+    E_RELEASED,
+    E_RELOCATED,
+    E_RETURNED,
+    E_REVENUE,
+    E_SETTLED,
+    E_SMUGGLED,
+    E_STOPPED,
+    F_CAN_PAY,
+    F_NEW,
+    F_PERMIT,
+    FOOT,
+    IN_TRANSIT,
+    P_ASYLUM_CAP,
+    P_DET_CAP,
+    P_DET_OCC,
+    P_DETAIN_CAP,
+    P_FULL,
+    P_IS_DEST,
+    P_IS_PORT,
+    P_PERMIT_CAP,
+    P_PORT_CAP,
+    P_PRICE,
+    P_RISK,
+    P_STOP,
+    RETURNED,
+    S_ASYLUM,
+    S_DETAIN,
+    S_ENCOUNTER,
+    S_HOP,
+    S_IRREGULAR,
+    S_MODE,
+    S_MOVE,
+    S_OUTCOME,
+    S_RETURN,
+    S_SMUGGLE,
+    S_SPLIT,
+    S_STOP,
+    S_VOTE,
+    SETTLED,
+    SMUGGLED,
+    VEHICLE,
+)
+
+
+@nb.njit(cache=True, inline="always")
+def choose_edge(indptr, cum_weight, place, u):  # noqa: ANN001,ANN201
+    """The edge whose cumulative weight first exceeds u (-1 if no way onwards)."""
+    lo, hi = indptr[place], indptr[place + 1]
+    if hi == lo or cum_weight[hi - 1] <= 0.0:
+        return -1
+    for e in range(lo, hi):
+        if u < cum_weight[e]:
+            return e
+    return hi - 1
+
+
+@nb.njit(cache=True)
+def caravan_votes(group, mode, g_start, g_end, g_start_day, day, n_active, day_seed, p_split,
+                  p_move, vehicle_share, n_groups):  # noqa: ANN001,ANN201
+    """Split-offs and votes, visiting only each caravan's contiguous agent range.
+
+    Nobody splits off on the day a caravan sets out: everyone who left, left with it."""
+    votes = np.zeros(n_groups, np.int64)
+    members = np.zeros(n_groups, np.int64)
+    for g in range(n_groups):
+        splitting = day > g_start_day[g]
+        for i in range(g_start[g], min(g_end[g], n_active)):
+            if group[i] != g:
+                continue
+            if splitting and uniform(day_seed, i, S_SPLIT) < p_split:
+                group[i] = -1
+                mode[i] = VEHICLE if uniform(day_seed, i, S_MODE) < vehicle_share else FOOT
+                continue
+            members[g] += 1
+            if uniform(day_seed, i, S_VOTE) < p_move:
+                votes[g] += 1
+    return votes, members
+
+
+@nb.njit(cache=True)
+def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, day_seed,
+             size_factor, events):  # noqa: ANN001,ANN201
+    """Checkpoint/patrol at ``here``: maybe detain agent i (True if detained)."""
+    p = place[P_STOP, here]
+    if p <= 0.0 or flags[i] & F_PERMIT or place[P_DETAIN_CAP, here] < 1.0:
+        return False
+    m = mode[i]
+    factor = sc[C_FOOT_FACTOR] if m == FOOT else (
+        sc[C_BUS_FACTOR] if m == VEHICLE else sc[C_SMUGGLED_FACTOR])
+    if uniform(day_seed, i, S_STOP) >= p * factor * size_factor:
+        return False
+    place[P_DETAIN_CAP, here] -= 1.0
+    events[E_STOPPED, here] += 1.0
+    d = detention_of[here]
+    if d < 0:
+        d = here
+    if place[P_DET_OCC, d] + 1.0 > place[P_DET_CAP, d]:  # full: released on the spot
+        events[E_RELEASED, here] += 1.0
+        return False
+    events[E_DETAINED, here] += 1.0
+    place[P_DET_OCC, d] += 1.0
+    location[i] = d
+    status[i] = DETAINED
+    return True
+
+
+@nb.njit(cache=True)
+def step_agents(n_active, day_seed, location, next_place, km_left, status, group, mode,
+                days_here, flags, home, g_place, g_next, g_km_left, g_status, g_arrived_today,
+                g_members, indptr, target, distance_km, routes, aim, place, detention_of, sc,
+                deport_left, flows, counts, events):  # noqa: ANN001,ANN201
+    """One day for every active agent: the fused act/choose/travel/arrive/record kernel.
+
+    ``place`` holds today's per-place lever values (rows P_*), ``sc`` the scalar parameters
+    (C_*), ``events`` collects per-place event counts (rows E_*).
+    """
+    for i in range(n_active):
+        g = group[i]
+        if g >= 0:  # caravan member: same place, leg and status as its caravan
+            here = g_place[g]
+            location[i] = here
+            next_place[i] = g_next[g]
+            km_left[i] = g_km_left[g]
+            status[i] = g_status[g]
+            size = sc[C_CARAVAN_VISIBILITY] / (sc[C_CARAVAN_VISIBILITY] + g_members[g])
+            if g_arrived_today[g] and try_stop(i, here, mode, flags, location, status, place,
+                                               detention_of, sc, day_seed, size, events):
+                group[i] = -1
+                next_place[i] = -1
+            elif status[i] == AT_PLACE and place[P_PERMIT_CAP, here] >= 1.0:
+                place[P_PERMIT_CAP, here] -= 1.0  # a permit dissolves the member's caravan tie
+                events[E_PERMITS, here] += 1.0
+                flags[i] |= F_PERMIT
+                mode[i] = VEHICLE
+                group[i] = -1
+            counts[location[i], status[i]] += 1
+            continue
+        st = status[i]
+        here = location[i]
+        if st == DETAINED:
+            if uniform(day_seed, i, S_DETAIN) < sc[C_LEAVE_DETENTION]:
+                u = uniform(day_seed, i, S_OUTCOME)
+                if u < sc[C_DEPORT_SHARE]:
+                    if deport_left[0] >= 1.0:
+                        deport_left[0] -= 1.0
+                        status[i] = DEPORTED
+                        events[E_DEPORTED, here] += 1.0
+                elif u < sc[C_DEPORT_SHARE] + sc[C_RELOCATE_SHARE]:
+                    status[i] = AT_PLACE
+                    location[i] = home[i]
+                    days_here[i] = 0
+                    events[E_RELOCATED, here] += 1.0
+                else:
+                    status[i] = AT_PLACE
+                    flags[i] |= F_PERMIT  # released with an exit order / permit
+                    days_here[i] = 0
+                    events[E_RELEASED, here] += 1.0
+        elif st == ASYLUM_WAITING:
+            if uniform(day_seed, i, S_ASYLUM) < sc[C_ASYLUM_DECIDE]:
+                u = uniform(day_seed, i, S_OUTCOME)
+                if u < sc[C_SETTLE_SHARE]:
+                    status[i] = SETTLED
+                    events[E_SETTLED, here] += 1.0
+                elif u < sc[C_SETTLE_SHARE] + sc[C_CONTINUE_SHARE]:
+                    status[i] = AT_PLACE
+                    flags[i] |= F_PERMIT
+                    mode[i] = VEHICLE
+                    days_here[i] = 0
+                else:
+                    status[i] = RETURNED
+                    events[E_RETURNED, here] += 1.0
+        elif st == AT_PLACE:
+            # act: give up, take a permit, apply for asylum, hire a smuggler, or set out
+            while True:  # one pass; `break` ends the agent's action for today
+                if place[P_IS_DEST, here] > 0.0:
+                    break
+                if flags[i] & F_NEW:  # people entering at a controlled crossing face it too
+                    flags[i] &= np.uint8(255 - F_NEW)
+                    if place[P_STOP, here] > 0.0 and try_stop(
+                            i, here, mode, flags, location, status, place, detention_of, sc,
+                            day_seed, 1.0, events):
+                        break
+                wait = min(float(days_here[i]), 365.0)
+                p_return = sc[C_RETURN_BASE] + sc[C_RETURN_PER_DAY] * wait
+                if uniform(day_seed, i, S_RETURN) < p_return:
+                    status[i] = RETURNED
+                    events[E_RETURNED, here] += 1.0
+                    break
+                permit = flags[i] & F_PERMIT
+                if not permit and place[P_PERMIT_CAP, here] >= 1.0:
+                    place[P_PERMIT_CAP, here] -= 1.0
+                    events[E_PERMITS, here] += 1.0
+                    flags[i] |= F_PERMIT
+                    mode[i] = VEHICLE
+                    permit = 1
+                if (not permit and place[P_ASYLUM_CAP, here] >= 1.0
+                        and uniform(day_seed, i, S_ASYLUM) < sc[C_ASYLUM_APPLY]):
+                    place[P_ASYLUM_CAP, here] -= 1.0
+                    events[E_ASYLUM, here] += 1.0
+                    status[i] = ASYLUM_WAITING
+                    break
+                price = place[P_PRICE, here]
+                if (price > 0.0 and not permit and mode[i] != SMUGGLED and flags[i] & F_CAN_PAY):
+                    p_hire = (sc[C_HIRE_MAX] * place[P_RISK, here]
+                              * np.exp(-price / sc[C_WILLING_USD]))
+                    if uniform(day_seed, i, S_SMUGGLE) < p_hire:
+                        mode[i] = SMUGGLED
+                        events[E_SMUGGLED, here] += 1.0
+                        events[E_REVENUE, here] += price * sc[C_PEOPLE_PER_AGENT]
+                pm = 1.0 if place[P_FULL, here] > 0.0 or mode[i] == SMUGGLED else sc[C_MOVE]
+                u = uniform(day_seed, i, S_MOVE)
+                if u >= pm:
+                    if days_here[i] < 32767:
+                        days_here[i] += 1
+                    break
+                e = choose_edge(indptr, routes[aim[i]], here, u / pm)
+                if e < 0 and aim[i] != 0:  # no way to its own aim (closed): the nearest open
+                    e = choose_edge(indptr, routes[0], here, u / pm)
+                if e < 0:
+                    if days_here[i] < 32767:
+                        days_here[i] += 1
+                    break
+                nxt = target[e]
+                if place[P_IS_PORT, here] > 0.0 and place[P_IS_DEST, nxt] > 0.0:
+                    if place[P_PORT_CAP, here] >= 1.0:  # an appointment: a regular entry
+                        place[P_PORT_CAP, here] -= 1.0
+                        events[E_ENTRIES, here] += 1.0
+                    elif uniform(day_seed, i, S_IRREGULAR) < sc[C_IRREGULAR]:  # between ports
+                        if uniform(day_seed, i, S_ENCOUNTER) < sc[C_ENCOUNTER]:
+                            events[E_ENCOUNTERS, here] += 1.0
+                            if uniform(day_seed, i, S_OUTCOME) >= sc[C_US_RELEASE]:
+                                days_here[i] = 0  # returned to the Mexican side: waits again
+                                break
+                    else:
+                        if days_here[i] < 32767:
+                            days_here[i] += 1  # waits in the border city
+                        break
+                next_place[i] = nxt
+                km_left[i] = distance_km[e]
+                status[i] = IN_TRANSIT
+                flows[e] += 1
+                days_here[i] = 0
+                break
+        if status[i] == IN_TRANSIT:
+            # travel: advance along the leg; face checkpoints on arrival; vehicles go on
+            budget = sc[C_WALK] if mode[i] == FOOT else sc[C_VEHICLE]
+            hops = 0
+            while True:
+                if km_left[i] > budget:
+                    km_left[i] -= budget
+                    break
+                budget -= km_left[i]
+                km_left[i] = 0.0
+                here = next_place[i]
+                location[i] = here
+                next_place[i] = -1
+                hops += 1
+                if place[P_IS_DEST, here] > 0.0:
+                    status[i] = ARRIVED
+                    break
+                status[i] = AT_PLACE
+                if place[P_STOP, here] > 0.0 and try_stop(
+                        i, here, mode, flags, location, status, place, detention_of, sc,
+                        day_seed, 1.0, events):
+                    break
+                if (mode[i] == FOOT or hops >= sc[C_MAX_HOPS] or budget <= 0.0
+                        or place[P_IS_PORT, here] > 0.0):
+                    break
+                u = uniform(day_seed, i, S_HOP + hops)
+                e = choose_edge(indptr, routes[aim[i]], here, u)
+                if e < 0 and aim[i] != 0:
+                    e = choose_edge(indptr, routes[0], here, u)
+                if e < 0:
+                    break
+                next_place[i] = target[e]
+                km_left[i] = distance_km[e]
+                status[i] = IN_TRANSIT
+                flows[e] += 1
+        counts[location[i], status[i]] += 1

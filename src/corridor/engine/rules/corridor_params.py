@@ -1,0 +1,149 @@
+"""Rule set ``corridor``: statuses, events, random streams, and every parameter with its source.
+
+Plain constants, so the numba kernels compile them in (corridor_kernels.py) and the phases
+(corridor_rules.py) and tests share one definition.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from corridor.engine.core import Parameter
+
+STATUSES = ("at_place", "in_transit", "arrived", "detained", "deported", "returned",
+            "asylum_waiting", "settled")
+(AT_PLACE, IN_TRANSIT, ARRIVED, DETAINED, DEPORTED, RETURNED, ASYLUM_WAITING,
+ SETTLED) = range(len(STATUSES))
+FOOT, VEHICLE, SMUGGLED = 0, 1, 2  # travel modes
+F_PERMIT, F_CAN_PAY, F_NEW = 1, 2, 4  # flag bits; F_NEW: has not yet left its first place
+
+# per-day event series written to recorder.extra (people per day x place)
+EVENTS = ("stopped", "detained", "deported", "released", "relocated", "permits_issued",
+          "asylum_applications", "smuggled", "smuggling_revenue_usd", "entries", "encounters",
+          "returned", "settled")
+(E_STOPPED, E_DETAINED, E_DEPORTED, E_RELEASED, E_RELOCATED, E_PERMITS, E_ASYLUM, E_SMUGGLED,
+ E_REVENUE, E_ENTRIES, E_ENCOUNTERS, E_RETURNED, E_SETTLED) = range(len(EVENTS))
+# rows of the per-place values the kernel reads (and decrements, for capacities)
+(P_STOP, P_DETAIN_CAP, P_PERMIT_CAP, P_ASYLUM_CAP, P_PRICE, P_PORT_CAP, P_RISK, P_FULL,
+ P_IS_DEST, P_IS_PORT, P_DET_CAP, P_DET_OCC) = range(12)
+
+# random streams (see rng.py): one per independent decision of an agent in a day
+(S_MOVE, S_SPLIT, S_VOTE, S_MODE, S_GROUP, S_STOP, S_DETAIN, S_OUTCOME, S_ASYLUM, S_RETURN,
+ S_SMUGGLE, S_IRREGULAR, S_ENCOUNTER, S_PAY) = range(14)
+S_HOP = 16  # S_HOP + k: route choice on the k-th same-day hop of a vehicle traveller
+S_GROUP_HOP = 48  # S_GROUP_HOP + k: a caravan's route choice on its k-th leg of the day
+
+P = Parameter
+PARAMETERS = (
+    P("walk_speed_km_per_day", 25.0, "km walked on a travelling day",
+      "seed 002: the Dec 2023 caravan advanced ~70 km Tapachula->Escuintla in 3 days "
+      "(24->27 Dec, ~23 km/day); next stage 35 km; the issue's 20-35 km/day"),
+    P("vehicle_speed_km_per_day", 400.0, "km a bus/vehicle traveller covers in a day",
+      "estimate: ~50 km/h average over ~8 h of road travel"),
+    P("flow_vehicle_share", 0.5, "share of flow agents who travel by bus or vehicle",
+      "estimate: no figure in the seeds; buses and hired vehicles are common on the corridor"),
+    P("flow_move_probability", 0.5,
+      "daily probability that a flow agent at a (non-destination) place sets out",
+      "estimate: one rest/work/waiting day per travelling day on average"),
+    P("caravan_move_probability", 0.8,
+      "daily probability that a caravan member wants to walk on (a vote)",
+      "estimate: caravans rest about one day in five (seed 002: a 24-hour sit-in planned)"),
+    P("caravan_quorum", 0.5,
+      "share of members who must want to walk for the caravan to move that day",
+      "estimate: a simple majority"),
+    P("caravan_split_probability_per_day", 0.012,
+      "daily probability that a member leaves the caravan and travels on their own",
+      "estimate: slow attrition of ~1 %/day over a weeks-long walk; seed 002's quick drop "
+      "from ~10,000 to a bulk of ~6,000 is groups spreading ahead, not leaving"),
+    P("route_detour_power", 3.0, "how strongly route choice avoids detours (>= 0)",
+      "estimate: a 10 % detour keeps ~75 % of the weight of the shortest road"),
+    P("max_hops_per_day", 4, "most places a vehicle traveller passes in one day",
+      "estimate: bounds same-day connections"),
+    # enforcement
+    P("checkpoint_agents_for_63pct_stop", 800.0,
+      "agents deployed at a place that stop 63 % (1 - 1/e) of walkers passing it",
+      "estimate: seed 000 - ~800 agents meant to seal El Ceibo with 24-hour surveillance"),
+    P("detentions_per_agent_per_day", 0.5, "people one deployed agent can process per day",
+      "estimate: detention is paperwork-bound; a few people per agent per shift"),
+    P("bus_stop_factor", 1.5, "stop probability multiplier for bus/vehicle travellers",
+      "estimate: INM boards and inspects buses at inland checkpoints"),
+    P("foot_stop_factor", 1.0, "stop probability multiplier for walkers", "reference level"),
+    P("smuggled_stop_factor", 0.3, "stop probability multiplier for smuggled travellers",
+      "estimate: smugglers avoid checkpoints (seed 003: a market because they evade control)"),
+    P("caravan_visibility_people", 300.0,
+      "caravan size at which members' stop probability halves (k / (k + members))",
+      "seed 004: ~6,000 passed the inland checkpoint and 'officers did nothing to stop them'"
+      " -> a caravan of 6,000 loses at most ~5 % at a fully manned checkpoint"),
+    P("detention_mean_days", 5.0, "mean days held before deportation, relocation or release",
+      "estimate: INM stations hold people days to weeks"),
+    P("deport_share", 0.5, "share of those leaving detention who are deported",
+      "estimate: seed 000 - of >9,000, 2,374 returned and 955 referred to authorities"),
+    P("relocate_share", 0.3, "share bused back south to where they entered",
+      "estimate: relocation to Tapachula/Villahermosa is common practice"),
+    P("deportation_capacity_per_day", 1000.0, "people who can be deported per day in total",
+      "estimate: a few buses and flights a day"),
+    # permits and asylum
+    P("asylum_apply_probability", 0.1,
+      "daily probability that someone at a place with an asylum office applies",
+      "estimate"),
+    P("asylum_mean_wait_days", 45.0, "mean days waiting for an asylum decision",
+      "estimate: COMAR decisions take weeks to months"),
+    P("asylum_settle_share", 0.4, "share of decided applicants who settle in Mexico",
+      "estimate"),
+    P("asylum_continue_share", 0.4, "share who continue north with papers (rest give up)",
+      "estimate"),
+    # smuggling
+    P("smuggler_base_price_usd", 3000.0,
+      "smuggler price to the US border with no enforcement ahead (a smuggling row's value "
+      "overrides it)", "estimate: widely reported prices of a few thousand USD"),
+    P("smuggler_price_elasticity", 2.0,
+      "relative price rise per unit of detection risk ahead: price = base (1 + e risk)",
+      "estimate: seed 003 - containment makes crossing a growing, profitable market"),
+    P("smuggler_share_can_pay", 0.3, "share of people who could pay a smuggler",
+      "estimate"),
+    P("smuggler_hire_max_per_day", 0.3,
+      "daily hire probability for someone who can pay, at certain detection and zero price",
+      "estimate: p = max * risk_ahead * exp(-price / willingness)"),
+    P("smuggler_willingness_usd", 6000.0, "price at which demand falls to 1/e", "estimate"),
+    # US border
+    P("irregular_crossing_probability", 0.3,
+      "daily probability that someone waiting at a full or closed port crosses between ports",
+      "estimate"),
+    P("border_patrol_encounter_probability", 0.8,
+      "share of irregular crossers encountered by the Border Patrol",
+      "estimate: seed 004 - up to 10,000 apprehended daily in Dec 2023"),
+    P("us_release_share", 0.6, "share of encountered people released into the US to proceed",
+      "estimate: most Dec 2023 encounters were processed and released with a notice to appear"),
+    P("trade_usd_per_closed_port_day", 50e6, "trade blocked per closed port per day (USD)",
+      "estimate: 2023 US-Mexico goods trade ~US$ 800 bn (US Census) / 365 days / ~45 "
+      "crossings; seed 004 says closures harmed Mexican companies"),
+    P("return_base_probability_per_day", 0.0005, "daily probability of giving up and going home",
+      "estimate"),
+    P("return_probability_per_day_waited", 0.00005,
+      "added daily probability of giving up per day already waited at a place", "estimate"),
+)
+
+# the scalar parameters the kernel reads, in one float64 array
+(C_MOVE, C_WALK, C_VEHICLE, C_MAX_HOPS, C_FOOT_FACTOR, C_BUS_FACTOR, C_SMUGGLED_FACTOR,
+ C_CARAVAN_VISIBILITY, C_LEAVE_DETENTION, C_DEPORT_SHARE, C_RELOCATE_SHARE, C_ASYLUM_APPLY,
+ C_ASYLUM_DECIDE, C_SETTLE_SHARE, C_CONTINUE_SHARE, C_HIRE_MAX, C_WILLING_USD,
+ C_PEOPLE_PER_AGENT, C_IRREGULAR, C_ENCOUNTER, C_US_RELEASE, C_RETURN_BASE,
+ C_RETURN_PER_DAY) = range(23)
+
+
+def kernel_scalars(params: dict, agents_per_person: float) -> np.ndarray:
+    """Pack the parameters the kernel needs (rates from mean durations)."""
+    return np.array([
+        params["flow_move_probability"], params["walk_speed_km_per_day"],
+        params["vehicle_speed_km_per_day"], params["max_hops_per_day"],
+        params["foot_stop_factor"], params["bus_stop_factor"], params["smuggled_stop_factor"],
+        params["caravan_visibility_people"] * agents_per_person,
+        1.0 / max(params["detention_mean_days"], 1.0), params["deport_share"],
+        params["relocate_share"], params["asylum_apply_probability"],
+        1.0 / max(params["asylum_mean_wait_days"], 1.0), params["asylum_settle_share"],
+        params["asylum_continue_share"], params["smuggler_hire_max_per_day"],
+        params["smuggler_willingness_usd"], 1.0 / agents_per_person,
+        params["irregular_crossing_probability"], params["border_patrol_encounter_probability"],
+        params["us_release_share"], params["return_base_probability_per_day"],
+        params["return_probability_per_day_waited"],
+    ], dtype=np.float64)
