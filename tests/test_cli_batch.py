@@ -128,3 +128,19 @@ def test_compare_command(app: typer.Typer, ensemble: Path, scenario_dir: Path) -
     assert isinstance(bad.exception, CorridorError)
     missing = runner.invoke(app, ["compare", str(run), str(scenario_dir.parent / "nope")])
     assert isinstance(missing.exception, CorridorError)
+
+
+def test_report_on_an_ensemble_shows_a_member(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = write_scenario(tmp_path / "s")
+    out = tmp_path / "ens"
+    run = [sys.executable, "-c", "from corridor.cli import main; main()"]
+    done = subprocess.run(run + ["ensemble", str(folder), "--seeds", "2", "--out", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(run + ["report", str(out)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert "seed-000" in done.stdout and (out / "report.html").stat().st_size > 10_000

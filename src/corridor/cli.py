@@ -128,12 +128,20 @@ def report(
         list[Path] | None, typer.Option(help="Other run folders to overlay on the plots.")
     ] = None,
 ) -> None:
-    """Write report.html into a run folder (self-contained: plots, map, tables)."""
+    """Write report.html into a run folder (self-contained: plots, map, tables).
+
+    For an ensemble folder the report shows its first member (seed-000), written as the
+    ensemble's report.html; the spread is in quantiles.parquet and `corridor compare`.
+    """
+    from corridor.analysis.compare import ensemble_members, is_ensemble
     from corridor.report.html import write_report
     from corridor.runfolder import read_summary
 
     read_summary(run_dir)
-    path = write_report(run_dir, compare_dirs=list(compare or []))
+    shown = ensemble_members(run_dir)[0] if is_ensemble(run_dir) else run_dir
+    path = write_report(shown, Path(run_dir) / "report.html", compare_dirs=list(compare or []))
+    if shown != run_dir:
+        console.print(f"ensemble: the report shows member {shown.name}")
     console.print(f"report: {path}")
 
 
