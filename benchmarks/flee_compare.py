@@ -25,6 +25,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,6 +49,7 @@ import csv
 import json
 import random
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -109,7 +111,7 @@ def flee_python(given: str | None) -> str:
     """The python that has flee 3.1: --flee-python, or a venv in /tmp made on first use."""
     if given:
         return given
-    venv = Path(os.environ.get("FLEE_VENV", "/tmp/fleevenv"))
+    venv = Path(os.environ.get("FLEE_VENV", Path(tempfile.gettempdir()) / "fleevenv"))
     python = venv / "bin" / "python"
     if not python.exists():
         print(f"installing flee==3.1 into {venv} ...", file=sys.stderr)
@@ -187,7 +189,8 @@ def main() -> None:
     parser.add_argument("--scenarios", nargs="+", default=list(PAIRS), choices=list(PAIRS))
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--flee-python", default=None)
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/corridor-flee-cache"))
+    parser.add_argument("--cache", type=Path,
+                        default=Path(tempfile.gettempdir()) / "corridor-flee-cache")
     parser.add_argument("--flee-only-cached", action="store_true",
                         help="use cached Flee runs only; never start Flee")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
