@@ -108,7 +108,7 @@ print(json.dumps({"seconds": elapsed, "agents": peak, "days": end_time}))
 
 
 def flee_python(given: str | None) -> str:
-    """The python that has flee 3.1: --flee-python, or a venv in /tmp made on first use."""
+    """The python that has flee 3.1: --flee-python, or a temporary venv made on first use."""
     if given:
         return given
     venv = Path(os.environ.get("FLEE_VENV", Path(tempfile.gettempdir()) / "fleevenv"))
