@@ -16,7 +16,6 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/corridor run scenarios/mexico-2023 --out runs/mexico-2023 --force
-	$(BIN)/corridor report runs/mexico-2023
 	@echo "Report: $(CURDIR)/runs/mexico-2023/report.html"
 
 lint: $(STAMP)

@@ -35,6 +35,7 @@ def atomic_folder(out: Path, *, force: bool = False) -> Iterator[Path]:
         raise RunError(f"{out}: output folder exists (use --force to replace it)")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a result folder is meant to be shared
     try:
         yield tmp
         if out.exists():
