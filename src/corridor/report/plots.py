@@ -168,6 +168,21 @@ def nearest_group(run: RunData, date: pd.Timestamp, place: str) -> str | None:
     return str(today["group"].iloc[int(np.argmin(dist))])
 
 
+def _caravan_lines(ax, runs: Sequence[RunData], column: str, what: str) -> dict[str, str]:  # noqa: ANN001
+    """One line per caravan per run (compared runs dashed); returns each caravan's colour."""
+    first = runs[0].groups
+    groups = list(dict.fromkeys(first["group"])) if first is not None else []
+    colors = {str(g): f"C{k % 10}" for k, g in enumerate(groups)}
+    for i, run in enumerate(runs):
+        if run.groups is None:
+            continue
+        for g, rows in run.groups.groupby("group", sort=False):
+            rows = rows.sort_values("day")
+            ax.plot(rows["date"], rows[column], _style(i), color=colors.get(str(g), "grey"),
+                    label=_label(f"{g} {what}", run, i, len(runs)))
+    return colors
+
+
 def caravan_head_figure(runs: Sequence[RunData]) -> Figure | None:
     """Km from origin of each caravan head per day, with observed places as markers.
 
@@ -180,20 +195,7 @@ def caravan_head_figure(runs: Sequence[RunData]) -> Figure | None:
         return None
     fig = new_figure()
     ax = fig.add_subplot()
-    groups = list(dict.fromkeys(main.groups["group"]))
-    colors = {g: f"C{k % 10}" for k, g in enumerate(groups)}
-    for i, run in enumerate(runs):
-        if run.groups is None:
-            continue
-        for g, rows in run.groups.groupby("group", sort=False):
-            rows = rows.sort_values("day")
-            ax.plot(
-                rows["date"],
-                rows["km_from_origin"],
-                _style(i),
-                color=colors.get(str(g), "grey"),
-                label=_label(f"{g} head", run, i, len(runs)),
-            )
+    colors = _caravan_lines(ax, runs, "km_from_origin", "head")
     obs = main.observations
     obs = obs[obs["kind"].isin(HEAD_KINDS) & (obs["place"] != "")]
     seen: set[str] = set()
@@ -203,7 +205,7 @@ def caravan_head_figure(runs: Sequence[RunData]) -> Figure | None:
         if where is None:
             continue
         km, passed = where
-        color = colors.get(g, "k")
+        color = colors.get(str(g), "k")
         label = f"observed {o['kind']}" if o["kind"] not in seen else None
         seen.add(o["kind"])
         ax.plot(
@@ -236,20 +238,7 @@ def caravan_size_figure(runs: Sequence[RunData]) -> Figure | None:
         return None
     fig = new_figure()
     ax = fig.add_subplot()
-    groups = list(dict.fromkeys(main.groups["group"]))
-    colors = {g: f"C{k % 10}" for k, g in enumerate(groups)}
-    for i, run in enumerate(runs):
-        if run.groups is None:
-            continue
-        for g, rows in run.groups.groupby("group", sort=False):
-            rows = rows.sort_values("day")
-            ax.plot(
-                rows["date"],
-                rows["members"],
-                _style(i),
-                color=colors.get(str(g), "grey"),
-                label=_label(f"{g} members", run, i, len(runs)),
-            )
+    _caravan_lines(ax, runs, "members", "members")
     o = main.observations
     has_range = o["low"].notna() | o["high"].notna()
     obs = o[(o["kind"] == "caravan_size") | ((o["kind"] == "position") & has_range)]
