@@ -3,23 +3,79 @@
 from __future__ import annotations
 
 import sys
+from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from typer.core import TyperGroup
 
 from corridor.errors import CorridorError, RunError, ScenarioError
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+# Sub-apps mounted on first use, so `corridor --help` and other commands never import them:
+# name -> (module, attribute, one-line help).
+LAZY_SUBCOMMANDS: dict[str, tuple[str, str, str]] = {}
+if find_spec("corridor.evidence") is not None:
+    LAZY_SUBCOMMANDS["evidence"] = (
+        "corridor.evidence.cli", "app",
+        "Turn news articles into dated, geolocated, quoted observations.",
+    )
+
+
+class _LazyGroup(TyperGroup):
+    """Lists lazy sub-apps by their help line; imports one only when it is the command run."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = super().list_commands(ctx)
+        return names + [n for n in LAZY_SUBCOMMANDS if n not in names]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in LAZY_SUBCOMMANDS:  # a stand-in for the help listing
+            command = TyperGroup(name=cmd_name, help=LAZY_SUBCOMMANDS[cmd_name][2])
+        return command
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name = args[0] if args else None
+        if name in LAZY_SUBCOMMANDS and name not in self.commands:
+            module, attribute, help_line = LAZY_SUBCOMMANDS[name]
+            command = typer.main.get_command(getattr(import_module(module), attribute))
+            command.name, command.help = name, help_line
+            self.add_command(command, name)
+        return super().resolve_command(ctx, args)
+
+
 app = typer.Typer(
     name="corridor",
+    cls=_LazyGroup,
     help="Simulate and understand migration through the Central America–Mexico–US corridor.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from corridor import __version__
+
+        console.print(f"corridor {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True,
+                           help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Simulate and understand migration through the Central America–Mexico–US corridor."""
 console = Console()
 err = Console(stderr=True)
 
@@ -58,6 +114,14 @@ def validate(folder: FolderArg) -> None:
 
 
 def _progress() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -150,6 +214,8 @@ def params(
     rules: Annotated[str, typer.Argument(help="Rule set name.")] = "corridor",
 ) -> None:
     """List a rule set's parameters with defaults, meaning and source."""
+    from rich.table import Table
+
     from corridor.engine import get_rules
 
     rule_set = get_rules(rules)
@@ -174,6 +240,8 @@ def score(
     Flee runs: Flee's averaged relative difference (ARD) and MASE per camp and in total.
     Ensemble folders: every member is scored and the spread (mean, sd, min, max) reported.
     """
+    from rich.table import Table
+
     from corridor.analysis.compare import is_ensemble
     from corridor.runfolder import read_summary
 
@@ -226,17 +294,10 @@ def import_flee(
 
 
 def _mount_subcommands() -> None:
-    """Commands that live in their own modules (batch runs, evidence)."""
+    """Commands that live in their own modules (batch runs); `evidence` is in LAZY_SUBCOMMANDS."""
     from corridor.cli_batch import register
 
     register(app)
-    from importlib.util import find_spec
-
-    if find_spec("corridor.evidence.cli") is not None:
-        from corridor.evidence.cli import app as evidence_app
-
-        app.add_typer(evidence_app, name="evidence",
-                      help="Turn news articles into dated, geolocated, quoted observations.")
 
 
 _mount_subcommands()

@@ -11,12 +11,12 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 import numpy as np
 
 from corridor.engine.network import Network, compile_network
-from corridor.engine.rng import next_day_seed
 from corridor.errors import CorridorError, Problem
 from corridor.scenario.model import Scenario
 
@@ -106,30 +106,41 @@ def register(rules: RuleSet) -> RuleSet:
 
 
 def get_rules(name: str) -> RuleSet:
-    """The registered rule set of that name (built-in rule sets register on import)."""
-    import corridor.engine.rules  # noqa: F401  (registers the built-in rule sets)
+    """The registered rule set of that name (a built-in one is imported on first use)."""
+    from corridor.engine.rules import BUILTIN
 
+    if name not in _RULES and name in BUILTIN:
+        import_module(BUILTIN[name][0])  # registers it
     if name not in _RULES:
-        known = ", ".join(sorted(_RULES))
-        raise CorridorError(f"unknown rule set {name!r} (known: {known})")
+        raise CorridorError(f"unknown rule set {name!r} (known: {', '.join(rule_names())})")
     return _RULES[name]
 
 
 def rule_names() -> list[str]:
-    import corridor.engine.rules  # noqa: F401
+    from corridor.engine.rules import BUILTIN
 
-    return sorted(_RULES)
+    return sorted(set(_RULES) | set(BUILTIN))
+
+
+def declared_parameters(name: str) -> tuple[Parameter, ...] | None:
+    """A rule set's parameters without importing its kernels (so `validate` needs no numba)."""
+    from corridor.engine.rules import BUILTIN
+
+    if name in _RULES:
+        return _RULES[name].parameters
+    if name in BUILTIN:
+        return tuple(import_module(BUILTIN[name][1]).PARAMETERS)
+    return None
 
 
 def check_rules(scenario: Scenario) -> list[Problem]:
     """Problems with the rule set or parameters a scenario asks for."""
-    import corridor.engine.rules  # noqa: F401
-
-    if scenario.rules not in _RULES:
-        known = ", ".join(sorted(_RULES))
+    declared = declared_parameters(scenario.rules)
+    if declared is None:
+        known = ", ".join(rule_names())
         return [Problem("scenario.toml", f"unknown rule set {scenario.rules!r} (known: {known})",
                         column="rules")]
-    defaults = _RULES[scenario.rules].defaults()
+    defaults = {p.name: p.default for p in declared}
     problems = []
     for name, value in scenario.parameters.items():
         if name not in defaults:
@@ -162,6 +173,8 @@ def simulate(
     network: Network | None = None,
 ) -> RunResult:
     """Run a scenario day by day; ``progress(day, days)`` is called after each day."""
+    from corridor.engine.rng import next_day_seed  # numba: loaded only when a run starts
+
     rules = get_rules(scenario.rules)
     params = resolve_parameters(scenario)
     network = network if network is not None else compile_network(scenario)

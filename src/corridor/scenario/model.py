@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # tables are DataFrames; importing pandas here would slow `import corridor`
+    import pandas as pd
 
 
 @dataclass(frozen=True)
