@@ -10,6 +10,7 @@ make up the caravan" in Guatemala). See docs/evidence.md for every rule and its 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass
@@ -32,10 +33,11 @@ from corridor.evidence.text import Span, clauses, fold, sentences
 COLUMNS = [
     "date", "date_low", "date_high", "place", "place_id", "lat", "lon", "country", "kind", "low",
     "high", "unit", "per", "actor", "language", "source", "url", "quote", "quote_start",
-    "quote_end", "confidence",
+    "quote_end", "confidence", "caravan", "outlet", "published", "published_from",
 ]
 _ANY_DAY = dt.date(2000, 1, 1)  # to spot relative expressions we cannot resolve
 US_BORDER = (31.0, -108.0)  # label point of region:border-usa-mex
+COREF_WINDOW = 60  # sentences either side searched for another mention of the same caravan
 CARAVAN_FAMILY = {"caravan_size", "position", "departed", "arrived"}
 PEOPLE_KINDS = {"caravan_size", "position", "departed", "arrived", "detained", "deported",
                 "apprehended", "asylum_applications", "deaths", "permits_issued", "other"}
@@ -91,6 +93,10 @@ class Observation:
     confidence: float
     # where the number sits in the document (not written out; used for ordering and links)
     number_start: int = 0
+    caravan: str = ""  # the caravan concerned (YYYY-MM), when the article says which
+    outlet: str = ""
+    published: str = ""  # the article's publication date, and where it was read
+    published_from: str = ""
 
     def row(self) -> dict[str, object]:
         d = asdict(self)
@@ -393,6 +399,8 @@ def _coreference(drafts: list[_Draft]) -> None:
     """Numbers with no place of their own: (1) another mention of the same caravan placed in
     its sentence; (2) the sentence's fallbacks (reporting institution's country, northernmost
     origin); (3) another mention of the same caravan placed by (2)."""
+    drafts.sort(key=lambda x: x.sentence)
+    sent_keys = [x.sentence for x in drafts]
     for step in (1, 2, 3):
         for d in drafts:
             o = d.obs
@@ -408,7 +416,11 @@ def _coreference(drafts: list[_Draft]) -> None:
                 continue
             ok = ("sentence",) if step == 1 else ("sentence", "reporting institution's country",
                                                    "northernmost origin of a caravan heading north")
-            same = [x for x in drafts if x is not d and x.obs.place_id and x.place_how in ok
+            # only the nearest COREF_WINDOW sentences: linear time on huge inputs (issue 9)
+            lo = bisect.bisect_left(sent_keys, d.sentence - COREF_WINDOW)
+            hi = bisect.bisect_right(sent_keys, d.sentence + COREF_WINDOW)
+            same = [x for x in drafts[lo:hi] if x is not d and x.obs.place_id
+                    and x.place_how in ok
                     and x.obs.kind in CARAVAN_FAMILY and x.obs.low is not None
                     and x.obs.low <= (o.high or 0) and (o.low or 0) <= (x.obs.high or 0)]
             if not same:

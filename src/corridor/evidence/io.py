@@ -17,10 +17,13 @@ from pathlib import Path
 
 from corridor.errors import CorridorError
 from corridor.evidence.dates import dateline, parse_published
+from corridor.evidence.header import read_header
 from corridor.evidence.language import NAMES, SUPPORTED, detect
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ""}
 DEFAULT_MAX_MB = 10.0
+LARGE_MB = 5.0  # above this, say how long extraction will take
+RATE_MB_S = 0.2  # measured: 0.15-0.25 MB per CPU-second on repeated news text (docs/evidence.md)
 MIN_ARTICLE_WORDS = 12  # less main text than this is a menu or a cookie banner, not an article
 
 
@@ -39,10 +42,12 @@ class Document:
     path: str
     text: str
     published: dt.date | None
-    published_how: str  # "html metadata", "dateline", "--published", ""
+    published_how: str  # "html metadata", 'date line "…"', 'dateline "…"', "--published", ""
     url: str
     language: str
     notes: list[str]
+    outlet: str = ""
+    title: str = ""
 
 
 def collect(paths: list[Path]) -> list[Path]:
@@ -75,20 +80,28 @@ def read_document(path: Path, published: dt.date | None = None,
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
     notes: list[str] = []
+    if size > LARGE_MB * 1e6:
+        notes.append(f"large article ({size / 1e6:.0f} MB): extraction is linear in size, about "
+                     f"{RATE_MB_S:g} MB/s per core, so expect ~{size / 1e6 / RATE_MB_S:.0f} s")
     text = decode(raw, notes)
     if not text.strip():
         raise ArticleError("empty file (only whitespace)")
     url = ""
     pub, how = None, ""
+    outlet = ""
     if _looks_html(path, text):
-        text, url, pub = _html_main_text(text)
+        text, url, pub, outlet = _html_main_text(text)
         how = "html metadata" if pub else ""
         if len(re.findall(r"\w+", text)) < MIN_ARTICLE_WORDS:
             raise ArticleError("HTML page with no article text (only navigation/boilerplate)")
+    head = read_header(text)
+    outlet = outlet or head.outlet
+    if pub is None and head.published is not None:
+        pub, how = head.published, head.published_from
     if pub is None:
         pub = dateline(text)
         how = "dateline" if pub else ""
-    if pub is None and published is not None:
+    if published is not None:  # the user's date wins over what the article seems to say
         pub, how = published, "--published"
     if pub is None:
         notes.append("no publication date found (use --published); only absolute dates resolved")
@@ -99,7 +112,7 @@ def read_document(path: Path, published: dt.date | None = None,
     if not url:
         m = re.search(r"https?://[^\s\"'<>]+", text[:2000])
         url = m.group(0) if m and "twitter.com" not in m.group(0) else ""
-    return Document(str(path), text, pub, how, url, lang or "en", notes)
+    return Document(str(path), text, pub, how, url, lang or "en", notes, outlet, head.title)
 
 
 def decode(raw: bytes, notes: list[str]) -> str:
@@ -131,7 +144,7 @@ def _looks_html(path: Path, text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
 
 
-def _html_main_text(html: str) -> tuple[str, str, dt.date | None]:
+def _html_main_text(html: str) -> tuple[str, str, dt.date | None, str]:
     """Main text (boilerplate dropped), canonical URL and publication date of an HTML page."""
     import trafilatura
 
@@ -141,11 +154,11 @@ def _html_main_text(html: str) -> tuple[str, str, dt.date | None]:
     except Exception:  # noqa: BLE001 - a broken page is a user input problem, not a bug
         doc = None
     if doc is None:
-        return "", "", None
+        return "", "", None, ""
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     text = data.get("text") or ""
     pub = parse_published(data["date"]) if data.get("date") else None
-    return text, data.get("url") or "", pub
+    return text, data.get("url") or "", pub, str(data.get("sitename") or "")
 
 
 def published_map(value: str | None) -> tuple[dt.date | None, dict[str, dt.date]]:
@@ -177,14 +190,31 @@ def read_csv(path: Path) -> list[dict[str, str]]:
             for row in csv.DictReader(io.StringIO(text))]
 
 
-def write_csv(path: Path | None, rows: Sequence[Mapping[str, object]], columns: list[str]
-              ) -> str:
-    """Write rows (atomically when ``path`` is given); return the CSV text when path is None."""
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def neutralise(value: str) -> str:
+    """A text cell a spreadsheet would execute (``=HYPERLINK(…)``, ``+1``, ``-2+3``, ``@SUM``),
+    also after leading spaces, gets a leading apostrophe so it is shown as text. Quotes come
+    from articles anyone can write, and end up in observations.csv and every run folder."""
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
+
+
+def write_csv(path: Path | None, rows: Sequence[Mapping[str, object]], columns: list[str],
+              *, keep: int = 0) -> str:
+    """Write rows (atomically when ``path`` is given); return the CSV text when path is None.
+
+    Text cells are neutralised against formula injection (``neutralise``), except in the first
+    ``keep`` rows (a user's own rows of a file we append to are written back unchanged)."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
-    for r in rows:
-        w.writerow({k: _fmt(r.get(k)) for k in columns})
+    for i, r in enumerate(rows):
+        if i < keep:
+            w.writerow({k: _fmt(r.get(k)) for k in columns})
+        else:
+            w.writerow({k: _cell(r.get(k)) for k in columns})
     if path is None:
         return buf.getvalue()
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
@@ -194,6 +224,10 @@ def write_csv(path: Path | None, rows: Sequence[Mapping[str, object]], columns: 
     except OSError as exc:
         raise EvidenceError(f"{path}: cannot write ({exc.strerror or exc})") from None
     return ""
+
+
+def _cell(v: object) -> str:
+    return neutralise(v) if isinstance(v, str) else _fmt(v)
 
 
 def _fmt(v: object) -> str:

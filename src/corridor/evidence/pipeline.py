@@ -42,6 +42,10 @@ def extract_files(paths: list[Path], *, published: dt.date | None = None,
             continue
         obs = extract_text(doc.text, published=doc.published, source=path.name, url=doc.url,
                            scenario=scenario, language=doc.language)
+        for o in obs:
+            o.outlet = doc.outlet
+            o.published = doc.published.isoformat() if doc.published else ""
+            o.published_from = doc.published_how
         kept = [o for o in obs if o.confidence >= min_confidence]
         if doc.published is None:  # relative dates could not be resolved
             kept = [o for o in kept if o.date]

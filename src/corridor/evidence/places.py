@@ -31,6 +31,8 @@ from corridor.evidence.gazetteer import Gazetteer, Place
 from corridor.evidence.regions import COUNTRY_ANAPHORA
 from corridor.evidence.text import Span, fold, fold_name
 
+_ANAPHORA_RE = re.compile("|".join(re.escape(fold(p)) for p in COUNTRY_ANAPHORA))
+
 ROLE_WORDS: list[tuple[str, str]] = [
     (r"according to|segun|reported by|informo", "source"),
     (r"salio de|salieron de|partio de|partieron de|left|leaving|out of|from|desde|fled", "origin"),
@@ -148,6 +150,7 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
     masked = sorted(masked)
     masked_starts = [x for x, _ in masked]
     for si, sent in enumerate(sents):
+        first_of_sentence = len(mentions)
         toks = [(m.start() + sent.start, m.end() + sent.start)
                 for m in re.finditer(r"\w+", folded[sent.start:sent.end])]
         i = 0
@@ -178,7 +181,7 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
             s, e = toks[i][0], toks[i + n - 1][1]
             mentions.append(Mention(s, e, text[s:e], cands, si, sent.paragraph))
             i += n
-        _anaphora(folded, sent, si, mentions)
+        _anaphora(folded, sent, si, mentions, first_of_sentence)
     mentions.sort(key=lambda m: m.start)
     _roles(folded, mentions, sents)
     _resolve(mentions)
@@ -216,17 +219,26 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
     return [c for c in cands if c.level != "town" or towns_ok]
 
 
-def _anaphora(folded: str, sent: Span, si: int, mentions: list[Mention]) -> None:
+def _anaphora(folded: str, sent: Span, si: int, mentions: list[Mention],
+              first_of_sentence: int) -> None:
+    """"The country", "el país": the last country named before (this sentence or earlier).
+    Only this sentence's mentions are scanned, plus the last country before it (linear time)."""
     chunk = folded[sent.start:sent.end]
+    if not _ANAPHORA_RE.search(chunk):
+        return
+    own = mentions[first_of_sentence:]
+    earlier = next((x for x in reversed(mentions[:first_of_sentence])
+                    if any(c.level == "country" for c in x.candidates)), None)
     for phrase in COUNTRY_ANAPHORA:
         for m in re.finditer(r"\b" + re.escape(fold(phrase)) + r"\b", chunk):
             s = sent.start + m.start()
-            if any(x.start <= s < x.end for x in mentions):
+            if any(x.start <= s < x.end for x in own):
                 continue
-            prev = [x for x in mentions if x.start < s and any(c.level == "country"
-                                                               for c in x.candidates)]
-            if prev:
-                country = next(c for c in prev[-1].candidates if c.level == "country")
+            prev = [x for x in own if x.start < s and any(c.level == "country"
+                                                          for c in x.candidates)]
+            ref = prev[-1] if prev else earlier
+            if ref is not None:
+                country = next(c for c in ref.candidates if c.level == "country")
                 mentions.append(Mention(s, s + len(phrase), sent.text[m.start():m.end()],
                                         [country], si, sent.paragraph, how="anaphora"))
 
@@ -261,8 +273,29 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
 
 
 def _resolve(mentions: list[Mention]) -> None:
-    unambiguous_towns = [m.candidates[0] for m in mentions
-                         if len(m.candidates) == 1 and m.candidates[0].level == "town"]
+    # unique towns only, on a 1-degree grid: linear in the article's length (issue 9)
+    unambiguous_towns = {m.candidates[0].id: m.candidates[0] for m in mentions
+                         if len(m.candidates) == 1 and m.candidates[0].level == "town"}
+    grid: dict[tuple[int, int], list[Place]] = {}
+    for u in unambiguous_towns.values():
+        if u.lat is not None:
+            grid.setdefault((int(u.lat // 1), int((u.lon or 0) // 1)), []).append(u)
+    by_sent: dict[int, list[Mention]] = {}
+    by_para: dict[int, list[Mention]] = {}
+    for x in mentions:
+        by_sent.setdefault(x.sentence, []).append(x)
+        by_para.setdefault(x.paragraph, []).append(x)
+    near_cache: dict[str, bool] = {}
+
+    def near_town(c: Place) -> bool:
+        if c.id not in near_cache:
+            gy, gx = int((c.lat or 0) // 1), int((c.lon or 0) // 1)
+            near_cache[c.id] = any(
+                u.id != c.id and u.lat is not None and
+                _km(c.lat or 0, c.lon or 0, u.lat, u.lon or 0) < 150
+                for dy in (-2, -1, 0, 1, 2) for dx in (-2, -1, 0, 1, 2)
+                for u in grid.get((gy + dy, gx + dx), ()))
+        return near_cache[c.id]
     doc_admin = Counter(c.admin1 for m in mentions for c in m.candidates[:1]
                         if len(m.candidates) == 1 and c.level == "admin1")
     doc_country = Counter(m.candidates[0].country for m in mentions
@@ -273,8 +306,8 @@ def _resolve(mentions: list[Mention]) -> None:
         if len(m.candidates) == 1:
             m.place, m.how = m.candidates[0], m.how or "only candidate"
             continue
-        same_sent = [x for x in mentions if x.sentence == m.sentence and x is not m]
-        same_para = [x for x in mentions if x.paragraph == m.paragraph and x is not m]
+        same_sent = [x for x in by_sent[m.sentence] if x is not m]
+        same_para = [x for x in by_para[m.paragraph] if x is not m][:200]
         scored = []
         for c in m.candidates:
             score = {"country": 8.0, "admin1": 2.5}.get(c.level, 0.0)
@@ -298,9 +331,7 @@ def _resolve(mentions: list[Mention]) -> None:
                 score += min(1.0, 0.25 * doc_admin.get(c.admin1, 0)) if c.admin1 else 0
             if c.level != "country":
                 score += min(2.0, 0.25 * doc_country.get(c.country, 0))
-            if c.level == "town" and c.lat is not None and any(
-                    u.id != c.id and u.lat is not None and
-                    _km(c.lat, c.lon or 0, u.lat, u.lon or 0) < 150 for u in unambiguous_towns):
+            if c.level == "town" and c.lat is not None and near_town(c):
                 score += 2
             scored.append((score, c))
         scored.sort(key=lambda t: -t[0])
@@ -309,20 +340,28 @@ def _resolve(mentions: list[Mention]) -> None:
         m.how = f"context score {scored[0][0]:.1f} vs {scored[1][0]:.1f} ({scored[1][1].id})"
 
 
+_BORDER_RE = re.compile(r"\b(southern |northern |sur |norte )?(border|frontera)\b")
+
+
 def _contextual_borders(folded: str, sents: list[Span], mentions: list[Mention],
                         gz: Gazetteer) -> None:
     """'the southern border', 'its border': pick the border from the nearest country before."""
+    by_sent: dict[int, list[Mention]] = {}
+    for x in mentions:
+        by_sent.setdefault(x.sentence, []).append(x)
+    last_before: Mention | None = None  # the last placed mention of the earlier sentences
+    added: list[Mention] = []
     for si, sent in enumerate(sents):
         chunk = folded[sent.start:sent.end]
-        for m in re.finditer(r"\b(southern |northern |sur |norte )?(border|frontera)\b", chunk):
+        own = by_sent.get(si, [])
+        for m in _BORDER_RE.finditer(chunk):
             s, e = sent.start + m.start(), sent.start + m.end()
-            if any(x.start <= s < x.end or x.start < e <= x.end for x in mentions):
+            if any(x.start <= s < x.end or x.start < e <= x.end for x in own):
                 continue
             side = (m.group(1) or "").strip()
-            before = [x for x in mentions if x.end <= s and x.place is not None
-                      and x.place.level in ("country", "town", "admin1")]
-            in_sent = [x for x in before if x.sentence == si]
-            ref = in_sent[-1] if in_sent else (before[-1] if side and before else None)
+            in_sent = [x for x in own if x.end <= s and x.place is not None
+                       and x.place.level in ("country", "town", "admin1")]
+            ref = in_sent[-1] if in_sent else (last_before if side else None)
             if ref is None or ref.place is None:
                 continue
             country = ref.place.country
@@ -338,5 +377,9 @@ def _contextual_borders(folded: str, sents: list[Span], mentions: list[Mention],
             mention = Mention(s, e, sent.text[m.start():m.end()], [place], si, sent.paragraph,
                               place=place, how=f"border of {country} (nearest country before)")
             _roles(folded, [mention], sents)
-            mentions.append(mention)
+            added.append(mention)
+        for x in own:
+            if x.place is not None and x.place.level in ("country", "town", "admin1"):
+                last_before = x
+    mentions.extend(added)
     mentions.sort(key=lambda m: m.start)

@@ -73,5 +73,5 @@ def append(folder: Path, observations: list[Observation], ids: set[str]
         seen.add(k)
         new.append(row)
     if new:
-        write_csv(path, [*existing, *new], columns)
+        write_csv(path, [*existing, *new], columns, keep=len(existing))
     return new, dupes, outside

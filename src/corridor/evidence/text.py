@@ -70,7 +70,9 @@ def sentences(text: str) -> list[Span]:
             continue
         pos = 0
         for m in _SENT_END.finditer(chunk):
-            word = re.search(r"(\S+?)[.!?…]+[\"”’)\]]*\s+$", chunk[pos:m.end()])
+            # the word before the stop (a bounded look-back: linear on long paragraphs)
+            word = re.search(r"(\S+?)[.!?…]+[\"”’)\]]*\s+$",
+                             chunk[max(pos, m.start() - 60):m.end()])
             token = word.group(1).lower().strip("(\"“") if word else ""
             if token in _ABBREV or (len(token) == 1 and token.isalpha()):
                 continue
@@ -81,13 +83,26 @@ def sentences(text: str) -> list[Span]:
     return out
 
 
+MAX_SENTENCE = 2000  # characters; longer runs (no full stop) are cut at a space
+
+
 def _add(out: list[Span], start: int, piece: str, para: int) -> None:
     stripped = piece.strip()
     if not stripped:
         return
     lead = len(piece) - len(piece.lstrip())
     s = start + lead
-    out.append(Span(s, s + len(stripped), stripped, para))
+    # A "sentence" of megabytes (a file with no full stops) would make the per-sentence
+    # pairings quadratic: cut it into pieces so extraction stays linear in the file's size.
+    while len(stripped) > MAX_SENTENCE:
+        cut = stripped.rfind(" ", MAX_SENTENCE // 2, MAX_SENTENCE)
+        cut = cut if cut > 0 else MAX_SENTENCE
+        out.append(Span(s, s + cut, stripped[:cut], para))
+        rest = stripped[cut:]
+        s += cut + len(rest) - len(rest.lstrip())
+        stripped = rest.lstrip()
+    if stripped:
+        out.append(Span(s, s + len(stripped), stripped, para))
 
 
 # Clause boundaries: a contrast or a new subject ("…, while another 955 were …").

@@ -1,0 +1,65 @@
+"""Issue 9 items owned by evidence: linear time on huge articles, CSV formula injection."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from corridor.evidence import gazetteer
+from corridor.evidence.cli import app
+from corridor.evidence.extract import extract_text
+from corridor.evidence.io import neutralise
+
+PARA = ("About 3,000 migrants from Honduras left Tapachula, Chiapas, on Monday, and the "
+        "institute said 200 were detained in Huixtla on Tuesday. ")
+
+
+def _seconds(text: str) -> float:
+    t0 = time.process_time()
+    extract_text(text, published=dt.date(2023, 12, 27))
+    return time.process_time() - t0
+
+
+def test_time_grows_linearly_with_size() -> None:
+    gazetteer.load()
+    for unit in (PARA + "\n", PARA, "U.S. and U.N. officials in Mexico said 30 arrived. "):
+        small, big = unit * 150, unit * 600  # 4x the text
+        _seconds(small)  # warm caches
+        ratio = _seconds(big) / max(_seconds(small), 1e-3)
+        assert ratio < 7, (unit[:20], ratio)  # linear: ~4; quadratic: ~16
+
+
+def test_neutralise() -> None:
+    for bad in ("=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "  =1", "\t=1"):
+        assert neutralise(bad).startswith("'")
+    assert neutralise("About 300 migrants") == "About 300 migrants"
+
+
+def test_formula_quotes_are_neutralised_in_csv_and_append(tmp_path: Path) -> None:
+    art = tmp_path / "a.txt"
+    art.write_text("=HYPERLINK(\"http://evil\") More than 300 migrants arrived in Tapachula, "
+                   "Chiapas, on Monday.\n@SUM 500 migrants left Tapachula on Tuesday.\n",
+                   encoding="utf-8")
+    scen = tmp_path / "scen"
+    scen.mkdir()
+    (scen / "places.csv").write_text("id,name,country,lat,lon,kind,capacity,source\n"
+                                     "tapachula,Tapachula,MEX,14.905,-92.259,town,,test\n",
+                                     encoding="utf-8")
+    own = "date,place,kind,low,high,source,quote\n2023-01-01,tapachula,size,1,1,mine,-own\n"
+    (scen / "observations.csv").write_text(own, encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["extract", str(art), "--published", "2023-12-27"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert len(rows) == 2 and all(r["quote"].startswith("'") for r in rows)
+    res = runner.invoke(app, ["extract", str(art), "--published", "2023-12-27", "--scenario",
+                              str(scen), "--append"])
+    assert res.exit_code == 0, res.output
+    obs = list(csv.DictReader(io.StringIO((scen / "observations.csv").read_text("utf-8"))))
+    assert obs[0]["quote"] == "-own"  # the user's own rows are written back as they were
+    assert len(obs) == 3 and all(r["quote"].startswith("'") for r in obs[1:])
