@@ -15,7 +15,8 @@ BODY = ("Hundreds of migrants walked north from the border city on Monday, activ
 
 
 @pytest.mark.parametrize(("head", "day", "how"), [
-    ("Caravan sets out\nWire Service\nPublished 3 January 2024\n", dt.date(2024, 1, 3), "date line"),
+    ("Caravan sets out\nWire Service\nPublished 3 January 2024\n", dt.date(2024, 1, 3),
+     "date line"),
     ("Caravan sets out\nBy Jane Roe | Jan. 3, 2024\n", dt.date(2024, 1, 3), "date line"),
     ("Caravan sets out\nDate: 2024-01-03T10:15:00Z\n", dt.date(2024, 1, 3), "date line"),
     ("Sale caravana\nFecha: 03/01/2024\n", dt.date(2024, 1, 3), "date line"),
