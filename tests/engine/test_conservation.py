@@ -61,11 +61,17 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                          "to_date": START + dt.timedelta(days // 2), "value": 1.0, "source": "t"})
     levers = ["checkpoint", "patrol", "permits", "asylum_office", "smuggling", "port_closed",
               "port_capacity"]
+    ports = [i for i, k in enumerate(kinds) if k == "port_of_entry"]
     for _ in range(draw(st.integers(0, 5))):
-        closures.append({"lever": draw(st.sampled_from(levers)),
-                         "target": f"p{draw(st.integers(0, n - 1))}", "from_date": START,
+        lever = draw(st.sampled_from(levers))
+        if lever.startswith("port_") and not ports:
+            continue  # the rules refuse port levers on places that are not ports
+        place = draw(st.sampled_from(ports)) if lever.startswith("port_") else draw(
+            st.integers(0, n - 1))
+        value = float(draw(st.integers(0, 1) if lever == "port_closed" else st.integers(0, 2000)))
+        closures.append({"lever": lever, "target": f"p{place}", "from_date": START,
                          "to_date": START + dt.timedelta(draw(st.integers(0, days))),
-                         "value": float(draw(st.integers(0, 2000))), "source": "t"})
+                         "value": value, "source": "t"})
     policies = pd.DataFrame(closures, columns=["lever", "target", "from_date", "to_date",
                                                "value", "source"])
     return Scenario(

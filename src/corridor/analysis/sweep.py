@@ -6,7 +6,8 @@ A lever spec names the lever, its target and the values::
     checkpoint.el-ceibo.value=0,200,800,2000
     closure.b>c=0,1
 
-``TARGET`` is a place id or a route ``from>to`` as in policies.csv. It is matched against the
+``TARGET`` is a target as in policies.csv (a place id, a route ``from>to``, a country code or a
+country pair, see ``corridor.scenario.targets``). Place names are matched against the
 scenario's place ids ignoring case and treating ``-``, ``_`` and spaces alike (then against place
 names), so ``checkpoint.El-Ceibo.agents=...`` finds ``el-ceibo``. ``ATTRIBUTE`` is optional:
 ``value`` is the only attribute a policies.csv row has; ``agents`` (and ``level``) are accepted as
@@ -46,6 +47,7 @@ from corridor.analysis.ensemble import (
 from corridor.errors import CorridorError
 from corridor.scenario.model import Scenario
 from corridor.scenario.schema import LEVERS
+from corridor.scenario.targets import TargetError, scenario_parser
 
 ATTRIBUTES = {"value": "value", "agents": "value", "level": "value"}
 SWEEP_COLUMNS = ["value", "seed", "metric", "number"]
@@ -90,7 +92,8 @@ def parse_lever_spec(spec: str) -> LeverSpec:
         )
     if not target or target.startswith(">") or target.endswith(">") or target.count(">") > 1:
         raise CorridorError(
-            f"lever spec {spec!r}: bad target {target!r} (a place id or a route from>to)"
+            f"lever spec {spec!r}: bad target {target!r} (a place id, a route from>to, a "
+            "country code or a country pair A>B)"
         )
     values: list[float] = []
     for item in right.split(","):
@@ -113,44 +116,54 @@ def _norm(text: str) -> str:
 def resolve_target(scenario: Scenario, target: str) -> str:
     """The policies.csv spelling of a target: exact place id, else a loose id or name match.
 
-    Routes (``a>b``) resolve each end and must be a route of the scenario (either direction).
-    Country codes (ISO3, as policies may target a country) are accepted as they are.
+    Each end of ``a>b`` is resolved the same way; the result must be a target of the
+    scenario in policies.csv's grammar (``corridor.scenario.targets``): a place, a route, a
+    country code or a country pair.
     """
-    if ">" in target:
-        a, _, b = target.partition(">")
-        a, b = resolve_target(scenario, a), resolve_target(scenario, b)
-        pairs = set(zip(scenario.routes["from"], scenario.routes["to"], strict=True))
-        if (a, b) not in pairs and (b, a) not in pairs:
-            raise CorridorError(f"no route {a}>{b} in scenario {scenario.name!r}")
-        return f"{a}>{b}"
+    parse = scenario_parser(scenario.places, scenario.routes)
+    parts = [_resolve_place(scenario, p.strip()) for p in target.split(">")]
+    try:
+        return str(parse(">".join(parts)))
+    except TargetError as exc:
+        raise CorridorError(f"{exc} in scenario {scenario.name!r}") from None
+
+
+def _resolve_place(scenario: Scenario, name: str) -> str:
+    """A place id for a loosely spelt id or name; anything else is returned as given."""
     ids = [str(i) for i in scenario.places["id"]]
-    if target in ids:
-        return target
+    if name in ids or name in set(scenario.places["country"].astype(str)):
+        return name
     for column in ("id", "name"):
         matches = [
             i
             for i, v in zip(ids, scenario.places[column], strict=True)
-            if _norm(v) == _norm(target)
+            if _norm(v) == _norm(name)
         ]
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            raise CorridorError(f"target {target!r} is ambiguous: {', '.join(matches)}")
-    if re.fullmatch(r"[A-Z]{3}", target):
-        return target
+            raise CorridorError(f"target {name!r} is ambiguous: {', '.join(matches)}")
+    if re.fullmatch(r"[A-Z]{3}", name):
+        return name
     import difflib
 
-    near = difflib.get_close_matches(_norm(target), ids, n=3)
+    near = difflib.get_close_matches(_norm(name), ids, n=3)
     hint = f" (did you mean {', '.join(near)}?)" if near else ""
-    raise CorridorError(f"unknown place {target!r} in scenario {scenario.name!r}{hint}")
+    raise CorridorError(f"unknown place {name!r} in scenario {scenario.name!r}{hint}")
 
 
-def _same_target(targets: pd.Series, target: str) -> pd.Series:
-    """Rows aimed at ``target``; a route matches in either direction (routes are undirected)."""
-    if ">" not in target:
-        return targets == target
-    a, _, b = target.partition(">")
-    return targets.isin([f"{a}>{b}", f"{b}>{a}"])
+def _same_target(scenario: Scenario, targets: pd.Series, target: str) -> pd.Series:
+    """Rows aimed at ``target`` (parsed: a route matches in either direction)."""
+    parse = scenario_parser(scenario.places, scenario.routes)
+    wanted = parse(target)
+
+    def same(text: str) -> bool:
+        try:
+            return parse(str(text)) == wanted
+        except TargetError:
+            return False
+
+    return targets.map(same).astype(bool)
 
 
 def apply_lever(scenario: Scenario, lever: str, target: str, value: float) -> Scenario:
@@ -164,7 +177,7 @@ def apply_lever(scenario: Scenario, lever: str, target: str, value: float) -> Sc
         raise CorridorError(f"unknown lever {lever!r} (known: {', '.join(sorted(LEVERS))})")
     target = resolve_target(scenario, target)
     policies = scenario.policies.copy()
-    rows = (policies["lever"] == lever) & _same_target(policies["target"], target)
+    rows = (policies["lever"] == lever) & _same_target(scenario, policies["target"], target)
     if rows.any():
         policies.loc[rows, "value"] = float(value)
     else:
@@ -216,6 +229,7 @@ def run_sweep(
     ``progress(done, total)`` counts member runs over all values.
     """
     from corridor.analysis.ensemble import run_ensemble
+    from corridor.engine import check_rules
     from corridor.runfolder import atomic_folder, atomic_write_text, read_summary
 
     scenario = folder if isinstance(folder, Scenario) else load_checked(Path(folder))
@@ -223,11 +237,15 @@ def run_sweep(
     target = resolve_target(scenario, parsed.target)
     seeds = member_seeds(scenario.seed, seeds_per_value)
     total = len(parsed.values) * seeds_per_value
+    variants = [apply_lever(scenario, parsed.lever, target, v) for v in parsed.values]
+    for value, variant in zip(parsed.values, variants, strict=True):
+        problems = check_rules(variant)  # the rule set may not take this lever, target, value
+        if problems:
+            raise CorridorError(f"sweep {parsed.lever} {target} = {value:g}: {problems[0]}")
     out = Path(out)
     with atomic_folder(out, force=force) as tmp:
         rows = []
-        for k, value in enumerate(parsed.values):
-            variant = apply_lever(scenario, parsed.lever, target, value)
+        for k, (value, variant) in enumerate(zip(parsed.values, variants, strict=True)):
             step = _offset(progress, k * seeds_per_value, total)
             ensemble = run_ensemble(
                 variant, tmp / value_name(value), seeds_per_value, workers=workers, progress=step

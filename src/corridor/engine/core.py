@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from corridor.engine.network import Network, compile_network
-from corridor.errors import CorridorError, Problem
+from corridor.errors import CorridorError, Problem, ScenarioError
 from corridor.scenario.model import Scenario
+from corridor.scenario.targets import LeverRule, Policy, check_policies
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class RuleSet:
     init: Callable[[Context], Any]  # builds the state (struct of arrays) before day 0
     phases: tuple[tuple[str, Phase], ...]
     describe: str = ""
+    # the policies.csv levers the rules act on (target kinds, value range); others are errors
+    levers: Mapping[str, LeverRule] = field(default_factory=dict)
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
@@ -72,6 +75,8 @@ class Context:
     day: int = 0
     day_seed: np.uint64 = np.uint64(0)
     state: Any = None
+    in_force: tuple[Policy, ...] = ()  # policies.csv rows in force today (set by the loop)
+    policy_key: bytes = b""  # changes exactly when the set of rows in force changes
 
     @property
     def date(self) -> dt.date:
@@ -133,6 +138,17 @@ def declared_parameters(name: str) -> tuple[Parameter, ...] | None:
     return None
 
 
+def declared_levers(name: str) -> Mapping[str, LeverRule] | None:
+    """A rule set's policies.csv levers (from the same module as its parameters)."""
+    from corridor.engine.rules import BUILTIN
+
+    if name in _RULES:
+        return _RULES[name].levers
+    if name in BUILTIN:
+        return getattr(import_module(BUILTIN[name][1]), "LEVERS", {})
+    return None
+
+
 def check_rules(scenario: Scenario) -> list[Problem]:
     """Problems with the rule set or parameters a scenario asks for."""
     declared = declared_parameters(scenario.rules)
@@ -153,14 +169,21 @@ def check_rules(scenario: Scenario) -> list[Problem]:
         ) or (isinstance(default, list) and not isinstance(value, list)):
             problems.append(Problem("scenario.toml", f"parameter {name!r} should be like "
                                     f"{default!r}, got {value!r}", column=f"parameters.{name}"))
-    return problems
+    try:
+        table = scenario.policy_table
+    except ScenarioError as exc:
+        return problems + exc.problems
+    kinds = dict(zip(scenario.places["id"].astype(str), scenario.places["kind"].astype(str),
+                     strict=True))
+    levers = declared_levers(scenario.rules) or {}
+    return problems + check_policies(table, levers, scenario.rules, kinds)
 
 
 def resolve_parameters(scenario: Scenario) -> dict[str, Any]:
     """Every parameter of the scenario's rule set: defaults overridden by the scenario."""
     problems = check_rules(scenario)
     if problems:
-        raise CorridorError(str(problems[0]))
+        raise ScenarioError(problems)
     params = get_rules(scenario.rules).defaults()
     params.update(scenario.parameters)
     return params
@@ -194,9 +217,13 @@ def simulate(
     timings = {"init": 0.0} | {name: 0.0 for name, _ in rules.phases}
     ctx.state = rules.init(ctx)
     timings["init"] = time.perf_counter() - started
+    policies = scenario.policy_table
+    in_force = policies.schedule(scenario.start_date, scenario.days)
     for day in range(scenario.days):
         ctx.day = day
         ctx.day_seed = next_day_seed(ctx.rng)
+        ctx.policy_key = in_force[day].tobytes()
+        ctx.in_force = tuple(p for p, on in zip(policies.rows, in_force[day], strict=True) if on)
         for name, phase in rules.phases:
             t0 = time.perf_counter()
             phase(ctx)

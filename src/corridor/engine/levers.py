@@ -1,18 +1,18 @@
 """Today's policy levers as per-place arrays the agent kernel reads (policies.csv -> arrays).
 
-Computed once a day from the active rows of ``policies.csv``; cost is O(places + policies),
-never O(agents).
+Computed from the rows of ``policies.csv`` in force (``Context.in_force``); cost is
+O(places + policies), never O(agents).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from corridor.engine.network import Network
+from corridor.scenario.targets import Country, CountryPair, Place, Policy, Route, Target
 
 
 @dataclass
@@ -29,29 +29,39 @@ class Levers:
     port_closed: np.ndarray  # bool: the port lets no one across today
 
 
-def active_policies(policies: pd.DataFrame, date: dt.date) -> pd.DataFrame:
-    """Rows of policies.csv in force on ``date``."""
-    if policies.empty:
-        return policies
-    return policies[(policies["from_date"] <= date) & (policies["to_date"] >= date)]
-
-
-def target_places(network: Network, target: str) -> list[int]:
-    """Places a lever acts on: a place id, both ends of a route ``a>b``, or a country's
-    border crossings and checkpoints (national deployments are spread over them)."""
-    if target in network.ids:
-        return [network.place(target)]
-    if ">" in target:
-        a, _, b = target.partition(">")
-        return [network.place(a), network.place(b)]
-    if target in network.countries:
-        code = network.countries.index(target)
+def target_places(network: Network, target: Target) -> list[int]:
+    """Places a lever acts on: a place, both ends of a route, or a country's border
+    crossings and checkpoints (national deployments are spread over them)."""
+    if isinstance(target, Place):
+        return [network.place(target.id)]
+    if isinstance(target, Route):
+        return [network.place(target.a), network.place(target.b)]
+    if isinstance(target, Country):
+        code = network.countries.index(target.code)
         mask = (network.country == code) & network.is_kind("border_crossing", "checkpoint")
-        return list(np.flatnonzero(mask))
-    return []
+        return [int(p) for p in np.flatnonzero(mask)]
+    raise TypeError(f"levers act on places, routes or countries, not {target.kind}")
 
 
-def todays_levers(network: Network, policies: pd.DataFrame, date: dt.date, params: dict,
+def target_edges(network: Network, target: Target) -> np.ndarray:
+    """Directed edges a closure of ``target`` closes: a place's links, a route (both
+    directions), the links between two countries, or a country's cross-border links."""
+    src, dst = network.source, network.target
+    if isinstance(target, Place):
+        p = network.place(target.id)
+        return np.flatnonzero((src == p) | (dst == p))
+    if isinstance(target, Route):
+        a, b = network.place(target.a), network.place(target.b)
+        return np.flatnonzero(((src == a) & (dst == b)) | ((src == b) & (dst == a)))
+    cs, cd = network.country[src], network.country[dst]
+    if isinstance(target, CountryPair):
+        ca, cb = network.countries.index(target.a), network.countries.index(target.b)
+        return np.flatnonzero(((cs == ca) & (cd == cb)) | ((cs == cb) & (cd == ca)))
+    c = network.countries.index(target.code)
+    return np.flatnonzero((cs == c) != (cd == c))
+
+
+def todays_levers(network: Network, in_force: Iterable[Policy], params: dict,
                   agents_per_person: float) -> Levers:
     """Turn the policies in force today into per-place arrays (capacities in agents)."""
     n = network.n_places
@@ -61,23 +71,24 @@ def todays_levers(network: Network, policies: pd.DataFrame, date: dt.date, param
     price = np.zeros(n)
     port_capacity = np.full(n, np.inf)
     port_closed = np.zeros(n, dtype=bool)
-    for lever, target, value in active_policies(policies, date)[
-        ["lever", "target", "value"]
-    ].itertuples(index=False):
-        places = target_places(network, target)
+    for policy in in_force:
+        lever, value = policy.lever, policy.value
+        if lever in ("closure", "conflict", "camp_closed"):
+            continue  # roads (corridor_rules.open_edges) or other rule sets
+        places = target_places(network, policy.target)
         if not places:
             continue
-        share = float(value) / len(places)
+        share = value / len(places)
         if lever in ("checkpoint", "patrol"):
-            enforcement[places] += share if lever == "patrol" else float(value)
+            enforcement[places] += share if lever == "patrol" else value
         elif lever == "permits":
-            permits[places] += float(value) * agents_per_person
+            permits[places] += value * agents_per_person
         elif lever == "asylum_office":
-            asylum[places] += float(value) * agents_per_person
+            asylum[places] += value * agents_per_person
         elif lever == "smuggling":
-            price[places] = float(value) if value > 0 else params["smuggler_base_price_usd"]
+            price[places] = value if value > 0 else params["smuggler_base_price_usd"]
         elif lever == "port_capacity":
-            port_capacity[places] = float(value) * agents_per_person
+            port_capacity[places] = value * agents_per_person
         elif lever == "port_closed" and value > 0:
             port_closed[places] = True
     scale = float(params["checkpoint_agents_for_63pct_stop"])

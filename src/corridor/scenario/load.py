@@ -180,7 +180,7 @@ def cross_check(scenario: Scenario, check_dates: bool = True) -> list[Problem]:
             Problem("sources.csv", f"unknown group {value!r} (expected flow or caravan:<name>)",
                     int(row), "group")
         )
-    _check_targets(scenario, ids, problems)
+    _check_targets(scenario, problems)
     if not check_dates:
         return problems
     for file, frame, columns in (
@@ -213,24 +213,12 @@ def _check_destinations(scenario: Scenario, unknown, problems: list[Problem]) ->
                                     "destinations", int(rows["_row"].iloc[1]), "destination"))
 
 
-def _check_targets(scenario: Scenario, ids: set[str], problems: list[Problem]) -> None:
-    """Policy targets: a place id, a route `from>to`, a country code or a country pair `A>B`."""
-    routes = set(zip(scenario.routes["from"], scenario.routes["to"], strict=True))
-    codes = _iso3_codes()
-    for row, target in zip(scenario.policies["_row"], scenario.policies["target"], strict=True):
-        if target == "" or target in ids or target in codes:
-            continue
-        if ">" in target:
-            a, _, b = target.partition(">")
-            if (a, b) in routes or (b, a) in routes:
-                continue
-            if a in codes and b in codes and a not in ids and b not in ids:
-                continue  # a country pair, e.g. a Flee border closure MLI>BFA
-            problems.append(Problem("policies.csv", f"unknown route {target!r}", int(row),
-                                    "target"))
-            continue
-        problems.append(Problem("policies.csv", f"unknown place id {target!r}", int(row),
-                                "target"))
+def _check_targets(scenario: Scenario, problems: list[Problem]) -> None:
+    """Policy targets: a place id, a route ``from>to``, a country code or a country pair
+    ``A>B`` (one grammar: corridor.scenario.targets)."""
+    from corridor.scenario.targets import parse_policies
+
+    parse_policies(scenario.places, scenario.routes, scenario.policies, problems)
 
 
 def _check_dates(

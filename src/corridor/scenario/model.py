@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # tables are DataFrames; importing pandas here would slow `import corridor`
     import pandas as pd
+
+    from corridor.scenario.targets import PolicyTable
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,14 @@ class Scenario:
     def end_date(self) -> dt.date:
         """Last simulated day (inclusive)."""
         return self.start_date + dt.timedelta(days=self.days - 1)
+
+    @cached_property
+    def policy_table(self) -> PolicyTable:
+        """policies.csv with every target parsed (once per scenario object; a copy made with
+        ``dataclasses.replace`` parses its own). ScenarioError lists every bad target."""
+        from corridor.scenario.targets import policy_table
+
+        return policy_table(self)
 
     def day_of(self, date: dt.date) -> int:
         """Day index of a calendar date (0 = start_date)."""

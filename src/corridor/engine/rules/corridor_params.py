@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from corridor.engine.core import Parameter
+from corridor.scenario.targets import Country, CountryPair, LeverRule, Place, Route
 
 STATUSES = ("at_place", "in_transit", "arrived", "detained", "deported", "returned",
             "asylum_waiting", "settled")
@@ -32,6 +33,23 @@ EVENTS = ("stopped", "detained", "deported", "released", "relocated", "permits_i
  S_SMUGGLE, S_IRREGULAR, S_ENCOUNTER, S_PAY) = range(14)
 S_HOP = 16  # S_HOP + k: route choice on the k-th same-day hop of a vehicle traveller
 S_GROUP_HOP = 48  # S_GROUP_HOP + k: a caravan's route choice on its k-th leg of the day
+
+# the policies.csv levers these rules act on: target kinds and values (docs/scenario-format.md)
+PORT = frozenset({"port_of_entry"})
+LEVERS = {
+    "checkpoint": LeverRule((Place,), doc="agents deployed at the place"),
+    "patrol": LeverRule((Place, Route, Country),
+                        doc="agents deployed, split evenly over the places (a country's: its "
+                            "border crossings and checkpoints)"),
+    "permits": LeverRule((Place,), doc="permits per day"),
+    "asylum_office": LeverRule((Place,), doc="applications accepted per day"),
+    "smuggling": LeverRule((Place,), doc="base price USD (0 = the parameter)"),
+    "port_closed": LeverRule((Place,), place_kinds=PORT, flag=True, doc="1 = closed"),
+    "port_capacity": LeverRule((Place,), place_kinds=PORT, doc="regular entries per day"),
+    "closure": LeverRule((Place, Route, Country, CountryPair), flag=True,
+                         doc="1 = closed: a place's roads, a route, a country's borders, or "
+                             "the roads between two countries"),
+}
 
 P = Parameter
 PARAMETERS = (

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corridor.engine.core import Context, RuleSet, register
-from corridor.engine.levers import nearest_of_kind, risk_ahead, todays_levers
+from corridor.engine.levers import nearest_of_kind, risk_ahead, target_edges, todays_levers
 from corridor.engine.network import Network, kind_code, shortest_km
 from corridor.engine.rng import uniform
 from corridor.engine.rules.corridor_kernels import caravan_votes, choose_edge, step_agents
@@ -32,6 +32,7 @@ from corridor.engine.rules.corridor_params import (
     F_NEW,
     FOOT,
     IN_TRANSIT,
+    LEVERS,
     P_ASYLUM_CAP,
     P_DET_CAP,
     P_DET_OCC,
@@ -50,6 +51,7 @@ from corridor.engine.rules.corridor_params import (
     kernel_scalars,
 )
 from corridor.engine.spawning import SpawnPlan, plan_spawns
+from corridor.scenario.targets import Place
 
 
 @dataclass
@@ -211,14 +213,8 @@ def apply_policies(ctx: Context) -> None:
     cached and recomputed only when that set changes; daily capacities are reset every day.
     """
     s: CorridorState = ctx.state
-    policies = ctx.scenario.policies
-    active = (
-        ((policies["from_date"] <= ctx.date) & (policies["to_date"] >= ctx.date)).to_numpy(bool)
-        if len(policies) else np.zeros(0, bool)
-    )
-    key = active.tobytes()
-    if key != s.policy_key:
-        s.policy_key = key
+    if ctx.policy_key != s.policy_key:
+        s.policy_key = ctx.policy_key
         derive_policy_values(ctx)
     pv, cached = s.place_values, s.policy_values
     pv[P_STOP] = cached[P_STOP]
@@ -241,8 +237,7 @@ def derive_policy_values(ctx: Context) -> None:
         s.km_to_destination, s.routes = route_table(
             net, open_now, s.is_destination, s.spawn.targets, params["route_detour_power"]
         )
-    levers = todays_levers(net, ctx.scenario.policies, ctx.date, params,
-                           ctx.scenario.agents_per_person)
+    levers = todays_levers(net, ctx.in_force, params, ctx.scenario.agents_per_person)
     values = s.policy_values
     values[P_STOP] = levers.stop_probability
     values[P_DETAIN_CAP] = levers.detain_capacity
@@ -259,36 +254,24 @@ def derive_policy_values(ctx: Context) -> None:
 
 
 def open_edges(ctx: Context) -> np.ndarray:
-    """Which edges are open today: closures of a route, of a place, or of a port of entry."""
+    """Which edges are open today: closures of a route, place, country or country pair, and
+    closed ports of entry (their edges into the destinations)."""
     net = ctx.network
     edge_open = np.ones(net.n_edges, dtype=bool)
-    policies = ctx.scenario.policies
-    if policies.empty:
-        return edge_open
-    date = ctx.date
-    active = policies[
-        policies["lever"].isin(("closure", "port_closed"))
-        & (policies["from_date"] <= date)
-        & (policies["to_date"] >= date)
-        & (policies["value"] > 0)
-    ]
-    for lever, target in zip(active["lever"], active["target"], strict=True):
-        if ">" in target:
-            a, _, b = target.partition(">")
-            for u, v in ((a, b), (b, a)):
-                e = net.edge(net.place(u), net.place(v))
-                if e >= 0:
-                    edge_open[e] = False
-        elif target in net.ids:
-            place = net.place(target)
-            if lever == "port_closed":
-                # a closed port lets no one across: its edges into the destinations close
-                crossing = (net.source == place) & np.isin(
-                    net.target, np.flatnonzero(net.is_kind("destination"))
-                )
-                edge_open[crossing] = False
-            else:
-                edge_open[(net.source == place) | (net.target == place)] = False
+    for policy in ctx.in_force:
+        if policy.value <= 0:
+            continue
+        if policy.lever == "closure":
+            edge_open[target_edges(net, policy.target)] = False
+        elif policy.lever == "port_closed":
+            # a closed port lets no one across: its edges into the destinations close
+            target = policy.target
+            assert isinstance(target, Place)  # the rule set's LEVERS say so (check_rules)
+            place = net.place(target.id)
+            crossing = (net.source == place) & np.isin(
+                net.target, np.flatnonzero(net.is_kind("destination"))
+            )
+            edge_open[crossing] = False
     return edge_open
 
 
@@ -408,6 +391,7 @@ RULES = register(
             ("move", move_agents),
         ),
         describe=__doc__ or "",
+        levers=LEVERS,
     )
 )
 

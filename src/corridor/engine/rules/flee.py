@@ -32,6 +32,7 @@ import numpy as np
 from corridor.engine.core import Context, Parameter, RuleSet, register
 from corridor.engine.rules import flee_kernels as K
 from corridor.engine.rules.flee_setup import (
+    LEVERS,
     MAX_ROUTE_NODES,
     Events,
     Paths,
@@ -350,5 +351,6 @@ RULES = register(
         phases=(("conflicts", conflicts), ("spawn", spawn), ("closures", closures),
                 ("move", move), ("record", record)),
         describe="Flee 3 default rules (djgroen/flee), vectorised: see docs/flee.md",
+        levers=LEVERS,
     )
 )

@@ -13,12 +13,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from corridor.engine.levers import target_edges
 from corridor.engine.network import Network, kind_code
 from corridor.errors import CorridorError
 from corridor.scenario.flee_import import interpolate
 from corridor.scenario.model import Scenario
+from corridor.scenario.targets import Country, CountryPair, LeverRule, Place, Route
 
 MAX_ROUTE_NODES = 8  # awareness <= 3 links; markers add pass-through nodes
+
+# the policies.csv levers the flee rules act on (Flee's conflicts.csv and closures.csv)
+LEVERS = {
+    "conflict": LeverRule((Place,), doc="conflict intensity (> 0: a conflict zone)"),
+    "closure": LeverRule((Place, Route, Country, CountryPair), flag=True,
+                         doc="1 = closed: a location's links, a link, a country's borders or "
+                             "the links between two countries"),
+    "camp_closed": LeverRule((Place,), place_kinds=frozenset({"camp", "idpcamp"}), flag=True,
+                             doc="1 = the camp takes no one"),
+}
 
 
 def observation_series(scenario: Scenario) -> dict[str, list[tuple[int, float]]]:
@@ -126,66 +138,38 @@ class Events:
     initial_conflict: dict[int, tuple[float, int]] = field(default_factory=dict)
 
 
-def closure_edges(network: Network, target: str) -> np.ndarray:
-    """Directed edges a ``closure`` target closes: a place (all its links), a route ``a>b``
-    (both directions) or a country pair ``AAA>BBB`` (all links between them, both ways)."""
-    ids = {pid: i for i, pid in enumerate(network.ids)}
-    src, dst = network.source, network.target
-    if target in ids:
-        p = ids[target]
-        return np.flatnonzero((src == p) | (dst == p))
-    a, _, b = target.partition(">")
-    if a in ids and b in ids:
-        pa, pb = ids[a], ids[b]
-        return np.flatnonzero(((src == pa) & (dst == pb)) | ((src == pb) & (dst == pa)))
-    if a in network.countries and b in network.countries:
-        ca, cb = network.countries.index(a), network.countries.index(b)
-        cs, cd = network.country[src], network.country[dst]
-        return np.flatnonzero(((cs == ca) & (cd == cb)) | ((cs == cb) & (cd == ca)))
-    if target in network.countries:  # a whole country's borders
-        c = network.countries.index(target)
-        cs, cd = network.country[src], network.country[dst]
-        return np.flatnonzero((cs == c) != (cd == c))
-    raise CorridorError(f"policies.csv: closure target {target!r} is not a place, a route or "
-                        "a country pair")
-
-
 def daily_events(scenario: Scenario, network: Network) -> Events:
     """Conflict, closure and camp-closure policies as per-day events (inclusive periods:
     the change happens on from_date, the reverse on the day after to_date)."""
     ev = Events()
     days = scenario.days
-    ids = {pid: i for i, pid in enumerate(network.ids)}
-    pol = scenario.policies
-    if pol is None or pol.empty:
-        return ev
-    for lever, target, first, last, value in zip(pol["lever"], pol["target"], pol["from_date"],
-                                                 pol["to_date"], pol["value"], strict=True):
-        d0, d1 = scenario.day_of(first), scenario.day_of(last)
+    for policy in scenario.policy_table:
+        d0, d1 = scenario.day_of(policy.first), scenario.day_of(policy.last)
+        lever, target, value = policy.lever, policy.target, policy.value
         if lever == "conflict":
-            p = ids[target]
+            p = network.place(target.id)  # type: ignore[union-attr]  # a Place (LEVERS)
             if d0 < 0:
-                ev.initial_conflict[p] = (float(value), d0)
+                ev.initial_conflict[p] = (value, d0)
             else:
-                ev.conflict_start.setdefault(d0, []).append((p, float(value)))
+                ev.conflict_start.setdefault(d0, []).append((p, value))
             if d1 + 1 < days:
                 ev.conflict_end.setdefault(d1 + 1, []).append(p)
         elif lever in ("closure", "camp_closed"):
             if not value:
                 continue
             if lever == "closure":
-                edges = closure_edges(network, target)
+                edges = target_edges(network, target)
                 ev.closures.setdefault(max(d0, 0), []).append((edges, True))
                 if d1 + 1 < days:
                     ev.closures.setdefault(d1 + 1, []).append((edges, False))
             else:
-                p = ids[target]
+                p = network.place(target.id)  # type: ignore[union-attr]
                 ev.camp.setdefault(max(d0, 0), []).append((p, True))
                 if d1 + 1 < days:
                     ev.camp.setdefault(d1 + 1, []).append((p, False))
-        else:
-            raise CorridorError(f"policies.csv: lever {lever!r} is not used by the flee rules "
-                                "(conflict, closure, camp_closed)")
+        else:  # check_rules refuses these before a run; a scenario built in code may not
+            raise CorridorError(f"policies.csv:{policy.row}:lever: {lever!r} is not "
+                                "implemented by the flee rules (conflict, closure, camp_closed)")
     return ev
 
 
