@@ -1,0 +1,111 @@
+"""Hostile inputs through the real CLI: each is refused with one line, exit 2, nothing written.
+
+Add a case by adding one ``Case`` row to CASES (see cli_harness.Case for the fields).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cli_harness import DEV_ZERO, FIFO, Case, assert_refused, run_corridor
+from tinyscenario import write_scenario
+
+S, OUT, RUN = "{scenario}", "{out}", "{run}"
+RUN_S = ("run", S, "--out", OUT, "--no-report")
+CARAVAN_1E9 = "a,2024-01-02,2024-01-02,1e9,total,caravan:huge,HND,test\n"
+
+CASES = [
+    # dates and periods that overflow the calendar
+    Case("start-9999", ("validate", S), r"scenario\.toml.*(start_date|days).*9999",
+         toml={"start_date": "9999-12-25", "days": "10"}, lines=2),
+    Case("start-9999-run", RUN_S, r"scenario\.toml.*9999",
+         toml={"start_date": "9999-12-25", "days": "10"}),
+    Case("days-1e8", ("validate", S), r"scenario\.toml:days", toml={"days": "100000000"},
+         lines=2),
+    Case("days-option-1e8", (*RUN_S, "--days", "100000000"), r"--days|days"),
+    # seeds: refused clearly (numpy seeds are non-negative; see docs/scenario-format.md)
+    Case("seed-negative-toml", RUN_S, r"scenario\.toml:seed", toml={"seed": "-1"}),
+    Case("seed-negative-option", (*RUN_S, "--seed", "-1"), r"--seed"),
+    # populations the machine cannot hold: refused up front with the estimate and the limit
+    Case("agents-scale-1e6", (*RUN_S, "--agents-scale", "1e6"), r"memory.*GB.*available"),
+    Case("caravan-1e9", RUN_S, r"memory.*GB.*available", append={"sources.csv": CARAVAN_1E9}),
+    Case("flow-1e300", RUN_S, r"memory.*available|too many",
+         files={"sources.csv": "place,start_date,end_date,people,per,group,origin_country,"
+                "source\na,2024-01-01,2024-01-10,1e300,day,flow,HND,test\n"}),
+    # agents_per_person that is not a positive finite number
+    Case("agents-per-person-inf", ("validate", S), r"scenario\.toml:agents_per_person",
+         toml={"agents_per_person": "inf"}, lines=2),
+    Case("agents-per-person-inf-run", RUN_S, r"scenario\.toml:agents_per_person",
+         toml={"agents_per_person": "inf"}),
+    Case("agents-per-person-nan", ("validate", S), r"agents_per_person",
+         toml={"agents_per_person": "nan"}, lines=2),
+    Case("agents-per-person-0", ("validate", S), r"agents_per_person",
+         toml={"agents_per_person": "0"}, lines=2),
+    Case("agents-per-person-negative", ("validate", S), r"agents_per_person",
+         toml={"agents_per_person": "-2.5"}, lines=2),
+    Case("agents-scale-inf", (*RUN_S, "--agents-scale", "inf"), r"--agents-scale"),
+    Case("agents-scale-nan", (*RUN_S, "--agents-scale", "nan"), r"--agents-scale"),
+    # inputs that are not regular files, or too large to read
+    Case("places-fifo", ("validate", S), r"places\.csv.*not a regular file",
+         files={"places.csv": FIFO}, lines=2, timeout=30),
+    Case("places-dev-zero", ("validate", S), r"places\.csv.*not a regular file",
+         files={"places.csv": DEV_ZERO}, lines=2, timeout=30),
+    Case("toml-fifo", ("validate", S), r"scenario\.toml.*not a regular file",
+         files={"scenario.toml": FIFO}, lines=2, timeout=30),
+    Case("sources-dev-zero-run", RUN_S, r"sources\.csv.*not a regular file",
+         files={"sources.csv": DEV_ZERO}, timeout=30),
+    # options of the analysis commands
+    Case("score-distance-negative", ("score", RUN, "--max-distance-km", "-5"),
+         r"--max-distance-km"),
+    Case("score-distance-nan", ("score", RUN, "--max-distance-km", "nan"), r"--max-distance-km"),
+    Case("compare-date-outside", ("compare", RUN, RUN, "--date", "2030-01-01"),
+         r"2030-01-01.*outside"),
+]
+
+NOT_YET_FIXED: set[str] = {
+    "start-9999", "start-9999-run", "days-1e8", "days-option-1e8", "seed-negative-toml",
+    "seed-negative-option", "agents-scale-1e6", "caravan-1e9", "flow-1e300",
+    "agents-per-person-inf", "agents-per-person-inf-run", "agents-scale-inf",
+    "places-fifo", "places-dev-zero", "toml-fifo", "sources-dev-zero-run",
+    "score-distance-negative", "score-distance-nan", "compare-date-outside",
+}
+
+
+def _params() -> list:
+    marks = {i: pytest.mark.xfail(reason="not fixed yet", run=False) for i in NOT_YET_FIXED}
+    return [pytest.param(c, id=c.id, marks=marks.get(c.id, ())) for c in CASES]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One tiny scenario and one finished run of it, shared (as copies) by every case."""
+    root = tmp_path_factory.mktemp("hostile-base")
+    scenario = write_scenario(root / "tiny", days=12)
+    res = run_corridor(["run", str(scenario), "--out", str(root / "run"), "--no-report"],
+                       cwd=root)
+    assert res.returncode == 0, res.stderr
+    return scenario, root / "run"
+
+
+@pytest.mark.parametrize("case", _params())
+def test_refused_cleanly(case: Case, base: tuple[Path, Path], tmp_path: Path) -> None:
+    scenario, run = base
+    assert_refused(case, tmp_path / "work", scenario, run if RUN in case.args else None)
+
+
+def test_case_ids_are_unique() -> None:
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids))
+    assert set(ids) >= NOT_YET_FIXED
+
+
+def test_harness_notices_a_write(base: tuple[Path, Path], tmp_path: Path) -> None:
+    """The harness itself can fail: a command that writes is caught."""
+    scenario, _ = base
+    case = Case("writes", ("run", S, "--out", OUT, "--no-report"), r".")
+    with pytest.raises(AssertionError, match="exit 0"):
+        assert_refused(case, tmp_path / "work", scenario)
+    shutil.rmtree(tmp_path / "work")
