@@ -1,0 +1,250 @@
+"""Caravan commands of the ``corridor`` CLI: ``calibrate`` and ``backtest``.
+
+Like the rest of the CLI they parse options, call the library and print; heavy imports happen
+inside the commands. Outputs are written as one folder, atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from corridor.errors import CorridorError
+
+console = Console()
+err = Console(stderr=True)
+
+#: fitted by default: the caravan behaviour every caravan shares (rule-set parameters)
+DEFAULT_FIT = ("walk_speed_km_per_day=10:60", "caravan_move_probability=0.3:1.0",
+               "caravan_split_probability_per_day=0.0:0.1")
+DEFAULT_NETWORK = Path("scenarios/caravans")
+
+DatasetArg = Annotated[Path, typer.Argument(
+    help="A caravan dataset folder (timeline.csv + caravans.csv, e.g. data/caravans).")]
+ParamOpt = Annotated[list[str] | None, typer.Option(
+    "--param", help="NAME=LO:HI (or NAME=LO:HI:log) to fit; repeat. Default: "
+    + ", ".join(DEFAULT_FIT))]
+NetworkOpt = Annotated[Path, typer.Option(
+    help="Network scenario the caravans walk on (its places and routes are used).")]
+TrialsOpt = Annotated[int, typer.Option(help="Optuna trials per fit.", min=1)]
+SeedsOpt = Annotated[int, typer.Option("--seeds", help="Seeds per trial (loss averaged).", min=1)]
+WorkersOpt = Annotated[int, typer.Option(help="Local worker processes.", min=1)]
+OutOpt = Annotated[Path, typer.Option(help="Folder to write (refused if it exists).")]
+
+
+def _ranges(params: list[str] | None):  # noqa: ANN202
+    from corridor.analysis.calibrate import ParamRange
+
+    return [ParamRange.parse(p) for p in (params or DEFAULT_FIT)]
+
+
+def _bar():  # noqa: ANN202
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[info]}"), TimeElapsedColumn(), console=err,
+                    transient=True)
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() or out.is_symlink():
+        raise CorridorError(f"{out}: exists; choose a new folder")
+
+
+def _caravan_ids(text: str | None, caravans) -> list[str]:  # noqa: ANN001
+    known = list(caravans["caravan"])
+    if not text:
+        return known
+    wanted = [c.strip() for c in text.split(",") if c.strip()]
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise CorridorError(f"--caravans: unknown caravan {unknown[0]!r} (known: "
+                            f"{', '.join(known)})")
+    return wanted
+
+
+def register(app: typer.Typer) -> None:
+    """Add the caravan commands to the main app."""
+    app.command("calibrate")(calibrate)
+    app.command("backtest")(backtest)
+
+
+def calibrate(
+    dataset: DatasetArg,
+    out: OutOpt = Path("calibration"),
+    param: ParamOpt = None,
+    network: NetworkOpt = DEFAULT_NETWORK,
+    caravans: Annotated[str | None, typer.Option(
+        help="Comma-separated caravan ids to fit on (default: all).")] = None,
+    trials: TrialsOpt = 30,
+    seeds: SeedsOpt = 2,
+    seed: Annotated[int, typer.Option(help="Sampler seed (same seed, same fit).", min=0)] = 0,
+    workers: WorkersOpt = 2,
+    method: Annotated[str, typer.Option(help="optuna (TPE point fit).")] = "optuna",
+) -> None:
+    """Fit caravan parameters to reported positions and sizes; write the fit and a report."""
+    from corridor.analysis.calibrate import calibrate as fit
+    from corridor.analysis.calibrate import provenance, targets_for
+    from corridor.analysis.caravan_sim import load_network
+    from corridor.analysis.caravan_skill import read_timeline
+
+    if method != "optuna":
+        raise CorridorError(f"--method {method!r}: only 'optuna' is available (see "
+                            "docs/caravans.md)")
+    _check_out(out)
+    ranges = _ranges(param)
+    timeline, table = read_timeline(dataset)
+    net = load_network(network)
+    targets = targets_for(timeline, table, net, _caravan_ids(caravans, table))
+    with _bar() as bar:
+        task = bar.add_task("calibrate", total=trials, info="")
+        result = fit(net, targets, ranges, trials=trials, seeds=seeds, seed=seed, workers=workers,
+                     progress=lambda d, n, best: bar.update(task, completed=d,
+                                                            info=f"best loss {best:.3g}"))
+    if not result.best:
+        raise CorridorError("calibrate: no trial completed; nothing was written"
+                            + (f" (first failure: {result.failures[0]})"
+                               if result.failures else ""))
+    _write_calibration(result, out, provenance(result))
+    for failure in result.failures:
+        err.print(f"failed: {failure}", markup=False, highlight=False)
+    if result.interrupted:
+        err.print(f"interrupted: kept the {len(result.trials)} trials done")
+    console.print(f"best loss {result.best_loss:.4g}: "
+                  + ", ".join(f"{k} = {v:.4g}" for k, v in result.best.items()))
+    console.print(f"calibration folder: {out}")
+
+
+def _write_calibration(result, out: Path, origin: str) -> None:  # noqa: ANN001
+    import tomli_w
+
+    from corridor.runfolder import atomic_folder
+
+    ranges = {r.name: r for r in result.ranges}
+    with atomic_folder(out) as tmp:
+        lines = [f"# {origin}", "[parameters]"]
+        for name, value in result.best.items():
+            r = ranges[name]
+            lines.append(f"# {name}: fitted in [{r.low:g}, {r.high:g}]"
+                         + (" (log-uniform prior)" if r.log else " (uniform prior)"))
+            lines.append(tomli_w.dumps({name: float(value)}).strip())
+        (tmp / "parameters.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result.trials.to_csv(tmp / "trials.csv", index=False)
+        (tmp / "calibration.json").write_text(json.dumps({
+            "provenance": origin, "best": result.best, "best_loss": result.best_loss,
+            "per_caravan_loss": result.per_caravan, "importances": result.importances,
+            "seeds": result.seeds, "caravans": result.caravans,
+            "ranges": {r.name: [r.low, r.high, r.log] for r in result.ranges},
+            "failures": result.failures, "interrupted": result.interrupted,
+        }, indent=2, allow_nan=False, default=_finite) + "\n", encoding="utf-8")
+        (tmp / "report.md").write_text(_calibration_report(result, origin), encoding="utf-8")
+
+
+def _finite(value: object) -> object:
+    return None
+
+
+def _calibration_report(result, origin: str) -> str:  # noqa: ANN001
+    done = result.trials[result.trials["state"] == "COMPLETE"]
+    lines = ["# Calibration", "", origin, "", "## Best parameters", "",
+             "| parameter | value | prior | importance |", "|---|---|---|---|"]
+    for r in result.ranges:
+        imp = result.importances.get(r.name)
+        lines.append(f"| {r.name} | {result.best.get(r.name, math.nan):.4g} | "
+                     f"[{r.low:g}, {r.high:g}]{' log' if r.log else ''} | "
+                     f"{'' if imp is None else f'{imp:.2f}'} |")
+    lines += ["", "## Loss per caravan (best trial)", "", "| caravan | loss |", "|---|---|"]
+    lines += [f"| {c} | {v:.4g} |" for c, v in result.per_caravan.items()]
+    lines += ["", "## Loss history", "", "| trial | loss | sd over seeds | best so far |",
+              "|---|---|---|---|"]
+    best = math.inf
+    for row in done.itertuples():
+        best = min(best, row.loss)
+        lines.append(f"| {row.number} | {row.loss:.4g} | {row.loss_sd:.3g} | {best:.4g} |")
+    return "\n".join(lines) + "\n"
+
+
+def backtest(
+    dataset: DatasetArg,
+    out: OutOpt = Path("backtest"),
+    param: ParamOpt = None,
+    network: NetworkOpt = DEFAULT_NETWORK,
+    caravans: Annotated[str | None, typer.Option(
+        help="Comma-separated caravans to hold out in turn (default: all).")] = None,
+    trials: TrialsOpt = 24,
+    seeds: SeedsOpt = 2,
+    members: Annotated[int, typer.Option(help="Ensemble members per forecast.", min=1)] = 10,
+    seed: Annotated[int, typer.Option(help="Sampler seed.", min=0)] = 0,
+    workers: WorkersOpt = 2,
+) -> None:
+    """Leave one caravan out: fit on the others, forecast it, score against baselines."""
+    from corridor.analysis.backtest import BacktestSettings, skill_tables
+    from corridor.analysis.backtest import backtest as run_backtest
+    from corridor.analysis.caravan_sim import load_network
+    from corridor.analysis.caravan_skill import read_timeline
+
+    _check_out(out)
+    ranges = _ranges(param)
+    timeline, table = read_timeline(dataset)
+    net = load_network(network)
+    settings = BacktestSettings(trials=trials, seeds=seeds, members=members, seed=seed,
+                                workers=workers)
+    only = _caravan_ids(caravans, table)
+    started = dt.datetime.now()
+    with _bar() as bar:
+        task = bar.add_task("backtest (folds)", total=len(only), info="")
+        results = run_backtest(net, timeline, table, ranges, settings, only=only,
+                               progress=lambda d, n, c: bar.update(task, completed=d,
+                                                                   total=n, info=c))
+    skill, by_horizon = skill_tables(results)
+    _write_backtest(results, skill, by_horizon, out, settings, ranges)
+    console.print(skill.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    console.print(by_horizon.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    seconds = (dt.datetime.now() - started).total_seconds()
+    console.print(f"backtest folder: {out} ({len(results)} folds, {seconds:.0f} s)")
+
+
+def _write_backtest(results, skill, by_horizon, out: Path, settings, ranges) -> None:  # noqa: ANN001
+    import pandas as pd
+
+    from corridor.runfolder import atomic_folder
+
+    tracks = pd.concat([r.tracks for r in results], ignore_index=True)
+    tracks = tracks[["caravan", "date", "lat", "lon", "people", "km_q05", "km_q50", "km_q95"]]
+    fits = pd.DataFrame([{"caravan": r.caravan, "fitted_on": " ".join(r.fit.caravans),
+                          "loss": r.fit.best_loss, **r.fit.best} for r in results])
+    with atomic_folder(out) as tmp:
+        tracks.to_csv(tmp / "tracks.csv", index=False, float_format="%.5g")
+        skill.to_csv(tmp / "skill.csv", index=False, float_format="%.4g")
+        by_horizon.to_csv(tmp / "skill_by_horizon.csv", index=False, float_format="%.4g")
+        fits.to_csv(tmp / "fits.csv", index=False, float_format="%.5g")
+        (tmp / "README.md").write_text(_backtest_readme(skill, by_horizon, settings, ranges),
+                                       encoding="utf-8")
+
+
+def _markdown(frame) -> str:  # noqa: ANN001
+    columns = list(frame.columns)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in frame.itertuples(index=False):
+        cells = [f"{v:.3g}" if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN001
+    fitted = ", ".join(f"{r.name} in [{r.low:g}, {r.high:g}]" for r in ranges)
+    return (
+        "# Backtest: leave one caravan out\n\n"
+        f"Each caravan forecast by a model fitted on the other caravans only ({fitted}; "
+        f"{settings.trials} Optuna trials x {settings.seeds} seeds per fold; "
+        f"{settings.members} members per forecast drawn from the fold's best trials).\n\n"
+        "## From departure\n\n" + _markdown(skill) + "\n\n"
+        "## Restarted at each reported position (lead time bins 1, 2-3, 4-7, 8-14 days)\n\n"
+        + _markdown(by_horizon) + "\n"
+    )
