@@ -120,32 +120,98 @@ def _table(rows: list[dict[str, object]], title: str) -> None:
 
 @app.command("score")
 def score_cmd(
-    pred: Path = typer.Argument(..., help="Extracted observations (CSV)."),
-    gold: Path = typer.Argument(..., help="Gold annotation (CSV, same columns)."),
+    paths: list[Path] = typer.Argument(..., help="PRED GOLD: extracted observations (CSV or "
+                                       "folder of CSVs) and the gold (CSV, or a folder of "
+                                       "<article id>.csv). With --articles, only GOLD."),
+    articles: Path | None = typer.Option(None, "--articles", help="Extract from this folder "
+                                         "of article texts (<id>.txt/.html) instead of PRED."),
+    index: Path | None = typer.Option(None, "--index", help="articles.csv of the corpus (id, "
+                                      "language, event, published): per-language tables and "
+                                      "--split."),
+    split: str = typer.Option("all", "--split", help="dev, test or all (by event; see "
+                              "docs/evidence.md)."),
+    published_from_index: bool = typer.Option(False, "--published-from-index", help="Hand each "
+                                              "article its publication date from --index "
+                                              "(default: read from the article)."),
+    min_confidence: float = typer.Option(0.5, "--min-confidence", min=0.0, max=1.0),
+    details: bool = typer.Option(True, "--details/--no-details", help="List misses and false "
+                                 "hits."),
 ) -> None:
-    """Precision, recall and F1 per kind and overall; lists misses and false hits."""
+    """Precision, recall and F1 per kind, per language and overall; lists misses and false
+    hits. Matching: same article, kind group, place, date ± 1 day, overlapping numbers."""
     try:
-        for p in (pred, gold):
-            if not p.is_file():
-                raise EvidenceError(f"{p}: no such file")
-        rep = score(read_csv(pred), read_csv(gold))
+        _score(paths, articles, index, split, published_from_index, min_confidence, details)
     except CorridorError as exc:
         _fail(str(exc))
-        return
-    t = Table(title="Evidence score")
+
+
+def _score(paths: list[Path], articles: Path | None, index: Path | None, split: str,
+           published_from_index: bool, min_confidence: float, details: bool) -> None:
+    from corridor.evidence.corpus import by_group, load, published_of, read_gold
+
+    if split not in ("dev", "test", "all"):
+        raise EvidenceError(f"--split: {split!r} is not dev, test or all")
+    want = 1 if articles is not None else 2
+    if len(paths) != want:
+        raise EvidenceError("give PRED GOLD, or GOLD with --articles FOLDER")
+    gold_path = paths[-1]
+    for p in paths:
+        if not p.exists():
+            raise EvidenceError(f"{p}: no such file")
+    if index is not None and not index.is_file():
+        raise EvidenceError(f"--index: {index}: no such file")
+    if split != "all" and index is None:
+        raise EvidenceError("--split needs --index articles.csv (the split is by event)")
+    corpus = load(gold_path, index, split)
+    if articles is not None:
+        if not articles.is_dir():
+            raise EvidenceError(f"--articles: {articles} is not a folder")
+        ids = set(corpus.articles)
+        files = [f for f in collect([articles]) if f.stem in ids]
+        by_file = {}
+        if published_from_index:
+            by_file = {f.name: d for f in files
+                       if (d := published_of(corpus.articles.get(f.stem, {}))) is not None}
+        obs, _, _ = extract_files(files, published_by_file=by_file,
+                                  min_confidence=min_confidence)
+        pred = [{k: ("" if v is None else str(v)) for k, v in o.row().items()} for o in obs]
+        err.print(f"{len(files)} articles of {len(ids)} in the split found in {articles}",
+                  markup=False)
+    else:
+        pred = read_gold(paths[0])
+        if corpus.articles:
+            pred = [p for p in pred if Path(p.get("source") or "").stem in corpus.articles]
+    rep = score(pred, corpus.gold)
+    _score_table(rep, f"Evidence score ({split}: {len(corpus.articles) or '?'} articles, "
+                 f"{len(corpus.gold)} gold rows)")
+    if index is not None:
+        t = Table(title="Per language")
+        for c in ("language", "tp", "fp", "fn", "precision", "recall", "F1"):
+            t.add_column(c, justify="left" if c == "language" else "right")
+        for lang, r in by_group(pred, corpus, "language").items():
+            s = r.overall
+            t.add_row(lang, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.2f}",
+                      f"{s.recall:.2f}", f"{s.f1:.2f}")
+        out.print(t)
+    dd = group_score(rep, {"detained", "deported"})
+    out.print(f"detained+deported: recall {dd.recall:.2f}, precision {dd.precision:.2f}")
+    for title, rows in (("Misses (in gold, not extracted)", rep.misses),
+                        ("False hits (extracted, not in gold)", rep.false_hits)):
+        out.print(f"{title}: {len(rows)}")
+        if not details:
+            continue
+        for r in rows:
+            out.print(f"  {r.get('source', '')} {r.get('date', '')} {r.get('kind', '')} "
+                      f"{r.get('place', '')} [{r.get('place_id', '')}] "
+                      f"{r.get('low', '')}–{r.get('high', '')}: {str(r.get('quote', ''))[:90]}",
+                      markup=False)
+
+
+def _score_table(rep, title: str) -> None:
+    t = Table(title=title)
     for c in ("kind", "tp", "fp", "fn", "precision", "recall", "F1"):
         t.add_column(c, justify="left" if c == "kind" else "right")
     for k, s in [*rep.per_kind.items(), ("overall", rep.overall)]:
         t.add_row(k, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.2f}", f"{s.recall:.2f}",
                   f"{s.f1:.2f}")
     out.print(t)
-    dd = group_score(rep, {"detained", "deported"})
-    out.print(f"detained+deported: recall {dd.recall:.2f}, precision {dd.precision:.2f}")
-    for title, rows in (("Misses (in gold, not extracted)", rep.misses),
-                        ("False hits (extracted, not in gold)", rep.false_hits)):
-        out.print(f"{title}: {len(rows)}")
-        for r in rows:
-            out.print(f"  {r.get('source', '')} {r.get('date', '')} {r.get('kind', '')} "
-                      f"{r.get('place', '')} [{r.get('place_id', '')}] "
-                      f"{r.get('low', '')}–{r.get('high', '')}: {str(r.get('quote', ''))[:90]}",
-                      markup=False)

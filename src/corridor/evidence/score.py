@@ -105,9 +105,26 @@ def ranges_overlap(a: dict[str, str], b: dict[str, str]) -> bool:
     return la <= hb and lb <= ha
 
 
+# Kinds that describe the same fact from different angles; a prediction matches a gold row of
+# its group. "The caravan is at P on D": a position, an arrival, a halt or a size placed at P.
+KIND_GROUPS: dict[str, str] = {
+    "position": "presence", "arrived": "presence", "halted": "presence",
+    "caravan_size": "presence", "size": "presence",
+    "dispersed": "ended", "transported": "ended",
+    "deported": "returned", "returned": "returned",
+    "apprehended": "apprehended", "encounters": "apprehended",
+}
+
+
+def group_of(row: dict[str, str]) -> str:
+    """The kind group of a row (its kind when the kind is in no group)."""
+    k = (row.get("kind") or "").strip()
+    return KIND_GROUPS.get(k, kind_of(row))
+
+
 def matches(pred: dict[str, str], gold: dict[str, str]) -> int | None:
     """The date gap when ``pred`` matches ``gold``, else None."""
-    if kind_of(pred) != kind_of(gold):
+    if group_of(pred) != group_of(gold):
         return None
     ap, ag = _article(pred), _article(gold)
     if ap and ag and ap != ag:
@@ -121,24 +138,31 @@ def matches(pred: dict[str, str], gold: dict[str, str]) -> int | None:
 def score(pred: list[dict[str, str]], gold: list[dict[str, str]]) -> Report:
     """Match predictions to gold one-to-one and count per kind."""
     pairs = []
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for j, g in enumerate(gold):
+        by_article[_article(g)].append(j)
     for i, p in enumerate(pred):
-        for j, g in enumerate(gold):
+        ap = _article(p)
+        cands = range(len(gold)) if not ap or "" in by_article else by_article.get(ap, [])
+        for j in cands:
+            g = gold[j]
             gap = matches(p, g)
             if gap is not None:
-                pairs.append((gap, i, j))
+                # closest dates first, then the same kind (not only the same group)
+                pairs.append((gap, kind_of(p) != kind_of(g), i, j))
     pairs.sort()
     used_p: set[int] = set()
     used_g: set[int] = set()
     rep = Report()
-    for _, i, j in pairs:
+    for _, _, i, j in pairs:
         if i in used_p or j in used_g:
             continue
         used_p.add(i)
         used_g.add(j)
         rep.matches.append((pred[i], gold[j]))
     per: dict[str, KindScore] = defaultdict(KindScore)
-    for p, _ in rep.matches:
-        per[kind_of(p)].tp += 1
+    for _, g in rep.matches:
+        per[kind_of(g)].tp += 1  # a hit counts for the gold row's kind
     for i, p in enumerate(pred):
         if i not in used_p:
             per[kind_of(p)].fp += 1
