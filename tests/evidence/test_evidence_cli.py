@@ -79,7 +79,8 @@ def test_exit_2_when_no_file_can_be_read(tmp_path: Path) -> None:
 def test_html_date_from_metadata_and_url() -> None:
     res = run("extract", DATA / "article.html")
     got = rows(res.stdout)
-    assert {r["kind"] for r in got} == {"departed", "position"}
+    # numbers (departed, position) and number-less events ("has reached", "rest in")
+    assert {r["kind"] for r in got} == {"departed", "position", "arrived", "halted"}
     dep = next(r for r in got if r["kind"] == "departed")
     assert dep["date"] == "2023-12-24" and dep["place"] == "Tapachula"
     assert dep["url"] == "https://example.org/news/caravan"
@@ -123,21 +124,26 @@ def test_append_to_scenario_without_duplicates(tmp_path: Path) -> None:
     scen = _scenario(tmp_path)
     res = run("extract", DATA / "article.html", "--scenario", scen, "--append")
     assert res.exit_code == 0, res.output
-    assert "1 new observations appended, 1 already there" in res.stderr
+    assert "2 new observations appended, 1 already there" in res.stderr
     assert "Appended observations" in res.stdout and "Escuintla" in res.stdout
     obs = rows((scen / "observations.csv").read_text(encoding="utf-8"))
+    # the departure was already there; "has reached Escuintla" (no number) and "about 6,000
+    # … are in Escuintla" are new
     assert [(r["place"], r["kind"]) for r in obs] == [("tapachula", "departed"),
+                                                      ("escuintla", "arrived"),
                                                       ("escuintla", "position")]
     assert obs[1]["place_name"] == "Escuintla" and obs[0]["quote"] == "old quote"
+    assert obs[1]["low"] == "" and obs[2]["low"] == "5500"
     res = run("extract", DATA / "article.html", "--scenario", scen, "--append")
-    assert "0 new observations appended, 2 already there" in res.stderr
-    assert len(rows((scen / "observations.csv").read_text(encoding="utf-8"))) == 2
+    assert "0 new observations appended, 3 already there" in res.stderr
+    assert len(rows((scen / "observations.csv").read_text(encoding="utf-8"))) == 3
 
 
 def test_scenario_place_ids_in_output(tmp_path: Path) -> None:
     scen = _scenario(tmp_path)
     res = run("extract", DATA / "article.html", "--scenario", scen)
-    assert {r["place_id"] for r in rows(res.stdout)} == {"tapachula", "escuintla"}
+    ids = {r["place_id"] for r in rows(res.stdout)}
+    assert {"tapachula", "escuintla"} <= ids and "geonames:3527768" not in ids
 
 
 def test_score_command(tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ from corridor.evidence.io import (
     EvidenceError,
     collect,
     published_map,
-    read_csv,
     write_csv,
 )
 from corridor.evidence.pipeline import extract_files

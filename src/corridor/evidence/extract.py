@@ -17,6 +17,15 @@ from dataclasses import asdict, dataclass
 
 from corridor.evidence import gazetteer
 from corridor.evidence.dates import TimeExpr, find_dates
+from corridor.evidence.events import (
+    DEFAULT_LEVELS,
+    LEVELS_OK,
+    MAX_GAP,
+    ROLE_FIT,
+    find_verbs,
+    has_subject,
+    is_caravan_article,
+)
 from corridor.evidence.kinds import (
     Actor,
     find_actors,
@@ -28,6 +37,7 @@ from corridor.evidence.kinds import (
 from corridor.evidence.language import detect, detect_en_es
 from corridor.evidence.numbers import Quantity, find_quantities
 from corridor.evidence.places import Mention, ScenarioIndex, _km, find_mentions
+from corridor.evidence.score import KIND_GROUPS
 from corridor.evidence.text import Span, clauses, fold, sentences
 
 COLUMNS = [
@@ -124,6 +134,7 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
     for m in mentions:
         by_sent.setdefault(m.sentence, []).append(m)
     doc_lang = language or detect(text) or "en"
+    caravan_article = is_caravan_article(fold(text[:20000]))
     drafts: list[_Draft] = []
     prev_times: list[TimeExpr] = []
     for si, sent in enumerate(sents):
@@ -132,7 +143,7 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
         carry = None if unresolved else _carry(prev_times, sents, si, sent)
         prev_times = times
         drafts.extend(_sentence(sent, si, times, carry, by_sent.get(si, []), actors_by_sent[si],
-                                published, source, url, scenario, doc_lang))
+                                published, source, url, scenario, doc_lang, caravan_article))
     _coreference(drafts)
     return _dedupe([d.obs for d in drafts])
 
@@ -157,7 +168,7 @@ def _carry(prev: list[TimeExpr], sents: list[Span], si: int, sent: Span) -> Time
 def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None,
               mentions: list[Mention], actors: list[Actor], published: dt.date | None,
               source: str, url: str, scenario: ScenarioIndex | None,
-              doc_lang: str) -> list[_Draft]:
+              doc_lang: str, caravan_article: bool = False) -> list[_Draft]:
     folded = fold(sent.text)
     lang = detect_en_es(sent.text) or doc_lang
     if lang not in ("en", "es"):
@@ -226,6 +237,92 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         out.append(_Draft(obs, how, si, fallbacks))
     out.extend(_closures_without_number(sent, si, folded, quants, triggers, mentions, times,
                                         carry, published, actors, lang, source, url))
+    out.extend(_events(sent, si, folded, out, mentions, times, carry, published, bounds,
+                       caravan_article, lang, source, url))
+    return out
+
+
+def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: list[Mention],
+            times: list[TimeExpr], carry: TimeExpr | None, published: dt.date | None,
+            bounds: list[tuple[int, int]], caravan_article: bool, lang: str, source: str,
+            url: str) -> list[_Draft]:
+    """Number-less position events of a sentence (events.py): each movement verb takes the
+    nearest place whose role fits it; a dateline place only when the sentence has none."""
+    verbs = find_verbs(folded)
+    if not verbs:
+        return []
+    subject = has_subject(folded)
+    if not subject and not caravan_article:
+        return []
+
+    def clause_of(pos: int) -> int:
+        for k, (a, b) in enumerate(bounds):
+            if a <= pos < b:
+                return k
+        return len(bounds) - 1
+
+    placed = [m for m in mentions if m.place is not None and m.role != "qualifier"]
+    own = [m for m in placed if m.role != "dateline"]
+    dateline = [m for m in placed if m.role == "dateline"]
+    found: dict[tuple[str, str], tuple[float, Mention, tuple[int, int, str], str]] = {}
+    for vs, ve, kind in verbs:
+        fit = ROLE_FIT[kind]
+        levels = LEVELS_OK.get(kind, DEFAULT_LEVELS)
+        best: tuple[float, Mention] | None = None
+        for m in own:
+            if m.possessive or m.place is None or m.place.level not in levels:
+                continue
+            if m.role not in fit:
+                continue
+            a, b = m.start - sent.start, m.end - sent.start
+            after = a >= ve
+            dist = a - ve if after else vs - b
+            if dist < 0 or dist > MAX_GAP:
+                continue
+            cost = fit[m.role] + dist / 10 + (0 if after else 6)
+            cost += 30 * (clause_of(a) != clause_of(vs))
+            cost += 10 * any(o[0] != vs and min(a, vs) < o[0] < max(a, vs) for o in verbs)
+            cost += 3 * (m.place.level != "town")
+            if best is None or cost < best[0]:
+                best = (cost, m)
+        how = "sentence"
+        if best is None and not own and dateline:
+            best, how = (20.0, dateline[0]), "dateline"
+        if best is None or best[0] > 25:
+            continue
+        chosen = [best[1]]
+        # "through Villa Comaltitlán and Escuintla": places joined to the chosen one share it
+        k = own.index(best[1]) if best[1] in own else -1
+        while 0 <= k < len(own) - 1:
+            nxt = own[k + 1]
+            gap = folded[own[k].end - sent.start:nxt.start - sent.start]
+            if not re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*y|,?\s*e)\s*", gap) or \
+                    nxt.place is None or nxt.place.level != "town":
+                break
+            chosen.append(nxt)
+            k += 1
+        for m in chosen:
+            # one presence (arrived, halted or position) per place and sentence; others by kind
+            group = "presence" if KIND_GROUPS.get(kind) == "presence" else kind
+            key = (group, m.place.id if m.place else m.text)
+            if key not in found or best[0] < found[key][0]:
+                found[key] = (best[0], m, (vs, ve, kind), how)
+    out: list[_Draft] = []
+    for (_group, _pid), (_cost, m, (vs, ve, kind), how) in found.items():
+        # a number of the same group already placed there says it (with its number)
+        if any(d.obs.place_id and m.place is not None and d.obs.place_id in
+               (m.place.id, m.scenario_id) and d.obs.kind == kind for d in numbered):
+            continue
+        pseudo = Quantity(vs, ve, 0, 0, 0, "event", folded[vs:ve])
+        when, date_how = _choose_date(pseudo, times, carry, published, folded, clause_of,
+                                      clause_of(vs))
+        conf = 0.8 - (0.1 if not subject else 0) - (0.15 if how == "dateline" else 0)
+        conf -= 0.1 if date_how == "publication date" else 0.05 if date_how == "previous sentence" \
+            else 0.4 if when is None else 0
+        conf -= 0.05 if m.place is not None and m.place.level != "town" else 0
+        obs = _make(None, None, "people", "total", kind, m, when, "", lang, source, url, sent,
+                    round(conf, 2), vs)
+        out.append(_Draft(obs, how, si))
     return out
 
 

@@ -206,8 +206,48 @@ def find_quantities(text: str) -> list[Quantity]:
             rule = "rounded" if has_scale and value >= 1000 else "exact"
             start, end = m.start(3), m.end(3)
         found.append(Quantity(start, end, value, value, value, rule, text[start:end]))
+    found = [q for q in found if not _not_a_count(folded, q)]
     found.sort(key=lambda q: q.start)
     return _apply_hedges_and_ranges(text, folded, found)
+
+
+# What looks like a number but is no count of anything: clock times, ages, phone numbers,
+# days of a month, money amounts (the caller decides about units; these are the unit-less ones).
+_CLOCK_AFTER = re.compile(r"^(?:\s*[:h]\d\d|\.\d\d\s*(?:gmt|hrs?|horas|h)\b|\s*(?:a\.?\s?m\b\.?|"
+                          r"p\.?\s?m\b\.?|hrs?\b|horas\b|gmt\b|o'clock|de la (?:manana|tarde|"
+                          r"noche|madrugada)|in the (?:morning|afternoon|evening)|at night))")
+_CLOCK_BEFORE = re.compile(r"(?:\b(?:a las|a la|desde las|hasta las|de las)\s+|\d[:.]|"
+                           r"\bat\s+(?=\d+\s*(?:a\.?m|p\.?m|o'clock)))$")
+_AGE_AFTER = re.compile(r"^(?:\s*-?\s*years?[- ]old|\s*-?\s*year-olds?|\s+anos de edad|"
+                        r"\s+years of age|-ano)")
+_AGE_BEFORE = re.compile(r"(?:\baged|\bage|\bde edad de|\btiene|\btenia)\s+$")
+_PHONE = re.compile(r"^[-. ]?\d{2,4}[-. ]\d{3,4}\b")
+_MONEY_AFTER = re.compile(r"^\s*(?:(?:thousand|million|mil|millones)\s+)?(?:de\s+)?"
+                          r"(?:pesos|dollars|dolares|usd|quetzales|lempiras|euros|bucks)\b")
+_MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|"
+                           r"february|march|april|may|june|july|august|september|october|november|"
+                           r"december)\.?\s+$")
+
+
+def _not_a_count(folded: str, q: Quantity) -> bool:
+    """A clock time ("6:00 am", "a las 4 de la mañana"), an age ("52-year-old", ", 52,"
+    after a name), a phone number, a day of a month ("Nov. 6") or an amount of money."""
+    after = folded[q.end:q.end + 30]
+    before = folded[max(0, q.start - 16):q.start]
+    if q.rule == "vague":
+        return False
+    if _CLOCK_AFTER.match(after) or _CLOCK_BEFORE.search(before):
+        return True
+    if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
+        return True
+    # "José Rivera, 52, an unemployed guard": a small number between commas after a name
+    if q.value < 120 and re.match(r"^,", after) and re.search(r"[a-z]\w*,\s*$", before):
+        return True
+    if q.text[:1].isdigit() and (_PHONE.match(after) or re.search(r"\+\s*$", before)):
+        return True
+    if q.value <= 31 and q.text.isdigit() and _MONTH_BEFORE.search(before):
+        return True
+    return bool(_MONEY_AFTER.match(after) or re.search(r"(?:us|mx)?\$\s*$", before))
 
 
 def _apply_hedges_and_ranges(text: str, folded: str, found: list[Quantity]) -> list[Quantity]:

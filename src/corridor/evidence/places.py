@@ -184,12 +184,43 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
         _anaphora(folded, sent, si, mentions, first_of_sentence)
     mentions.sort(key=lambda m: m.start)
     _roles(folded, mentions, sents)
+    _datelines(text, sents, mentions)
     _resolve(mentions)
     _contextual_borders(folded, sents, mentions, gz)
     if scenario is not None:
         for m in mentions:
             m.scenario_id = scenario.match(m.text, m.place)
     return mentions
+
+
+# "HUIXTLA, Mexico (AP) —", "TAPACHULA, Chiapas.-", "Tapachula, Chiapas, 21 de agosto (EFE).-":
+# where the reporter filed from, at the start of a paragraph.
+_DATELINE_CAPS = re.compile(
+    r"[A-ZÁÉÍÓÚÑ]{3,}[A-ZÁÉÍÓÚÑ .'-]*(?:,\s*[A-ZÁÉÍÓÚÑ][\w .'-]{1,30}?)*"
+    r"(?:,\s*[\w .]{3,30}?)?\s*(?:\([^)]{1,40}\))?\s*(?:\.-|\.—|—|–|--|:|-(?=\s))")
+_DATELINE_WIRE = re.compile(
+    r"[A-ZÁÉÍÓÚÑ][\w.'-]+(?: [A-ZÁÉÍÓÚÑ][\w.'-]+)*(?:,?\s*\(?[A-ZÁÉÍÓÚÑ][\w .'-]{1,30}?\)?)*"
+    r"(?:,\s*[\w .]{3,30}?)?\s*(?:\([A-Za-z .]{2,20}\))?\s*(?:\.-|\.—)")
+
+
+def _datelines(text: str, sents: list[Span], mentions: list[Mention]) -> None:
+    """Mentions inside a dateline get the role "dateline": the place is where the report was
+    filed, used only for a sentence that names no place of its own."""
+    starts = {}
+    for s in sents:
+        if s.paragraph not in starts:
+            starts[s.paragraph] = s.start
+    spans = []
+    for pos in starts.values():
+        chunk = text[pos:pos + 120]
+        m = _DATELINE_CAPS.match(chunk) or _DATELINE_WIRE.match(chunk)
+        if m:
+            spans.append((pos, pos + m.end()))
+    if not spans:
+        return
+    for men in mentions:
+        if any(a <= men.start < b for a, b in spans):
+            men.role = "dateline"
 
 
 def _inside(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:

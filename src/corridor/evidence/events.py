@@ -1,0 +1,140 @@
+"""Position events without numbers: where a caravan left from, was, stopped, arrived, broke up,
+was put on buses or turned back, and when.
+
+A sentence gives an event when it names a travelling group (caravan, migrants, the group, the
+exodus … or "they" in an article about a caravan), a movement verb of one of the kinds below, and
+a place whose role fits the verb ("left Tapachula", "llegaron a Huixtla", "camped in Escuintla").
+Each verb takes the nearest fitting place in its clause; places joined by "and"/"y"/"," share it
+("walked through Villa Comaltitlán and Escuintla"). A dateline town ("HUIXTLA, Mexico (AP) —") is
+used only when the sentence names no place of its own. Origins of people ("mostly from Haiti",
+"Honduran migrants") are never the place of a position.
+
+Kinds (the caravan timeline's): departed, position, halted, arrived, dispersed, transported,
+returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corridor.evidence.text import fold
+
+# kind -> verb patterns (folded text). A verb is matched as whole words.
+VERBS: dict[str, str] = {
+    "departed": (
+        r"left|leaving|leave|set (?:out|off)|sets (?:out|off)|setting (?:out|off)|departed|"
+        r"departs|departing|headed out of|head out of|began (?:walking|marching|their (?:trek|"
+        r"journey|march|walk))|started (?:walking|marching|the trek|their (?:trek|journey|march|"
+        r"walk))|resumed (?:their|its) (?:trek|journey|march|walk)|(?:trek|march|walk) north from|"
+        r"pulled out of|salio|salieron|sale|salen|saldra|saldran|partio|partieron|parte|parten|"
+        r"partira|emprendio|emprendieron|emprenden|reanudo|reanudaron|reanudan|abandonaron|"
+        r"dejaron|se puso en marcha|se pusieron en marcha|inicio su (?:camino|recorrido|marcha)|"
+        r"iniciaron su (?:camino|recorrido|marcha)|retomaron (?:su|el) (?:camino|marcha)|"
+        r"retomo (?:su|el) (?:camino|marcha)"),
+    "arrived": (
+        r"arrived|arrives|arrive|arriving|reached|reaches|reach|made it to|entered|enters|"
+        r"poured into|streamed into|crossed into|llego|llegaron|llegan|llega|llegara|llegaran|"
+        r"arribo|arribaron|arriban|ingreso|ingresaron|ingresan|entraron|entro|alcanzaron|"
+        r"alcanzo|cruzaron a|cruzo a"),
+    "position": (
+        r"(?:were|are|was|is|remained|remain|remains) (?:still )?(?:in|at|near)|camped|camp|"
+        r"camping|encamped|gathered|gathering|massed|waited|waiting|spent the night|"
+        r"slept|sleep|bedded down|bed down|walked through|marched through|passed through|"
+        r"moved through|advanced|advancing|advances|trudged|walking through|made (?:its|their) "
+        r"way through|se encuentra|se encuentran|se encontraba|se encontraban|estan en|"
+        r"estaba en|estaban en|permanecen|permanecian|acampan|acamparon|acampaba|pernoctaron|"
+        r"pernocta|pernoctan|durmieron|avanza|avanzan|avanzo|avanzaron|recorren|recorrieron|"
+        r"al recorrer|caminaron por|caminan por|transitan|transitaron|concentra|se concentran|"
+        r"se concentraron|quedaron en|quedo en|esperan en|esperaban en"),
+    "halted": (
+        r"rested|rest|resting|rests|stopped|stops|stop|paused|halted|stayed|stay|stuck|"
+        r"stranded|a stop|rest day|day of rest|refused to move|se detuvo|se detuvieron|"
+        r"se detienen|descansar|descansaron|descansa|descansan|descanso|permanecio|"
+        r"permanecieron|suspendio su (?:salida|marcha|avance)|suspendieron su (?:salida|marcha|"
+        r"avance)|detuvo (?:hoy )?su avance|paro|varad[oa]s?|se quedaron|se quedo"),
+    "dispersed": (
+        r"dissolved|dissolve|disbanded|disband|broke up|break up|broken up|fell apart|"
+        r"dispersed|disperse|dispersing|splintered|fizzled|se disolvio|se disuelve|disolvieron|"
+        r"disolvio|disuelta|se desintegro|desintegraron|desintegrada|se desintegra|"
+        r"desmantelaron|desmantelo|desarticularon|desarticulo|se dispersa|se dispersaron|"
+        r"se disperso|dispersaron|se disgrego|se disgrega|disgregaron|disolver|desintegrar"),
+    "transported": (
+        r"boarded|board|boarding|bused|bussed|put on buses|onto buses|on buses|in buses|"
+        r"buses took|buses carried|transferred|ferried|hitch(?:ed)? (?:a )?rides?|caught rides|"
+        r"catch(?:es)? rides|on trucks|onto trucks|handed themselves over|turned themselves in|"
+        r"subidos a|subieron a|abordaron|trasladados|trasladadas|trasladar|trasladaron|traslado|"
+        r"trasladan|en autobuses|en camiones|se entregaron|entregarse"),
+    "returned": (
+        r"turned back|turn back|returned home|return home|went home|go home|sent back|"
+        r"sent home|gave up and|headed home|regresaron|regresan|regreso a su|retornaron|"
+        r"retornan|volvieron a su pais|desistieron"),
+}
+_VERB_RE = {k: re.compile(r"\b(?:" + p + r")\b") for k, p in VERBS.items()}
+_ANY_VERB = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in VERBS.values()) + r")\b")
+
+# Who travels: a caravan, migrants, a group … (folded).
+SUBJECT = re.compile(
+    r"\b(?:caravans?|caravana|caravanas|migrants?|migrantes?|group|groups|grupo|grupos|"
+    r"contingent|contingente|exodus|exodo|marchers|travell?ers|hondurans|guatemalans|"
+    r"salvadorans|venezuelans|haitians|cubans|central americans|centroamericanos|"
+    r"hondurenos|venezolanos|haitianos|cubanos|salvadorenos|guatemaltecos|asylum seekers|"
+    r"solicitantes|extranjeros|indocumentados|foreigners|families|familias|people|personas|"
+    r"column|columna|march|marcha|they|ellos)\b")
+_CARAVAN_WORD = re.compile(r"\b(?:caravans?|caravana|caravanas|exodus|exodo)\b")
+# Places of these roles fit each kind (role names from places.py: origin, destination, loc,
+# of, source, qualifier, ''), with a cost; a role not listed does not fit.
+ROLE_FIT: dict[str, dict[str, float]] = {
+    "departed": {"origin": 0, "of": 4, "": 6, "loc": 12},
+    "arrived": {"destination": 0, "loc": 2, "": 6},
+    "position": {"loc": 0, "": 6, "destination": 10, "of": 8},
+    "halted": {"loc": 0, "": 5, "of": 8},
+    "dispersed": {"loc": 0, "": 5, "of": 6},
+    "transported": {"origin": 0, "loc": 1, "": 5, "destination": 8},
+    "returned": {"destination": 0, "": 6, "loc": 8},
+}
+LEVELS_OK = {
+    "returned": {"country", "town", "admin1", "region"},
+}
+DEFAULT_LEVELS = {"town", "admin1", "region"}
+MAX_GAP = 90  # characters between a verb and its place
+
+
+@dataclass(frozen=True)
+class Event:
+    """A number-less event found in a sentence (offsets in the sentence)."""
+
+    kind: str
+    verb_start: int
+    verb_end: int
+    place_index: int  # index into the sentence's mentions ( -1: the dateline place )
+
+
+def find_verbs(folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every movement verb in a folded sentence."""
+    if not _ANY_VERB.search(folded):
+        return []
+    out = [(m.start(), m.end(), k) for k, rx in _VERB_RE.items() for m in rx.finditer(folded)]
+    out.sort()
+    # a longer verb wins over one inside it ("set off" vs "off"; "turned back" vs …)
+    keep: list[tuple[int, int, str]] = []
+    for v in out:
+        if keep and v[0] < keep[-1][1]:
+            if v[1] - v[0] > keep[-1][1] - keep[-1][0]:
+                keep[-1] = v
+            continue
+        keep.append(v)
+    return keep
+
+
+def has_subject(folded: str) -> bool:
+    return bool(SUBJECT.search(folded))
+
+
+def is_caravan_article(folded_text: str) -> bool:
+    """An article about a caravan: the word comes up at least twice."""
+    return len(_CARAVAN_WORD.findall(folded_text[:20000])) >= 2
+
+
+def fold_sentence(text: str) -> str:
+    return fold(text)
