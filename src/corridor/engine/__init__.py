@@ -3,7 +3,11 @@
 Knows nothing of files, the CLI or reports.
 """
 
-from corridor.engine.core import (
+from corridor.engine.jit import use_writable_numba_cache
+
+use_writable_numba_cache()  # before any kernel module imports numba
+
+from corridor.engine.core import (  # noqa: E402
     Context,
     Parameter,
     RuleSet,
@@ -15,7 +19,7 @@ from corridor.engine.core import (
     rule_names,
     simulate,
 )
-from corridor.engine.network import Network, compile_network
+from corridor.engine.network import Network, compile_network  # noqa: E402
 
 __all__ = [
     "Context",
