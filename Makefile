@@ -10,6 +10,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# compile the numba kernels once now (cached), so the first real run does not wait for it
+	rm -rf $(VENV)/warmup-run
+	$(BIN)/corridor run scenarios/mexico-2023 --agents-scale 0.01 --no-report --out $(VENV)/warmup-run > /dev/null
+	rm -rf $(VENV)/warmup-run
 	touch $(STAMP)
 
 install: $(STAMP)

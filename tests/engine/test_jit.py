@@ -1,4 +1,4 @@
-"""Compiled kernels are cached somewhere writable, so only the first run after an install compiles."""
+"""Compiled kernels are cached somewhere writable: only the first run after an install compiles."""
 
 from __future__ import annotations
 
