@@ -315,3 +315,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted: nothing was written")
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C into Exit(130) before it reaches us
+            err.print("interrupted: nothing was written")
+        raise

@@ -11,7 +11,7 @@ import pandas as pd
 import pycountry
 
 from corridor.errors import Problem, ScenarioError
-from corridor.scenario.model import Scenario
+from corridor.scenario.model import Scenario, settings_problems
 from corridor.scenario.schema import (
     OPTIONAL_TABLES,
     REQUIRED_TABLES,
@@ -114,10 +114,12 @@ def _read_settings(path: Path, problems: list[Problem]) -> dict | None:
             problems.append(Problem(path.name, "must be a date YYYY-MM-DD", column="start_date"))
         else:
             settings["start_date"] = start
-    if "days" in settings and settings["days"] < 1:
-        problems.append(Problem(path.name, f"must be >= 1, got {settings['days']}", column="days"))
-    if "agents_per_person" in settings and not settings["agents_per_person"] > 0:
-        problems.append(Problem(path.name, "must be > 0", column="agents_per_person"))
+    start = settings.get("start_date")
+    for key, message in settings_problems(
+        start if isinstance(start, dt.date) else None, settings.get("days"),
+        settings.get("seed"), settings.get("agents_per_person"),
+    ).items():
+        problems.append(Problem(path.name, message, column=key))
     if "format" in settings and settings["format"] not in SUPPORTED_FORMATS:
         problems.append(
             Problem(path.name, f"unsupported format {settings['format']}", column="format")
