@@ -20,6 +20,8 @@ from pathlib import Path
 FIFO = "<fifo>"  # in Case.files: replace the file by a named pipe
 DEV_ZERO = "<symlink to /dev/zero>"  # in Case.files: replace the file by a symlink to /dev/zero
 DELETE = "<delete>"  # in Case.files: remove the file
+HUGE = "<sparse 4 GB file>"  # in Case.files: a file larger than any input may be (no disk used)
+HASH_LIMIT = 64 * 2**20  # larger files are compared by size and modification time
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Case:
     ``args`` may use {scenario} (a fresh copy of the base scenario), {run} (a fresh copy of a
     finished run of it), {out} (a folder that must not appear) and {work} (the working folder,
     also the current directory). ``toml`` sets keys of scenario.toml to raw TOML values;
-    ``files`` replaces scenario files by text or by FIFO / DEV_ZERO / DELETE; ``append`` adds
+    ``files`` replaces scenario files by text or by FIFO / DEV_ZERO / HUGE / DELETE; ``append`` adds
     lines to scenario files. ``expect`` is a regular expression the error line must match.
     """
 
@@ -71,6 +73,9 @@ def tree_state(root: Path) -> dict[str, str]:
             mode = os.lstat(path).st_mode
             if stat.S_ISLNK(mode):
                 state[rel] = "link:" + os.readlink(path)
+            elif stat.S_ISREG(mode) and os.lstat(path).st_size > HASH_LIMIT:
+                info = os.lstat(path)
+                state[rel] = f"big:{info.st_size}:{info.st_mtime_ns}"
             elif stat.S_ISREG(mode):
                 state[rel] = "file:" + hashlib.sha256(path.read_bytes()).hexdigest()
             elif stat.S_ISDIR(mode):
@@ -112,6 +117,9 @@ def prepare(case: Case, work: Path, scenario: Path, run: Path | None = None) -> 
             os.mkfifo(path)
         elif text == DEV_ZERO:
             path.symlink_to("/dev/zero")
+        elif text == HUGE:
+            with path.open("wb") as fh:
+                fh.truncate(4 * 2**30)
         elif text != DELETE:
             path.write_text(text, encoding="utf-8")
     places = {"scenario": str(folder), "out": str(work / "out"), "work": str(work)}

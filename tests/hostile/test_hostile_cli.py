@@ -16,6 +16,7 @@ import pytest
 from cli_harness import (
     DEV_ZERO,
     FIFO,
+    HUGE,
     Case,
     assert_refused,
     corridor_command,
@@ -67,6 +68,7 @@ CASES = [
          files={"places.csv": DEV_ZERO}, lines=2, timeout=30),
     Case("toml-fifo", ("validate", S), r"scenario\.toml.*not a regular file",
          files={"scenario.toml": FIFO}, lines=2, timeout=30),
+    Case("routes-4gb", ("validate", S), r"routes\.csv.*MB", files={"routes.csv": HUGE}, lines=2),
     Case("sources-dev-zero-run", RUN_S, r"sources\.csv.*not a regular file",
          files={"sources.csv": DEV_ZERO}, timeout=30),
     # options of the analysis commands
@@ -79,7 +81,6 @@ CASES = [
 
 NOT_YET_FIXED: set[str] = {
     "agents-scale-1e6", "caravan-1e9", "flow-1e300",
-    "places-fifo", "places-dev-zero", "toml-fifo", "sources-dev-zero-run",
     "score-distance-negative", "score-distance-nan", "compare-date-outside",
 }
 

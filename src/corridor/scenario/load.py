@@ -61,6 +61,8 @@ def check_scenario(folder: str | Path) -> tuple[Scenario | None, list[Problem]]:
             tables[name] = empty_table(TABLES[name])
             continue
         tables[name] = read_table(path, TABLES[name], problems)
+    if any(p.file == "places.csv" and p.row is None for p in problems):
+        return None, problems  # no usable places: every reference to one would be reported
     if settings is None:
         # still check references between tables, with a stand-in period (no date checks)
         stand_in = Scenario(name="", start_date=dt.date.min, days=1, **tables)

@@ -9,17 +9,19 @@ import numpy as np
 import pandas as pd
 
 from corridor.errors import Problem
+from corridor.inputfiles import InputFileError, read_bounded
 from corridor.scenario.schema import Column, ColumnType
 
 HEADER_ROW = 1  # row numbers in messages are file line numbers; the header is line 1
 
 
 def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """The file's text, or None with a problem if it is unreadable, empty, binary or not UTF-8."""
+    """The file's text, or None with a problem if it is unreadable, not a regular file, too
+    large, empty, binary or not UTF-8."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(path.name, f"cannot read file: {exc.strerror or exc}"))
+        raw = read_bounded(path)
+    except InputFileError as exc:
+        problems.append(Problem(path.name, str(exc)))
         return None
     if not raw.strip():
         problems.append(Problem(path.name, "file is empty"))
