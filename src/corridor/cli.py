@@ -220,10 +220,11 @@ def params(
 
     rule_set = get_rules(rules)
     table = Table(title=f"rule set {rules!r}")
-    for column in ("parameter", "default", "meaning", "source"):
+    for column in ("parameter", "default", "prior range", "meaning", "source"):
         table.add_column(column)
     for p in rule_set.parameters:
-        table.add_row(p.name, repr(p.default), p.doc, p.source)
+        prior = f"{p.prior[0]:g} - {p.prior[1]:g}" if p.prior else ""
+        table.add_row(p.name, repr(p.default), prior, p.doc, p.source)
     console.print(table)
 
 

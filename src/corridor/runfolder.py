@@ -94,19 +94,36 @@ def flows_table(result: RunResult) -> pd.DataFrame:
     )
 
 
+GROUP_COLUMNS = (
+    "day", "date", "group", "place", "km_from_origin", "lat", "lon", "members",
+    "head_place", "head_lat", "head_lon", "head_km",
+    "body_place", "body_next", "body_lat", "body_lon", "body_km", "body_members",
+    "members_walking", "members_halted", "members_riding", "members_arrived",
+    "members_dispersed", "members_transferred", "members_detained", "members_returned",
+)
+_GROUP_STR = ("group", "place", "head_place", "body_place", "body_next")
+_GROUP_PEOPLE = ("members", "body_members", *(c for c in GROUP_COLUMNS
+                                              if c.startswith("members_")))
+
+
 def groups_table(result: RunResult) -> pd.DataFrame:
-    """Caravan head per day: place reached, km from origin, position, members (people)."""
-    columns = ["day", "date", "group", "place", "km_from_origin", "lat", "lon", "members"]
+    """One row per caravan per day: its head (place reached, km from origin, position; also as
+    ``head_*``), its main body (``body_*``: the group with most members), and people by state
+    (``members_<state>``, end of the day); ``members`` is people in the caravan that day."""
     rows = pd.DataFrame(result.recorder.groups)
     if rows.empty:
-        return pd.DataFrame({c: [] for c in columns}).astype(
-            {"day": "int32", "km_from_origin": "float64", "lat": "float64", "lon": "float64",
-             "members": "float64"}
-        )
+        types = {c: ("str" if c in _GROUP_STR else "float64") for c in GROUP_COLUMNS}
+        types["day"] = "int32"
+        types.pop("date")
+        return pd.DataFrame({c: [] for c in GROUP_COLUMNS}).astype(types)
+    for c in GROUP_COLUMNS:
+        if c not in rows and c != "date":  # rule sets that record only the head
+            rows[c] = "" if c in _GROUP_STR else np.nan
     rows["day"] = rows["day"].astype(np.int32)
     rows["date"] = _dates(result.scenario.start_date, rows["day"].to_numpy())
-    rows["members"] = rows["members"].astype(np.float64) / result.scenario.agents_per_person
-    return rows[columns]
+    for c in _GROUP_PEOPLE:
+        rows[c] = rows[c].astype(np.float64) / result.scenario.agents_per_person
+    return rows[list(GROUP_COLUMNS)]
 
 
 def events_table(result: RunResult) -> pd.DataFrame:

@@ -30,6 +30,7 @@ class Parameter:
     default: Any
     doc: str
     source: str = ""
+    prior: tuple[float, float] | None = None  # plausible range (for calibration), or None
 
 
 Phase = Callable[["Context"], None]

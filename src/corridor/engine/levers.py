@@ -27,6 +27,11 @@ class Levers:
     smuggler_base_price_usd: np.ndarray  # 0 where no smuggling market is modelled
     port_capacity: np.ndarray  # people a port processes today (inf = no limit)
     port_closed: np.ndarray  # bool: the port lets no one across today
+    caravan_hold: np.ndarray  # daily probability a caravan at the place stays (1 = held)
+    transfer_share: np.ndarray  # share of caravan members there who accept an offer today
+    transfer_to: np.ndarray  # int: where those who accept are taken (-1 = stay there)
+    turnback_share: np.ndarray  # share of people there sent back to their origin today
+    ride_share: np.ndarray  # daily probability a caravan group rides from there (-1 = default)
 
 
 def target_places(network: Network, target: Target) -> list[int]:
@@ -71,6 +76,12 @@ def todays_levers(network: Network, in_force: Iterable[Policy], params: dict,
     price = np.zeros(n)
     port_capacity = np.full(n, np.inf)
     port_closed = np.zeros(n, dtype=bool)
+    hold = np.zeros(n)
+    transfer = np.zeros(n)
+    transfer_to = np.full(n, -1, np.int64)
+    turnback = np.zeros(n)
+    ride = np.full(n, -1.0)
+    taken_to: list[int] = []
     for policy in in_force:
         lever, value = policy.lever, policy.value
         if lever in ("closure", "conflict", "camp_closed"):
@@ -91,10 +102,28 @@ def todays_levers(network: Network, in_force: Iterable[Policy], params: dict,
             port_capacity[places] = value * agents_per_person
         elif lever == "port_closed" and value > 0:
             port_closed[places] = True
+        elif lever == "caravan_hold":
+            hold[places] = min(value, 1.0)
+        elif lever == "transfer":
+            transfer[places] = min(value, 1.0)
+        elif lever == "transfer_to" and value > 0:
+            taken_to.extend(places)
+        elif lever == "turnback":
+            turnback[places] = min(value, 1.0)
+        elif lever == "rides":
+            ride[places] = min(value, 1.0)
+    if taken_to and transfer.any():  # those accepting are taken to the nearest such place
+        from corridor.engine.network import shortest_km
+
+        for a in np.flatnonzero(transfer > 0):
+            km = shortest_km(network, np.array([a]))[taken_to]
+            if np.isfinite(km).any():
+                transfer_to[a] = taken_to[int(np.argmin(km))]
     scale = float(params["checkpoint_agents_for_63pct_stop"])
     stop = 1.0 - np.exp(-enforcement / scale) if scale > 0 else np.zeros(n)
     detain = enforcement * float(params["detentions_per_agent_per_day"]) * agents_per_person
-    return Levers(enforcement, stop, detain, permits, asylum, price, port_capacity, port_closed)
+    return Levers(enforcement, stop, detain, permits, asylum, price, port_capacity, port_closed,
+                  hold, transfer, transfer_to, turnback, ride)
 
 
 def risk_ahead(network: Network, cum_weight: np.ndarray, km_to_destination: np.ndarray,

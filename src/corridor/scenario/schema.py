@@ -56,6 +56,11 @@ LEVERS = frozenset(
         "closure",
         "conflict",
         "camp_closed",
+        "caravan_hold",
+        "transfer",
+        "transfer_to",
+        "turnback",
+        "rides",
     }
 )
 OBSERVATION_KINDS = frozenset(

@@ -28,11 +28,14 @@ from corridor.engine.rules.corridor_params import (
     C_MAX_HOPS,
     C_MOVE,
     C_PEOPLE_PER_AGENT,
+    C_REJOIN,
     C_RELOCATE_SHARE,
     C_RETURN_BASE,
     C_RETURN_PER_DAY,
     C_SETTLE_SHARE,
     C_SMUGGLED_FACTOR,
+    C_TRANSFER_DETAIN,
+    C_TRANSFER_SETTLE,
     C_US_RELEASE,
     C_VEHICLE,
     C_WALK,
@@ -45,6 +48,7 @@ from corridor.engine.rules.corridor_params import (
     E_ENCOUNTERS,
     E_ENTRIES,
     E_PERMITS,
+    E_REJOINED,
     E_RELEASED,
     E_RELOCATED,
     E_RETURNED,
@@ -52,11 +56,24 @@ from corridor.engine.rules.corridor_params import (
     E_SETTLED,
     E_SMUGGLED,
     E_STOPPED,
+    E_TRANSFERRED,
+    E_TURNED_BACK,
     F_CAN_PAY,
     F_NEW,
     F_PERMIT,
+    F_TRANSFERRED,
     FOOT,
+    G_HALTED,
+    G_RODE,
     IN_TRANSIT,
+    M_ARRIVED,
+    M_DETAINED,
+    M_DISPERSED,
+    M_HALTED,
+    M_RETURNED,
+    M_RIDING,
+    M_TRANSFERRED,
+    M_WALKING,
     P_ASYLUM_CAP,
     P_DET_CAP,
     P_DET_OCC,
@@ -69,6 +86,9 @@ from corridor.engine.rules.corridor_params import (
     P_PRICE,
     P_RISK,
     P_STOP,
+    P_TRANSFER,
+    P_TRANSFER_TO,
+    P_TURNBACK,
     RETURNED,
     S_ASYLUM,
     S_DETAIN,
@@ -78,10 +98,14 @@ from corridor.engine.rules.corridor_params import (
     S_MODE,
     S_MOVE,
     S_OUTCOME,
+    S_REJOIN,
     S_RETURN,
     S_SMUGGLE,
     S_SPLIT,
     S_STOP,
+    S_TRANSFER,
+    S_TRANSFER_OUT,
+    S_TURNBACK,
     S_VOTE,
     SETTLED,
     SMUGGLED,
@@ -102,20 +126,23 @@ def choose_edge(indptr, cum_weight, place, u):  # noqa: ANN001,ANN201
 
 
 @nb.njit(cache=True)
-def caravan_votes(group, mode, g_start, g_end, g_start_day, day, n_active, day_seed, p_split,
+def caravan_votes(group, mode, c_start, c_end, c_start_day, day, n_active, day_seed, p_split,
                   p_move, vehicle_share, n_groups):  # noqa: ANN001,ANN201
     """Split-offs and votes, visiting only each caravan's contiguous agent range.
 
-    Nobody splits off on the day a caravan sets out: everyone who left, left with it."""
+    A caravan's members may be in its main body, vanguard or stragglers (``group[i]``); one who
+    splits off keeps the caravan in ``group[i] = -2 - c``. Nobody splits off on the day a
+    caravan sets out: everyone who left, left with it."""
     votes = np.zeros(n_groups, np.int64)
     members = np.zeros(n_groups, np.int64)
-    for g in range(n_groups):
-        splitting = day > g_start_day[g]
-        for i in range(g_start[g], min(g_end[g], n_active)):
-            if group[i] != g:
+    for c in range(c_start.shape[0]):
+        splitting = day > c_start_day[c] and p_split > 0.0
+        for i in range(c_start[c], min(c_end[c], n_active)):
+            g = group[i]
+            if g < 0:
                 continue
             if splitting and uniform(day_seed, i, S_SPLIT) < p_split:
-                group[i] = -1
+                group[i] = -2 - c
                 mode[i] = VEHICLE if uniform(day_seed, i, S_MODE) < vehicle_share else FOOT
                 continue
             members[g] += 1
@@ -154,36 +181,106 @@ def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, da
 @nb.njit(cache=True)
 def step_agents(n_active, day_seed, location, next_place, km_left, status, group, mode,
                 days_here, flags, home, g_place, g_next, g_km_left, g_status, g_arrived_today,
-                g_members, indptr, target, distance_km, routes, aim, place, detention_of, sc,
-                deport_left, flows, counts, events):  # noqa: ANN001,ANN201
+                g_members, g_caravan, g_activity, g_dissolve, rejoin_at, indptr, target,
+                distance_km, routes, aim, place, detention_of, sc, deport_left, flows, counts,
+                events, member_states, dispersed_at, g_end_members):  # noqa: ANN001,ANN201
     """One day for every active agent: the fused act/choose/travel/arrive/record kernel.
 
     ``place`` holds today's per-place lever values (rows P_*), ``sc`` the scalar parameters
-    (C_*), ``events`` collects per-place event counts (rows E_*).
+    (C_*), ``events`` collects per-place event counts (rows E_*). Caravan bookkeeping:
+    ``member_states[c, M_*]`` counts caravan c's people by state at the end of the day,
+    ``dispersed_at[c, place]`` its dispersed members waiting at each place,
+    ``g_end_members[g]`` the members each group still has.
     """
     for i in range(n_active):
         g = group[i]
         if g >= 0:  # caravan member: same place, leg and status as its caravan
+            c = g_caravan[g]
             here = g_place[g]
             location[i] = here
             next_place[i] = g_next[g]
             km_left[i] = g_km_left[g]
             status[i] = g_status[g]
+            if g_dissolve[g]:  # the caravan breaks up: everyone goes on alone from here
+                group[i] = -2 - c
+                member_states[c, M_DISPERSED] += 1
+                if status[i] == AT_PLACE:
+                    dispersed_at[c, here] += 1
+                counts[here, status[i]] += 1
+                continue
             size = sc[C_CARAVAN_VISIBILITY] / (sc[C_CARAVAN_VISIBILITY] + g_members[g])
             if g_arrived_today[g] and try_stop(i, here, mode, flags, location, status, place,
                                                detention_of, sc, day_seed, size, events):
-                group[i] = -1
+                group[i] = -2 - c
                 next_place[i] = -1
+                member_states[c, M_DETAINED] += 1
+            elif (status[i] == AT_PLACE and place[P_TURNBACK, here] > 0.0
+                  and uniform(day_seed, i, S_TURNBACK) < place[P_TURNBACK, here]):
+                events[E_TURNED_BACK, here] += 1.0  # sent back to where they set out
+                status[i] = RETURNED
+                location[i] = home[i]
+                group[i] = -2 - c
+                member_states[c, M_RETURNED] += 1
+            elif (status[i] == AT_PLACE and place[P_TRANSFER, here] > 0.0
+                  and uniform(day_seed, i, S_TRANSFER) < place[P_TRANSFER, here]):
+                events[E_TRANSFERRED, here] += 1.0  # accepts the offer and leaves the caravan
+                group[i] = -2 - c
+                flags[i] |= F_TRANSFERRED
+                member_states[c, M_TRANSFERRED] += 1
+                dest = np.int32(place[P_TRANSFER_TO, here])
+                if dest < 0:
+                    dest = here
+                u = uniform(day_seed, i, S_TRANSFER_OUT)
+                if u < sc[C_TRANSFER_DETAIN]:
+                    d = detention_of[here]
+                    if d < 0:
+                        d = here
+                    place[P_DET_OCC, d] += 1.0
+                    events[E_DETAINED, here] += 1.0
+                    location[i] = d
+                    status[i] = DETAINED
+                elif u < sc[C_TRANSFER_DETAIN] + sc[C_TRANSFER_SETTLE]:
+                    location[i] = dest
+                    status[i] = SETTLED
+                    events[E_SETTLED, dest] += 1.0
+                else:  # papers and a bus: travels on alone, never stopped
+                    location[i] = dest
+                    flags[i] |= F_PERMIT
+                    mode[i] = VEHICLE
+                    days_here[i] = 0
             elif status[i] == AT_PLACE and place[P_PERMIT_CAP, here] >= 1.0:
                 place[P_PERMIT_CAP, here] -= 1.0  # a permit dissolves the member's caravan tie
                 events[E_PERMITS, here] += 1.0
-                flags[i] |= F_PERMIT
+                flags[i] |= F_PERMIT | F_TRANSFERRED
                 mode[i] = VEHICLE
-                group[i] = -1
+                group[i] = -2 - c
+                member_states[c, M_TRANSFERRED] += 1
+            else:
+                g_end_members[g] += 1
+                if status[i] == ARRIVED:
+                    member_states[c, M_ARRIVED] += 1
+                elif g_activity[g] == G_HALTED:
+                    member_states[c, M_HALTED] += 1
+                elif g_activity[g] == G_RODE:
+                    member_states[c, M_RIDING] += 1
+                else:
+                    member_states[c, M_WALKING] += 1
             counts[location[i], status[i]] += 1
             continue
         st = status[i]
         here = location[i]
+        if (g <= -2 and st == AT_PLACE and sc[C_REJOIN] > 0.0
+                and not flags[i] & F_TRANSFERRED):  # a dispersed member finds its caravan
+            rg = rejoin_at[-2 - g, here]
+            if rg >= 0 and uniform(day_seed, i, S_REJOIN) < sc[C_REJOIN]:
+                group[i] = rg
+                mode[i] = FOOT
+                days_here[i] = 0
+                events[E_REJOINED, here] += 1.0
+                g_end_members[rg] += 1
+                member_states[-2 - g, M_HALTED] += 1
+                counts[here, AT_PLACE] += 1
+                continue
         if st == DETAINED:
             if uniform(day_seed, i, S_DETAIN) < sc[C_LEAVE_DETENTION]:
                 u = uniform(day_seed, i, S_OUTCOME)
@@ -220,6 +317,12 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
             # act: give up, take a permit, apply for asylum, hire a smuggler, or set out
             while True:  # one pass; `break` ends the agent's action for today
                 if place[P_IS_DEST, here] > 0.0:
+                    break
+                if (place[P_TURNBACK, here] > 0.0
+                        and uniform(day_seed, i, S_TURNBACK) < place[P_TURNBACK, here]):
+                    status[i] = RETURNED  # turned back at the border: sent home
+                    location[i] = home[i]
+                    events[E_TURNED_BACK, here] += 1.0
                     break
                 if flags[i] & F_NEW:  # people entering at a controlled crossing face it too
                     flags[i] &= np.uint8(255 - F_NEW)
@@ -324,3 +427,18 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                 status[i] = IN_TRANSIT
                 flows[e] += 1
         counts[location[i], status[i]] += 1
+        if g <= -2:  # a former caravan member: why they are no longer in it
+            c = -2 - g
+            st = status[i]
+            if flags[i] & F_TRANSFERRED:
+                member_states[c, M_TRANSFERRED] += 1
+            elif DETAINED <= st <= DEPORTED:  # detained, or deported after it
+                member_states[c, M_DETAINED] += 1
+            elif st == RETURNED:
+                member_states[c, M_RETURNED] += 1
+            elif st == ARRIVED:
+                member_states[c, M_ARRIVED] += 1
+            else:
+                member_states[c, M_DISPERSED] += 1
+                if st == AT_PLACE:
+                    dispersed_at[c, location[i]] += 1

@@ -16,23 +16,43 @@ STATUSES = ("at_place", "in_transit", "arrived", "detained", "deported", "return
 (AT_PLACE, IN_TRANSIT, ARRIVED, DETAINED, DEPORTED, RETURNED, ASYLUM_WAITING,
  SETTLED) = range(len(STATUSES))
 FOOT, VEHICLE, SMUGGLED = 0, 1, 2  # travel modes
-F_PERMIT, F_CAN_PAY, F_NEW = 1, 2, 4  # flag bits; F_NEW: has not yet left its first place
+F_PERMIT, F_CAN_PAY, F_NEW, F_TRANSFERRED = 1, 2, 4, 8  # flag bits; F_NEW: has not yet left
+# its first place; F_TRANSFERRED: left its caravan by accepting an offer (permit, bus, processing)
+
+# A caravan is three groups: its main body (group index = caravan index c, so a caravan without
+# vanguard or stragglers draws exactly what it drew before), a vanguard (c + C) and stragglers
+# (c + 2C), C = number of caravans. A former member's ``group`` is -2 - c (flow agents: -1).
+MAIN, VANGUARD, STRAGGLERS = range(3)
+SUBGROUPS = ("main", "vanguard", "stragglers")
+# what a group did today (its members' state in groups.parquet)
+G_HALTED, G_WALKED, G_RODE = range(3)
+# members of a caravan by state at the end of a day (groups.parquet ``members_<state>``)
+MEMBER_STATES = ("walking", "halted", "riding", "arrived", "dispersed", "transferred",
+                 "detained", "returned")
+(M_WALKING, M_HALTED, M_RIDING, M_ARRIVED, M_DISPERSED, M_TRANSFERRED, M_DETAINED,
+ M_RETURNED) = range(len(MEMBER_STATES))
 
 # per-day event series written to recorder.extra (people per day x place)
 EVENTS = ("stopped", "detained", "deported", "released", "relocated", "permits_issued",
           "asylum_applications", "smuggled", "smuggling_revenue_usd", "entries", "encounters",
-          "returned", "settled")
+          "returned", "settled", "transferred", "turned_back", "rejoined")
 (E_STOPPED, E_DETAINED, E_DEPORTED, E_RELEASED, E_RELOCATED, E_PERMITS, E_ASYLUM, E_SMUGGLED,
- E_REVENUE, E_ENTRIES, E_ENCOUNTERS, E_RETURNED, E_SETTLED) = range(len(EVENTS))
+ E_REVENUE, E_ENTRIES, E_ENCOUNTERS, E_RETURNED, E_SETTLED, E_TRANSFERRED, E_TURNED_BACK,
+ E_REJOINED) = range(len(EVENTS))
 # rows of the per-place values the kernel reads (and decrements, for capacities)
 (P_STOP, P_DETAIN_CAP, P_PERMIT_CAP, P_ASYLUM_CAP, P_PRICE, P_PORT_CAP, P_RISK, P_FULL,
- P_IS_DEST, P_IS_PORT, P_DET_CAP, P_DET_OCC) = range(12)
+ P_IS_DEST, P_IS_PORT, P_DET_CAP, P_DET_OCC, P_HOLD, P_TRANSFER, P_TRANSFER_TO, P_TURNBACK,
+ P_RIDE, P_HALT) = range(18)
+N_PLACE_VALUES = 18
 
 # random streams (see rng.py): one per independent decision of an agent in a day
 (S_MOVE, S_SPLIT, S_VOTE, S_MODE, S_GROUP, S_STOP, S_DETAIN, S_OUTCOME, S_ASYLUM, S_RETURN,
  S_SMUGGLE, S_IRREGULAR, S_ENCOUNTER, S_PAY) = range(14)
 S_HOP = 16  # S_HOP + k: route choice on the k-th same-day hop of a vehicle traveller
+(S_TRANSFER, S_TRANSFER_OUT, S_TURNBACK, S_REJOIN, S_SUBGROUP) = range(32, 37)
 S_GROUP_HOP = 48  # S_GROUP_HOP + k: a caravan's route choice on its k-th leg of the day
+# a group's own decisions of the day (index = group index, so distinct from agents' streams)
+(S_G_HALT, S_G_RIDE, S_G_REFORM, S_G_HOLD) = range(56, 60)
 
 # the policies.csv levers these rules act on: target kinds and values (docs/scenario-format.md)
 PORT = frozenset({"port_of_entry"})
@@ -49,38 +69,51 @@ LEVERS = {
     "closure": LeverRule((Place, Route, Country, CountryPair), flag=True,
                          doc="1 = closed: a place's roads, a route, a country's borders, or "
                              "the roads between two countries"),
+    "caravan_hold": LeverRule((Place,), maximum=1.0,
+                              doc="daily probability a caravan there stays (1 = held)"),
+    "transfer": LeverRule((Place,), maximum=1.0,
+                          doc="share of caravan members there accepting an offer per day"),
+    "transfer_to": LeverRule((Place,), flag=True,
+                             doc="1 = those accepting an offer are taken here (the nearest)"),
+    "turnback": LeverRule((Place, Route, Country), maximum=1.0,
+                          doc="share of people there sent back to their origin per day"),
+    "rides": LeverRule((Place, Route, Country), maximum=1.0,
+                       doc="daily probability a caravan group leaving there rides vehicles"),
 }
 
 P = Parameter
 PARAMETERS = (
     P("walk_speed_km_per_day", 25.0, "km walked on a travelling day",
       "seed 002: the Dec 2023 caravan advanced ~70 km Tapachula->Escuintla in 3 days "
-      "(24->27 Dec, ~23 km/day); next stage 35 km; the issue's 20-35 km/day"),
+      "(24->27 Dec, ~23 km/day); next stage 35 km; the issue's 20-35 km/day", prior=(15.0, 40.0)),
     P("vehicle_speed_km_per_day", 400.0, "km a bus/vehicle traveller covers in a day",
-      "estimate: ~50 km/h average over ~8 h of road travel"),
+      "estimate: ~50 km/h average over ~8 h of road travel", prior=(200.0, 800.0)),
     P("flow_vehicle_share", 0.5, "share of flow agents who travel by bus or vehicle",
-      "estimate: no figure in the seeds; buses and hired vehicles are common on the corridor"),
+      "estimate: no figure in the seeds; buses and hired vehicles are common on the corridor",
+      prior=(0.2, 0.8)),
     P("flow_move_probability", 0.5,
       "daily probability that a flow agent at a (non-destination) place sets out",
-      "estimate: one rest/work/waiting day per travelling day on average"),
+      "estimate: one rest/work/waiting day per travelling day on average", prior=(0.2, 0.9)),
     P("caravan_move_probability", 0.8,
       "daily probability that a caravan member wants to walk on (a vote)",
-      "estimate: caravans rest about one day in five (seed 002: a 24-hour sit-in planned)"),
+      "estimate: caravans rest about one day in five (seed 002: a 24-hour sit-in planned)",
+      prior=(0.5, 1.0)),
     P("caravan_quorum", 0.5,
       "share of members who must want to walk for the caravan to move that day",
-      "estimate: a simple majority"),
+      "estimate: a simple majority", prior=(0.3, 0.7)),
     P("caravan_split_probability_per_day", 0.012,
       "daily probability that a member leaves the caravan and travels on their own",
       "estimate: slow attrition of ~1 %/day over a weeks-long walk; seed 002's quick drop "
-      "from ~10,000 to a bulk of ~6,000 is groups spreading ahead, not leaving"),
+      "from ~10,000 to a bulk of ~6,000 is groups spreading ahead, not leaving", prior=(0.0, 0.2)),
     P("route_detour_power", 3.0, "how strongly route choice avoids detours (>= 0)",
-      "estimate: a 10 % detour keeps ~75 % of the weight of the shortest road"),
+      "estimate: a 10 % detour keeps ~75 % of the weight of the shortest road", prior=(0.0, 6.0)),
     P("max_hops_per_day", 4, "most places a vehicle traveller passes in one day",
       "estimate: bounds same-day connections"),
     # enforcement
     P("checkpoint_agents_for_63pct_stop", 800.0,
       "agents deployed at a place that stop 63 % (1 - 1/e) of walkers passing it",
-      "estimate: seed 000 - ~800 agents meant to seal El Ceibo with 24-hour surveillance"),
+      "estimate: seed 000 - ~800 agents meant to seal El Ceibo with 24-hour surveillance",
+      prior=(200.0, 3000.0)),
     P("detentions_per_agent_per_day", 0.5, "people one deployed agent can process per day",
       "estimate: detention is paperwork-bound; a few people per agent per shift"),
     P("bus_stop_factor", 1.5, "stop probability multiplier for bus/vehicle travellers",
@@ -91,11 +124,13 @@ PARAMETERS = (
     P("caravan_visibility_people", 300.0,
       "caravan size at which members' stop probability halves (k / (k + members))",
       "seed 004: ~6,000 passed the inland checkpoint and 'officers did nothing to stop them'"
-      " -> a caravan of 6,000 loses at most ~5 % at a fully manned checkpoint"),
+      " -> a caravan of 6,000 loses at most ~5 % at a fully manned checkpoint",
+      prior=(100.0, 30000.0)),
     P("detention_mean_days", 5.0, "mean days held before deportation, relocation or release",
-      "estimate: INM stations hold people days to weeks"),
+      "estimate: INM stations hold people days to weeks", prior=(1.0, 20.0)),
     P("deport_share", 0.5, "share of those leaving detention who are deported",
-      "estimate: seed 000 - of >9,000, 2,374 returned and 955 referred to authorities"),
+      "estimate: seed 000 - of >9,000, 2,374 returned and 955 referred to authorities",
+      prior=(0.2, 0.8)),
     P("relocate_share", 0.3, "share bused back south to where they entered",
       "estimate: relocation to Tapachula/Villahermosa is common practice"),
     P("deportation_capacity_per_day", 1000.0, "people who can be deported per day in total",
@@ -136,9 +171,85 @@ PARAMETERS = (
       "estimate: 2023 US-Mexico goods trade ~US$ 800 bn (US Census) / 365 days / ~45 "
       "crossings; seed 004 says closures harmed Mexican companies"),
     P("return_base_probability_per_day", 0.0005, "daily probability of giving up and going home",
-      "estimate"),
+      "estimate", prior=(0.0, 0.005)),
     P("return_probability_per_day_waited", 0.00005,
       "added daily probability of giving up per day already waited at a place", "estimate"),
+    # caravan behaviour (issue 10): every default switches the mechanism off (or is neutral),
+    # so a scenario that does not set them moves as it did before
+    P("caravan_halt_probability_per_day", 0.0,
+      "base daily probability that a caravan group at a place stays there for the day "
+      "(a rest day), on top of failed votes",
+      "estimate: reported caravans rested about one day in four to one in three while walking "
+      "through Chiapas and Oaxaca (e.g. Oct 2018 rest days in Huixtla and Juchitan, Jan 2024 "
+      "days in Huixtla); 0 = off (today's walk); prior spans none to one day in three",
+      prior=(0.0, 0.35)),
+    P("caravan_halt_probability_per_day_walked", 0.0,
+      "added daily halt probability per consecutive day walked since the last rest (fatigue)",
+      "estimate: rests cluster after 3-5 days of walking in reported timelines, so ~0.05 per "
+      "day walked reaches ~0.2 after four days; 0 = off", prior=(0.0, 0.1)),
+    P("caravan_halt_probability_per_1000_members", 0.0,
+      "added daily halt probability per 1,000 members (big caravans take longer to organise)",
+      "estimate: the largest caravans (7,000-10,000) halted more often than groups of a few "
+      "hundred that moved by bus; 0 = off", prior=(0.0, 0.05)),
+    P("caravan_halt_shelter_factor", 1.0,
+      "multiplier of the halt probability at places of kind `shelter` (towns with a shelter "
+      "or sports ground the caravan sleeps in)",
+      "estimate: caravans stop where a shelter, church or stadium takes them in; 1 = no "
+      "difference", prior=(1.0, 4.0)),
+    P("caravan_vanguard_share", 0.0,
+      "share of a caravan's members who walk in its vanguard (a faster group ahead)",
+      "estimate: reports describe a vanguard of hundreds to ~2,000 a day or more ahead of the "
+      "bulk (e.g. Nov 2018 first arrivals in Tijuana days before the main body); 0 = one body",
+      prior=(0.0, 0.3)),
+    P("caravan_vanguard_speed_factor", 1.4,
+      "the vanguard's speed relative to the main body (walking and riding)",
+      "estimate: vanguards reached stages ~1 day earlier per 3-4 stages", prior=(1.0, 2.0)),
+    P("caravan_straggler_share", 0.0,
+      "share of a caravan's members who fall behind as stragglers (a slower group)",
+      "estimate: families with children, the sick and injured walk behind; 0 = none",
+      prior=(0.0, 0.3)),
+    P("caravan_straggler_speed_factor", 0.6,
+      "the stragglers' speed relative to the main body",
+      "estimate: stragglers catch up on the main body's rest days", prior=(0.3, 1.0)),
+    P("caravan_regroup_gap_km", 60.0,
+      "a vanguard further ahead of its main body than this waits for it (does not move on)",
+      "estimate: vanguards kept about one day's walk ahead and waited at stage towns",
+      prior=(10.0, 300.0)),
+    P("caravan_ride_probability_per_day", 0.0,
+      "daily probability that a caravan group rides trucks, buses or trains instead of "
+      "walking, where no `rides` lever sets it for the place",
+      "estimate: 0 = the caravan walks (today's behaviour); see the `rides` lever for regions",
+      prior=(0.0, 0.6)),
+    P("caravan_ride_speed_km_per_day", 300.0,
+      "km a caravan group covers on a day it rides vehicles",
+      "estimate: Nov 2018 the caravan went Mexico City -> Tijuana (~2,800 km by road) in about "
+      "ten days with rest days, several hundred km per riding day (widely reported)",
+      prior=(100.0, 700.0)),
+    P("caravan_dissolve_below_share", 0.0,
+      "when a caravan's members fall below this share of its peak, the rest disperse that day",
+      "estimate: after offers were accepted by most, the remainder broke up (Jan 2024, "
+      "Oct 2021, Jun 2022 caravans in Chiapas); 0 = never", prior=(0.0, 0.5)),
+    P("caravan_rejoin_probability_per_day", 0.0,
+      "daily probability that a dispersed member at a place where a group of its caravan "
+      "halts rejoins it",
+      "estimate: split-off groups rejoined the body on rest days; 0 = never", prior=(0.0, 0.5)),
+    P("caravan_reform_probability_per_day", 0.0,
+      "daily probability that a caravan with no members left re-forms where most of its "
+      "dispersed members are waiting (members then rejoin it)",
+      "estimate: dissolved caravans re-formed days later (e.g. Jan 2020 and Oct 2023 groups "
+      "regathering in Tapachula); 0 = never", prior=(0.0, 0.3)),
+    P("caravan_reform_min_people", 100.0,
+      "dispersed people who must wait at one place for their caravan to re-form there",
+      "estimate: reported re-formed caravans had hundreds of members", prior=(20.0, 1000.0)),
+    P("transfer_detention_share", 0.0,
+      "share of those accepting a `transfer` offer who are taken to detention",
+      "estimate: INM buses took some caravan members to migration stations (Jan 2020, "
+      "Jun 2022); 0 = none", prior=(0.0, 0.5)),
+    P("transfer_settle_share", 0.25,
+      "share of those accepting a `transfer` offer who stay in Mexico (processing, work "
+      "permits); the rest travel on by bus with papers",
+      "estimate: many who took INM papers in Chiapas later continued north (widely reported "
+      "for the Oct 2021, Jun 2022 and Jan 2024 offers)", prior=(0.0, 0.8)),
 )
 
 # the scalar parameters the kernel reads, in one float64 array
@@ -146,7 +257,7 @@ PARAMETERS = (
  C_CARAVAN_VISIBILITY, C_LEAVE_DETENTION, C_DEPORT_SHARE, C_RELOCATE_SHARE, C_ASYLUM_APPLY,
  C_ASYLUM_DECIDE, C_SETTLE_SHARE, C_CONTINUE_SHARE, C_HIRE_MAX, C_WILLING_USD,
  C_PEOPLE_PER_AGENT, C_IRREGULAR, C_ENCOUNTER, C_US_RELEASE, C_RETURN_BASE,
- C_RETURN_PER_DAY) = range(23)
+ C_RETURN_PER_DAY, C_REJOIN, C_TRANSFER_DETAIN, C_TRANSFER_SETTLE) = range(26)
 
 
 def kernel_scalars(params: dict, agents_per_person: float) -> np.ndarray:
@@ -163,5 +274,6 @@ def kernel_scalars(params: dict, agents_per_person: float) -> np.ndarray:
         params["smuggler_willingness_usd"], 1.0 / agents_per_person,
         params["irregular_crossing_probability"], params["border_patrol_encounter_probability"],
         params["us_release_share"], params["return_base_probability_per_day"],
-        params["return_probability_per_day_waited"],
+        params["return_probability_per_day_waited"], params["caravan_rejoin_probability_per_day"],
+        params["transfer_detention_share"], params["transfer_settle_share"],
     ], dtype=np.float64)

@@ -20,7 +20,7 @@ import numpy as np
 from corridor.engine.core import Context, RuleSet, register
 from corridor.engine.levers import nearest_of_kind, risk_ahead, target_edges, todays_levers
 from corridor.engine.network import Network, kind_code, shortest_km
-from corridor.engine.rng import uniform
+from corridor.engine.rng import uniform, uniform_array
 from corridor.engine.rules.corridor_kernels import caravan_votes, choose_edge, step_agents
 from corridor.engine.rules.corridor_params import (
     ARRIVED,
@@ -31,23 +31,42 @@ from corridor.engine.rules.corridor_params import (
     F_CAN_PAY,
     F_NEW,
     FOOT,
+    G_HALTED,
+    G_RODE,
+    G_WALKED,
     IN_TRANSIT,
     LEVERS,
+    MAIN,
+    MEMBER_STATES,
+    N_PLACE_VALUES,
     P_ASYLUM_CAP,
     P_DET_CAP,
     P_DET_OCC,
     P_DETAIN_CAP,
     P_FULL,
+    P_HALT,
+    P_HOLD,
     P_IS_DEST,
     P_IS_PORT,
     P_PERMIT_CAP,
     P_PORT_CAP,
     P_PRICE,
+    P_RIDE,
     P_RISK,
     P_STOP,
+    P_TRANSFER,
+    P_TRANSFER_TO,
+    P_TURNBACK,
     PARAMETERS,
+    S_G_HALT,
+    S_G_HOLD,
+    S_G_REFORM,
+    S_G_RIDE,
     S_GROUP_HOP,
+    S_SUBGROUP,
     STATUSES,
+    STRAGGLERS,
+    VANGUARD,
     kernel_scalars,
 )
 from corridor.engine.spawning import SpawnPlan, plan_spawns
@@ -80,7 +99,21 @@ class CorridorState:
     detention_of: np.ndarray  # int32 [places]: nearest detention place (-1 none)
     place_values: np.ndarray  # float64 [P rows, places]: today's lever values
     scalars: np.ndarray  # float64: kernel parameters (C_* indices)
-    # caravans (one entry per caravan)
+    # caravan groups: 3 per caravan (main body c, vanguard c + C, stragglers c + 2C)
+    n_caravans: int
+    g_caravan: np.ndarray  # int32 [groups]: the caravan a group belongs to
+    g_kind: np.ndarray  # int8 [groups]: MAIN, VANGUARD or STRAGGLERS
+    g_activity: np.ndarray  # uint8 [groups]: G_HALTED, G_WALKED or G_RODE today
+    g_days_walked: np.ndarray  # int64 [groups]: consecutive travelling days since a rest
+    g_dissolve: np.ndarray  # bool [groups]: the group breaks up today
+    g_end_members: np.ndarray  # int64 [groups]: members at the end of the day
+    c_members: np.ndarray  # int64 [caravans]: members after today's split-offs (``members``)
+    c_peak: np.ndarray  # int64 [caravans]: most members the caravan ever had
+    c_origin_km: np.ndarray  # float64 [caravans, places]: road km from the caravan's origin
+    rejoin_at: np.ndarray  # int32 [caravans, places]: a halted group there (-1 none)
+    member_states: np.ndarray  # int64 [caravans, MEMBER_STATES]
+    dispersed_at: np.ndarray  # int64 [caravans, places]: dispersed members waiting there
+    is_shelter: np.ndarray  # bool [places]
     g_place: np.ndarray
     g_next: np.ndarray
     g_km_left: np.ndarray
@@ -91,7 +124,7 @@ class CorridorState:
     g_arrived_today: np.ndarray
     # cache of what the policies in force imply (recomputed when that set changes)
     policy_key: bytes = b"unset"
-    policy_values: np.ndarray = field(default_factory=lambda: np.zeros((12, 0)))
+    policy_values: np.ndarray = field(default_factory=lambda: np.zeros((N_PLACE_VALUES, 0)))
     trade_blocked_usd: float = 0.0
 
 
@@ -135,7 +168,9 @@ def init_state(ctx: Context) -> CorridorState:
     net, p = ctx.network, ctx.params
     plan = plan_spawns(ctx.scenario, net)
     n = plan.n_agents
-    groups = len(plan.group_names)
+    n_caravans = len(plan.group_names)
+    groups = 3 * n_caravans
+    g_caravan = np.tile(np.arange(n_caravans, dtype=np.int32), 3)
     destinations = net.is_kind("destination")
     edge_open = np.ones(net.n_edges, dtype=bool)
     km_to, table = route_table(net, edge_open, destinations, plan.targets,
@@ -149,7 +184,7 @@ def init_state(ctx: Context) -> CorridorState:
     for name in EVENTS:
         ctx.recorder.extra[name] = np.zeros((ctx.scenario.days, net.n_places))
     ctx.recorder.extra["trade_blocked_usd"] = np.zeros(ctx.scenario.days)
-    place_values = np.zeros((12, net.n_places))
+    place_values = np.zeros((N_PLACE_VALUES, net.n_places))
     place_values[P_IS_DEST] = destinations
     place_values[P_IS_PORT] = net.is_kind("port_of_entry")
     det_cap = np.where(net.is_kind("detention"), net.capacity, 0.0)
@@ -176,7 +211,23 @@ def init_state(ctx: Context) -> CorridorState:
         detention_of=nearest_of_kind(net, "detention"),
         place_values=place_values,
         scalars=kernel_scalars(p, ctx.scenario.agents_per_person),
-        g_place=plan.group_origin.copy(),
+        n_caravans=n_caravans,
+        g_caravan=g_caravan,
+        g_kind=np.repeat(np.array([MAIN, VANGUARD, STRAGGLERS], np.int8), n_caravans),
+        g_activity=np.zeros(groups, np.uint8),
+        g_days_walked=np.zeros(groups, np.int64),
+        g_dissolve=np.zeros(groups, bool),
+        g_end_members=np.zeros(groups, np.int64),
+        c_members=np.zeros(n_caravans, np.int64),
+        c_peak=np.zeros(n_caravans, np.int64),
+        c_origin_km=np.array([shortest_km(net, np.array([o])) if o >= 0
+                              else np.full(net.n_places, np.inf) for o in plan.group_origin]
+                             ).reshape(n_caravans, net.n_places),
+        rejoin_at=np.full((n_caravans, net.n_places), -1, np.int32),
+        member_states=np.zeros((n_caravans, len(MEMBER_STATES)), np.int64),
+        dispersed_at=np.zeros((n_caravans, net.n_places), np.int64),
+        is_shelter=net.is_kind("shelter"),
+        g_place=np.tile(plan.group_origin, 3),
         g_next=np.full(groups, -1, np.int32),
         g_km_left=np.zeros(groups, np.float32),
         g_status=np.zeros(groups, np.uint8),
@@ -184,7 +235,7 @@ def init_state(ctx: Context) -> CorridorState:
         g_members=np.zeros(groups, np.int64),
         g_active=np.zeros(groups, bool),
         g_arrived_today=np.zeros(groups, bool),
-        policy_values=np.zeros((12, net.n_places)),
+        policy_values=np.zeros((N_PLACE_VALUES, net.n_places)),
     )
 
 
@@ -201,8 +252,24 @@ def spawn(ctx: Context) -> None:
         late = s.g_active[gi] & ((s.g_status[gi] != AT_PLACE) | (s.g_place[gi] != origin))
         idx = np.flatnonzero(joined)[late]
         s.group[lo + idx] = -1
-        s.g_members += np.bincount(g[joined][~late], minlength=len(s.g_members))
-        s.g_active[np.unique(g[joined][~late])] = True
+        on_time = np.flatnonzero(joined)[~late]
+        caravan = g[on_time]
+        sub = caravan
+        p = ctx.params
+        v_share, s_share = p["caravan_vanguard_share"], p["caravan_straggler_share"]
+        if len(on_time) and (v_share > 0 or s_share > 0):  # who walks ahead, who behind
+            u = uniform_array(int(ctx.day_seed), lo + on_time, S_SUBGROUP)
+            kind = np.where(u < v_share, VANGUARD, np.where(u < v_share + s_share, STRAGGLERS,
+                                                            MAIN))
+            sub = caravan + s.n_caravans * kind
+            # a group that has already left: join the main body instead
+            gone = s.g_active[sub] & ((s.g_status[sub] != AT_PLACE)
+                                      | (s.g_place[sub] != s.spawn.place[lo + on_time]))
+            sub = np.where(gone, caravan, sub)
+            s.group[lo + on_time] = sub
+        s.g_members += np.bincount(sub, minlength=len(s.g_members))
+        for c in np.unique(caravan):
+            s.g_active[c + s.n_caravans * np.arange(3)] = True
         s.n_active = hi
 
 
@@ -224,6 +291,7 @@ def apply_policies(ctx: Context) -> None:
     pv[P_PORT_CAP] = cached[P_PORT_CAP]
     pv[P_RISK] = cached[P_RISK]
     pv[P_PRICE] = cached[P_PRICE]
+    pv[P_HOLD:P_HALT + 1] = cached[P_HOLD:P_HALT + 1]
     ctx.recorder.extra["trade_blocked_usd"][ctx.day] = s.trade_blocked_usd
 
 
@@ -250,6 +318,14 @@ def derive_policy_values(ctx: Context) -> None:
     # price rises with the detection risk on the road ahead (seed 003's smuggling market)
     values[P_PRICE] = levers.smuggler_base_price_usd * (
         1.0 + params["smuggler_price_elasticity"] * values[P_RISK])
+    values[P_HOLD] = levers.caravan_hold
+    values[P_TRANSFER] = levers.transfer_share
+    values[P_TRANSFER_TO] = levers.transfer_to
+    values[P_TURNBACK] = levers.turnback_share
+    values[P_RIDE] = levers.ride_share
+    # a caravan passing through stops where it is checked, held, made an offer or turned back
+    values[P_HALT] = ((levers.stop_probability > 0) | (levers.caravan_hold > 0)
+                      | (levers.transfer_share > 0) | (levers.turnback_share > 0))
     s.trade_blocked_usd = levers.port_closed.sum() * params["trade_usd_per_closed_port_day"]
 
 
@@ -276,81 +352,200 @@ def open_edges(ctx: Context) -> np.ndarray:
 
 
 def move_caravans(ctx: Context) -> None:
-    """Members split off or vote; a caravan with a quorum walks on as one group.
+    """Members split off or vote; each group of a caravan with a quorum moves on as one.
 
-    It covers up to ``walk_speed_km_per_day`` km, passing through towns on the way; a staffed
-    checkpoint halts it for the day and acts on its members (``g_arrived_today``)."""
+    A group at a place may rest (failed vote, halt probability, a ``caravan_hold``, a vanguard
+    waiting for its main body); otherwise it walks ``walk_speed_km_per_day`` km times its
+    speed factor, or rides ``caravan_ride_speed_km_per_day`` km, passing through towns on the
+    way. A staffed checkpoint, a hold, an offer or a turn-back halts it for the day there
+    (``g_arrived_today``: the kernel then acts on its members). A caravan whose members fell
+    below ``caravan_dissolve_below_share`` of its peak breaks up; one with nobody left may
+    re-form where its dispersed members wait."""
     s: CorridorState = ctx.state
     if not len(s.g_place):
         return
     p = ctx.params
+    n_groups = len(s.g_place)
     votes, members = caravan_votes(
         s.group, s.mode, s.spawn.group_start, s.spawn.group_end, s.spawn.group_start_day,
         ctx.day, s.n_active, ctx.day_seed, p["caravan_split_probability_per_day"],
-        p["caravan_move_probability"], p["flow_vehicle_share"], len(s.g_place),
+        p["caravan_move_probability"], p["flow_vehicle_share"], n_groups,
     )
     s.g_members[:] = members
-    net = ctx.network
-    speed = float(p["walk_speed_km_per_day"])
+    c_members = np.bincount(s.g_caravan, weights=members, minlength=s.n_caravans).astype(np.int64)
+    s.c_members[:] = c_members
+    np.maximum(s.c_peak, c_members, out=s.c_peak)
+    s.g_dissolve[:] = False
+    dissolve_share = float(p["caravan_dissolve_below_share"])
+    if dissolve_share > 0:
+        breaking = (c_members > 0) & (c_members < dissolve_share * s.c_peak)
+        s.g_dissolve[:] = breaking[s.g_caravan]
+        members = np.where(s.g_dissolve, 0, members)
+    alive = s.g_active & (members > 0)
+    if p["caravan_reform_probability_per_day"] > 0:
+        alive |= reform_caravans(ctx, c_members)
+    pv = s.place_values
+    walk = float(p["walk_speed_km_per_day"])
+    ride_speed = float(p["caravan_ride_speed_km_per_day"])
+    ride_default = float(p["caravan_ride_probability_per_day"])
+    factor = {MAIN: 1.0, VANGUARD: float(p["caravan_vanguard_speed_factor"]),
+              STRAGGLERS: float(p["caravan_straggler_speed_factor"])}
+    halt = (float(p["caravan_halt_probability_per_day"]),
+            float(p["caravan_halt_probability_per_day_walked"]),
+            float(p["caravan_halt_probability_per_1000_members"]) * ctx.people_per_agent / 1000.0,
+            float(p["caravan_halt_shelter_factor"]))
+    gap = float(p["caravan_regroup_gap_km"])
     s.g_arrived_today[:] = False
-    for g in np.flatnonzero(s.g_active & (members > 0)):
-        if s.g_status[g] == AT_PLACE and votes[g] < p["caravan_quorum"] * members[g]:
-            continue  # a rest day
-        budget = speed
-        for hop in range(int(p["max_hops_per_day"]) + 1):  # walk on through towns if time is left
-            if s.g_status[g] == AT_PLACE:
-                u = uniform(ctx.day_seed, np.int64(g), np.int64(S_GROUP_HOP + hop))
-                e = choose_edge(net.indptr, s.routes[s.spawn.group_aim[g]], int(s.g_place[g]), u)
-                if e < 0 and s.spawn.group_aim[g] != 0 and not s.routes[
-                        s.spawn.group_aim[g]].any():  # its aim is cut off: the nearest open
-                    e = choose_edge(net.indptr, s.routes[0], int(s.g_place[g]), u)
-                if e < 0:
-                    break
-                s.g_next[g] = net.target[e]
-                s.g_km_left[g] = net.distance_km[e]
-                s.g_status[g] = IN_TRANSIT
-                ctx.recorder.flows[ctx.day, e] += members[g]
-            if s.g_status[g] != IN_TRANSIT:
+    s.g_activity[:] = G_HALTED
+    for g in np.flatnonzero(alive):
+        kind = int(s.g_kind[g])
+        main = int(s.g_caravan[g])
+        if s.g_status[g] == ARRIVED:
+            continue
+        if s.g_status[g] == AT_PLACE:
+            here = int(s.g_place[g])
+            if members[g] == 0 or votes[g] < p["caravan_quorum"] * members[g]:
+                s.g_days_walked[g] = 0
+                continue  # a rest day (or a re-formed caravan waiting for its members)
+            hold = pv[P_HOLD, here]
+            if hold > 0 and (hold >= 1 or uniform(ctx.day_seed, np.int64(g),
+                                                  np.int64(S_G_HOLD)) < hold):
+                continue  # held there (a sit-in, negotiations, a blockade)
+        if ctx.day > s.spawn.group_start_day[main]:  # it sets out on its departure day
+            at_shelter = s.g_status[g] == AT_PLACE and s.is_shelter[s.g_place[g]]
+            ph = (halt[0] + halt[1] * s.g_days_walked[g] + halt[2] * members[g]) * (
+                halt[3] if at_shelter else 1.0)
+            if ph > 0 and uniform(ctx.day_seed, np.int64(g), np.int64(S_G_HALT)) < ph:
+                s.g_days_walked[g] = 0
+                continue  # a rest day (at a place, or camped by the road)
+        if (kind == VANGUARD and members[main] > 0
+                and s.g_km_travelled[g] - s.g_km_travelled[main] > gap):
+            continue  # the vanguard waits for the main body
+        ride_p = pv[P_RIDE, int(s.g_place[g])]
+        ride_p = ride_default if ride_p < 0 else ride_p
+        rides = ride_p > 0 and uniform(ctx.day_seed, np.int64(g), np.int64(S_G_RIDE)) < ride_p
+        if walk_group(ctx, g, (ride_speed if rides else walk) * factor[kind], members[g]):
+            s.g_activity[g] = G_RODE if rides else G_WALKED
+            s.g_days_walked[g] += 1
+    if p["caravan_rejoin_probability_per_day"] > 0:
+        s.rejoin_at[:] = -1
+        halted = alive & (s.g_status == AT_PLACE) & (s.g_activity == G_HALTED)
+        for g in np.flatnonzero(halted)[::-1]:  # the main body (lowest index) wins a place
+            s.rejoin_at[s.g_caravan[g], s.g_place[g]] = g
+
+
+def walk_group(ctx: Context, g: int, budget: float, members: int) -> bool:
+    """Move group ``g`` up to ``budget`` km along its route today; True if it moved."""
+    s: CorridorState = ctx.state
+    net = ctx.network
+    moved = False
+    aim = s.spawn.group_aim[s.g_caravan[g]]
+    for hop in range(int(ctx.params["max_hops_per_day"]) + 1):  # walk on through towns
+        if s.g_status[g] == AT_PLACE:
+            u = uniform(ctx.day_seed, np.int64(g), np.int64(S_GROUP_HOP + hop))
+            e = choose_edge(net.indptr, s.routes[aim], int(s.g_place[g]), u)
+            if e < 0 and aim != 0 and not s.routes[aim].any():  # aim cut off: nearest open
+                e = choose_edge(net.indptr, s.routes[0], int(s.g_place[g]), u)
+            if e < 0:
                 break
-            step = min(budget, float(s.g_km_left[g]))
-            budget -= step
-            s.g_km_left[g] -= step
-            s.g_km_travelled[g] += step
-            if s.g_km_left[g] > 0:
-                break
-            s.g_place[g] = s.g_next[g]
-            s.g_next[g] = -1
-            s.g_arrived_today[g] = True
-            s.g_status[g] = ARRIVED if s.is_destination[s.g_place[g]] else AT_PLACE
-            if (budget <= 0 or s.g_status[g] == ARRIVED
-                    or s.place_values[P_STOP, s.g_place[g]] > 0):  # halted at a checkpoint
-                break
-    record_groups(ctx)
+            s.g_next[g] = net.target[e]
+            s.g_km_left[g] = net.distance_km[e]
+            s.g_status[g] = IN_TRANSIT
+            ctx.recorder.flows[ctx.day, e] += members
+        if s.g_status[g] != IN_TRANSIT:
+            break
+        step = min(budget, float(s.g_km_left[g]))
+        budget -= step
+        moved = True
+        s.g_km_left[g] -= step
+        s.g_km_travelled[g] += step
+        if s.g_km_left[g] > 0:
+            break
+        s.g_place[g] = s.g_next[g]
+        s.g_next[g] = -1
+        s.g_arrived_today[g] = True
+        s.g_status[g] = ARRIVED if s.is_destination[s.g_place[g]] else AT_PLACE
+        if (budget <= 0 or s.g_status[g] == ARRIVED
+                or s.place_values[P_HALT, s.g_place[g]] > 0):  # halted at a checkpoint
+            break
+    return moved
+
+
+def reform_caravans(ctx: Context, c_members: np.ndarray) -> np.ndarray:
+    """A caravan with nobody left may re-form where most of its dispersed members wait
+    (yesterday's count); returns the groups re-formed today (empty until members rejoin)."""
+    s: CorridorState = ctx.state
+    p = ctx.params
+    reformed = np.zeros(len(s.g_place), bool)
+    least = float(p["caravan_reform_min_people"]) * ctx.scenario.agents_per_person
+    for c in np.flatnonzero((c_members == 0) & (s.c_peak > 0) & s.g_active[:s.n_caravans]):
+        where = int(np.argmax(s.dispersed_at[c]))
+        if s.dispersed_at[c, where] < max(least, 1.0):
+            continue
+        if uniform(ctx.day_seed, np.int64(c), np.int64(S_G_REFORM)) >= p[
+                "caravan_reform_probability_per_day"]:
+            continue
+        s.g_place[c] = where
+        s.g_next[c] = -1
+        s.g_km_left[c] = 0.0
+        s.g_status[c] = ARRIVED if s.is_destination[where] else AT_PLACE
+        s.g_km_travelled[c] = max(float(s.g_km_travelled[c]), float(s.c_origin_km[c, where]))
+        s.c_peak[c] = 0  # a new caravan: dissolution counts from its new peak
+        reformed[c] = True
+    return reformed
+
+
+def group_position(ctx: Context, g: int) -> tuple[str, str, float, float]:
+    """Where group ``g`` is: last place reached, the place its leg leads to ('' at a place),
+    and lat/lon interpolated along the leg by km travelled."""
+    s: CorridorState = ctx.state
+    net = ctx.network
+    here = int(s.g_place[g])
+    lat, lon = net.lat[here], net.lon[here]
+    nxt = ""
+    if s.g_status[g] == IN_TRANSIT:
+        n = int(s.g_next[g])
+        leg = float(net.distance_km[net.edge(here, n)])
+        f = 1.0 - float(s.g_km_left[g]) / leg if leg > 0 else 0.0
+        lat, lon = lat + f * (net.lat[n] - lat), lon + f * (net.lon[n] - lon)
+        nxt = net.ids[n]
+    return net.ids[here], nxt, float(lat), float(lon)
 
 
 def record_groups(ctx: Context) -> None:
-    """One row per caravan per day: where its head is and how many are still in it."""
+    """One row per caravan per day: its head (the group furthest along), its main body (the
+    group with most members at the end of the day), and its people by state."""
     s: CorridorState = ctx.state
-    net = ctx.network
-    for g in np.flatnonzero(s.g_active):
-        here = int(s.g_place[g])
-        lat, lon = net.lat[here], net.lon[here]
-        if s.g_status[g] == IN_TRANSIT:
-            nxt = int(s.g_next[g])
-            leg = float(net.distance_km[net.edge(here, nxt)])
-            f = 1.0 - float(s.g_km_left[g]) / leg if leg > 0 else 0.0
-            lat, lon = lat + f * (net.lat[nxt] - lat), lon + f * (net.lon[nxt] - lon)
-        ctx.recorder.groups.append(
-            {
-                "day": ctx.day,
-                "group": s.spawn.group_names[g],
-                "place": net.ids[here],
-                "km_from_origin": float(s.g_km_travelled[g]),
-                "lat": float(lat),
-                "lon": float(lon),
-                "members": int(s.g_members[g]),
-            }
-        )
+    n = s.n_caravans
+    for c in np.flatnonzero(s.g_active[:n]):
+        groups = [int(c), int(c) + n, int(c) + 2 * n]
+        alive = [g for g in groups if s.g_end_members[g] > 0]
+        head = max(alive, key=lambda g: s.g_km_travelled[g]) if alive else int(c)
+        body = max(alive, key=lambda g: s.g_end_members[g]) if alive else int(c)
+        head_place, _, head_lat, head_lon = group_position(ctx, head)
+        body_place, body_next, body_lat, body_lon = group_position(ctx, body)
+        row = {
+            "day": ctx.day,
+            "group": s.spawn.group_names[c],
+            "place": head_place,
+            "km_from_origin": float(s.g_km_travelled[head]),
+            "lat": head_lat,
+            "lon": head_lon,
+            "members": int(s.c_members[c]),
+            "head_place": head_place,
+            "head_lat": head_lat,
+            "head_lon": head_lon,
+            "head_km": float(s.g_km_travelled[head]),
+            "body_place": body_place,
+            "body_next": body_next,
+            "body_lat": body_lat,
+            "body_lon": body_lon,
+            "body_km": float(s.g_km_travelled[body]),
+            "body_members": int(s.g_end_members[body]),
+        }
+        for k, state in enumerate(MEMBER_STATES):
+            row[f"members_{state}"] = int(s.member_states[c, k])
+        ctx.recorder.groups.append(row)
 
 
 def move_agents(ctx: Context) -> None:
@@ -366,16 +561,22 @@ def move_agents(ctx: Context) -> None:
     events = np.zeros((len(EVENTS), net.n_places))
     deport_left = np.array([float(ctx.params["deportation_capacity_per_day"])
                             * ctx.scenario.agents_per_person])
+    s.member_states[:] = 0
+    s.dispersed_at[:] = 0
+    s.g_end_members[:] = 0
     step_agents(
         s.n_active, ctx.day_seed, s.location, s.next_place, s.km_left, s.status, s.group,
         s.mode, s.days_here, s.flags, s.spawn.place, s.g_place, s.g_next, s.g_km_left,
-        s.g_status, s.g_arrived_today, s.g_members, net.indptr, net.target, net.distance_km,
-        s.routes, s.aim, place, s.detention_of, s.scalars, deport_left, rec.flows[ctx.day],
-        rec.counts[ctx.day], events,
+        s.g_status, s.g_arrived_today, s.g_members, s.g_caravan, s.g_activity, s.g_dissolve,
+        s.rejoin_at, net.indptr, net.target, net.distance_km, s.routes, s.aim, place,
+        s.detention_of, s.scalars, deport_left, rec.flows[ctx.day], rec.counts[ctx.day], events,
+        s.member_states, s.dispersed_at, s.g_end_members,
     )
     for k, name in enumerate(EVENTS):
         rec.extra[name][ctx.day] = events[k] / ctx.scenario.agents_per_person
     rec.extra["smuggling_revenue_usd"][ctx.day] = events[E_REVENUE]  # USD, already per person
+    if s.n_caravans:
+        record_groups(ctx)
 
 
 RULES = register(
