@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corridor import runfolder
+from corridor.runs import claim
 
 from tinyscenario import ROUTES, write_scenario
 
@@ -67,7 +67,7 @@ def test_run_refuses_existing_out_and_bad_options(tiny: Path, tmp_path: Path) ->
 
 def test_crash_leaves_no_half_written_folder(tmp_path: Path) -> None:
     out = tmp_path / "run"
-    with pytest.raises(RuntimeError), runfolder.atomic_folder(out) as tmp:
+    with pytest.raises(RuntimeError), claim.atomic_folder(out) as tmp:
         (tmp / "counts.parquet").write_text("partial")
         raise RuntimeError("boom")
     assert not out.exists()

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from corridor.errors import CorridorError, RunError, ScenarioError
+from corridor.errors import CorridorError, ScenarioError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -146,24 +146,28 @@ def run(
     force: Annotated[bool, typer.Option(help="Replace the out folder if it exists.")] = False,
     report: Annotated[bool, typer.Option(help="Also write report.html.")] = True,
 ) -> None:
-    """Run a scenario and write a run folder (atomically) with counts, flows and a summary."""
+    """Run a scenario and write a run folder (atomically) with counts, flows and a summary.
+
+    --force replaces OUT only if it is a corridor output folder (see README: output folders).
+    """
     from corridor.engine import simulate
-    from corridor.runfolder import write_run
+    from corridor.runs.claim import atomic_folder, default_out
+    from corridor.runs.markers import RUN
+    from corridor.runs.write import write_run_files
 
     if agents_scale is not None and not agents_scale > 0:
         raise CorridorError(f"--agents-scale must be > 0, got {agents_scale}")
     scenario = _load(folder).with_overrides(seed=seed, days=days, agents_per_person=agents_scale)
-    out = out if out is not None else Path("runs") / scenario.name
-    if out.exists() and not force:
-        raise RunError(f"{out}: output folder exists (use --force to replace it)")
-    with _progress() as progress:
-        task = progress.add_task(f"{scenario.name}", total=scenario.days)
-        result = simulate(scenario, progress=lambda d, n: progress.update(task, completed=d))
-    headline = write_run(result, out, force=force) | {"runtime_s": result.runtime_s}
-    if report:
-        from corridor.report.html import write_report
+    out = out if out is not None else default_out(scenario.name)
+    with atomic_folder(out, force=force, kind=RUN, inputs=[folder]) as tmp:
+        with _progress() as progress:
+            task = progress.add_task(f"{scenario.name}", total=scenario.days)
+            result = simulate(scenario, progress=lambda d, n: progress.update(task, completed=d))
+        headline = write_run_files(result, tmp) | {"runtime_s": result.runtime_s}
+        if report:  # inside the atomic step: a run folder never lacks the report it promised
+            from corridor.report.html import write_report
 
-        write_report(out)
+            write_report(tmp, name=out.name)
     _print_summary(headline)
     console.print(f"run folder: {out}")
 
@@ -177,9 +181,9 @@ def _print_summary(headline: dict) -> None:
 @app.command()
 def info(run_dir: RunArg) -> None:
     """Print the headline figures of a finished run."""
-    from corridor.runfolder import read_summary
+    from corridor.runs.read import read_headline
 
-    _print_summary(read_summary(run_dir))
+    _print_summary(read_headline(run_dir))
 
 
 app.command("summary", help="Same as `info`.")(info)
@@ -197,13 +201,16 @@ def report(
     For an ensemble folder the report shows its first member (seed-000), written as the
     ensemble's report.html; the spread is in quantiles.parquet and `corridor compare`.
     """
-    from corridor.analysis.compare import ensemble_members, is_ensemble
     from corridor.report.html import write_report
-    from corridor.runfolder import read_summary
+    from corridor.runs.claim import check_out_file
+    from corridor.runs.markers import ensemble_members, is_ensemble
+    from corridor.runs.read import read_summary
 
     read_summary(run_dir)
     shown = ensemble_members(run_dir)[0] if is_ensemble(run_dir) else run_dir
-    path = write_report(shown, Path(run_dir) / "report.html", compare_dirs=list(compare or []))
+    target = Path(run_dir) / "report.html"
+    check_out_file(target, inputs=list(compare or []))
+    path = write_report(shown, target, compare_dirs=list(compare or []))
     if shown != run_dir:
         console.print(f"ensemble: the report shows member {shown.name}")
     console.print(f"report: {path}")
@@ -243,10 +250,14 @@ def score(
     """
     from rich.table import Table
 
-    from corridor.analysis.compare import is_ensemble
-    from corridor.runfolder import read_summary
+    from corridor.runs.claim import check_out_file
+    from corridor.runs.markers import is_ensemble
+    from corridor.runs.read import read_summary
 
+    if not max_distance_km >= 0 or max_distance_km == float("inf"):
+        raise CorridorError(f"--max-distance-km must be a number >= 0, got {max_distance_km}")
     headline = read_summary(run_dir)
+    check_out_file(Path(run_dir) / "score.json")
     if is_ensemble(run_dir):
         from corridor.analysis.ensemble_score import score_ensemble
 
@@ -285,11 +296,17 @@ def import_flee(
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace the out folder if it exists.")] = False,
 ) -> None:
-    """Convert a Flee input folder (+ UNHCR validation data) into a corridor scenario folder."""
-    from corridor.runfolder import atomic_folder
+    """Convert a Flee input folder (+ UNHCR validation data) into a corridor scenario folder.
+
+    --force replaces OUT only if import-flee wrote it (never the Flee input).
+    """
+    from corridor.runs.claim import atomic_folder
+    from corridor.runs.markers import FLEE_IMPORT
     from corridor.scenario.flee_import import import_flee as convert
 
-    with atomic_folder(out, force=force) as tmp:
+    inputs = [p for p in (input_dir, validation_dir, simsetting) if p is not None]
+    with atomic_folder(out, force=force, kind=FLEE_IMPORT, inputs=inputs,
+                       replaceable=[FLEE_IMPORT]) as tmp:
         convert(input_dir, validation_dir, tmp, simsetting=simsetting)
     console.print(f"scenario folder: {out}")
 

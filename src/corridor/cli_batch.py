@@ -69,9 +69,13 @@ def _scenario(folder: Path, days: int | None, agents_scale: float | None):  # no
     return load_checked(folder).with_overrides(days=days, agents_per_person=agents_scale)
 
 
-def _check_out(out: Path, force: bool) -> None:
-    if out.exists() and not force:
-        raise CorridorError(f"{out}: output folder exists (use --force to replace it)")
+def _out_folder(out: Path | None, name: str, suffix: str, force: bool, folder: Path) -> Path:
+    """The out folder (default runs/<safe name><suffix>), checked before any work is done."""
+    from corridor.runs.claim import check_out_folder, default_out
+
+    out = out if out is not None else default_out(name, suffix)
+    check_out_folder(out, force=force, inputs=[folder])
+    return out
 
 
 def ensemble(
@@ -87,16 +91,14 @@ def ensemble(
 ) -> None:
     """Run a scenario under N seeds; write seed-*/ run folders, quantiles and a median summary."""
     from corridor.analysis.ensemble import run_ensemble
-    from corridor.runfolder import read_summary
+    from corridor.runs.read import read_headline
 
     scenario = _scenario(folder, days, agents_scale)
-    out = out if out is not None else Path("runs") / f"{scenario.name}-ensemble"
-    _check_out(out, force)
+    out = _out_folder(out, scenario.name, "-ensemble", force, folder)
     with _bar(f"{scenario.name} × {seeds} seeds") as progress:
-        path = run_ensemble(
-            scenario, out, seeds, workers=_workers(workers), force=force, progress=progress
-        )
-    _print_ensemble(read_summary(path))
+        path = run_ensemble(scenario, out, seeds, workers=_workers(workers), force=force,
+                            progress=progress, inputs=[folder])
+    _print_ensemble(read_headline(path))
     console.print(f"ensemble folder: {path}")
 
 
@@ -133,9 +135,7 @@ def sweep(
     spec = parse_lever_spec(lever)
     scenario = _scenario(folder, days, agents_scale)
     target = resolve_target(scenario, spec.target)
-    slug = "".join(c if c.isalnum() or c in "-_" else "-" for c in f"{spec.lever}-{target}")
-    out = out if out is not None else Path("runs") / f"{scenario.name}-sweep-{slug}"
-    _check_out(out, force)
+    out = _out_folder(out, scenario.name, f"-sweep-{spec.lever}-{target}", force, folder)
     with _bar(f"{spec.lever} {target}: {len(spec.values)} values × {seeds} seeds") as progress:
         path = run_sweep(
             scenario,
@@ -145,6 +145,7 @@ def sweep(
             workers=_workers(workers),
             force=force,
             progress=progress,
+            inputs=[folder],
         )
     from rich.table import Table
 
@@ -172,8 +173,10 @@ def compare(
 ) -> None:
     """Headline outputs of two runs (or ensembles) side by side, with differences."""
     from corridor.analysis.compare import compare_runs, format_compare_table
-    from corridor.runfolder import atomic_write_text
+    from corridor.runs.claim import atomic_output_file, check_out_file
 
+    if out is not None:
+        check_out_file(out, inputs=[run_a, run_b])
     dates = [_parse_date(d) for d in date] if date else None
     table = compare_runs(run_a, run_b, dates=dates)
     console.print(
@@ -182,10 +185,10 @@ def compare(
         )
     )
     if out is not None:
-        if out.is_dir():
-            raise CorridorError(f"{out}: is a folder, expected a .csv file name")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(out, table.to_csv(index=False))
+        from corridor._io import safe_csv_frame
+
+        with atomic_output_file(out, inputs=[run_a, run_b]) as tmp:
+            safe_csv_frame(table).to_csv(tmp, index=False)
         console.print(f"table: {out}")
 
 

@@ -12,7 +12,7 @@ import pytest
 from corridor.analysis.compare import compare_runs, ensemble_members, is_ensemble
 from corridor.analysis.ensemble import member_seeds, run_ensemble
 from corridor.errors import CorridorError, RunError
-from corridor.runfolder import read_summary
+from corridor.runs.read import read_summary
 from corridor.scenario import load_scenario
 
 from tinyscenario import write_scenario

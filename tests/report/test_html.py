@@ -93,7 +93,7 @@ def test_failed_write_leaves_nothing_behind(
     def boom(src: object, dst: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("corridor.analysis.observations.os.replace", boom)
+    monkeypatch.setattr("corridor._io.os.replace", boom)
     with pytest.raises(OSError, match="disk full"):
         write_report(run_dir)
     assert not (run_dir / "report.html").exists()

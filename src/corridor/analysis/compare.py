@@ -24,23 +24,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor.analysis.observations import read_places, read_summary, read_table
 from corridor.errors import RunError
+from corridor.runs.markers import ensemble_members, is_ensemble
+from corridor.runs.read import read_places, read_summary, read_table
 
 COMPARE_COLUMNS = ["metric", "a", "a_low", "a_high", "b", "b_low", "b_high", "diff", "pct_diff"]
 _SKIP_KEYS = frozenset({"seed"})
 _ZERO_FILL_PREFIX = "people_per_"
-
-
-def is_ensemble(folder: Path) -> bool:
-    """An ensemble folder holds ``ensemble.json`` and one ``seed-*`` run folder per member."""
-    folder = Path(folder)
-    return (folder / "ensemble.json").is_file() and any(folder.glob("seed-*/summary.json"))
-
-
-def ensemble_members(folder: Path) -> list[Path]:
-    """The member run folders of an ensemble, sorted by name."""
-    return sorted(p.parent for p in Path(folder).glob("seed-*/summary.json"))
 
 
 def _flatten(summary: dict[str, Any]) -> dict[str, float]:

@@ -37,24 +37,27 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing
+import os
+import signal
+import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from corridor._io import atomic_write_text, write_parquet
 from corridor.errors import CorridorError, ScenarioError
+from corridor.runs.markers import ENSEMBLE, MEMBER_PREFIX
+from corridor.runs.read import read_table
 from corridor.scenario.model import Scenario
 
 Progress = Callable[[int, int], None]
 QUANTILES = {"q05": 0.05, "q50": 0.50, "q95": 0.95}
 QUANTILE_COLUMNS = ["day", "date", "place", "status", *QUANTILES]
-MEMBER_PREFIX = "seed-"
 
 
 def member_seeds(seed: int, n: int) -> list[int]:
@@ -85,9 +88,39 @@ def load_checked(folder: Path) -> Scenario:
 def _run_member(scenario: Scenario, out: Path) -> dict[str, Any]:
     """Simulate one member and write its run folder (runs in a worker process)."""
     from corridor.engine import simulate
-    from corridor.runfolder import write_run
+    from corridor.runs.write import write_run
 
     return write_run(simulate(scenario), out)
+
+
+def _die_with_parent() -> None:
+    """Worker initializer: a worker must not outlive the command that started it.
+
+    On Linux the kernel sends SIGKILL to the worker when its parent (the fork server, which
+    itself exits when the command dies) goes away (``prctl(PR_SET_PDEATHSIG)``). Elsewhere a
+    daemon thread polls the parent pid.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
+                if os.getppid() != parent:  # the parent died before prctl took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="corridor-parent-watch").start()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -97,10 +130,11 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     context: multiprocessing.context.BaseContext
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["corridor.engine", "corridor.runfolder"])
+        context.set_forkserver_preload(["corridor.engine", "corridor.runs.write"])
     else:
         context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_die_with_parent)
 
 
 def run_members(
@@ -144,13 +178,16 @@ def run_ensemble(
     force: bool = False,
     progress: Progress | None = None,
     overrides: Mapping[str, Any] | None = None,
+    inputs: Iterable[Path] = (),
 ) -> Path:
     """Run ``seeds`` members of a scenario and write the ensemble folder ``out``; returns it.
 
     ``overrides`` are passed to ``Scenario.with_overrides`` (``days``, ``agents_per_person``,
     ``parameters``, ``seed`` = a different base seed). ``progress(done, total)`` counts members.
+    ``out`` is claimed as ``corridor.runs.claim.atomic_folder`` does (``inputs``, such as the
+    scenario folder, are never replaced).
     """
-    from corridor.runfolder import atomic_folder, atomic_write_text
+    from corridor.runs.claim import atomic_folder
 
     if isinstance(folder_or_scenario, Scenario):
         scenario = folder_or_scenario
@@ -164,7 +201,9 @@ def run_ensemble(
     seed_list = member_seeds(scenario.seed, seeds)
     names = [member_name(i, seeds) for i in range(seeds)]
     started = time.perf_counter()
-    with atomic_folder(out, force=force) as tmp:
+    if not isinstance(folder_or_scenario, Scenario):
+        inputs = [*inputs, Path(folder_or_scenario)]
+    with atomic_folder(out, force=force, kind=ENSEMBLE, inputs=inputs) as tmp:
         jobs = [
             (scenario.with_overrides(seed=s), tmp / name)
             for s, name in zip(seed_list, names, strict=True)
@@ -186,17 +225,11 @@ def run_ensemble(
     return out
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Parquet with fixed writer settings (no pandas metadata) so reruns give identical bytes."""
-    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
-    pq.write_table(table, path, compression="zstd", write_statistics=False, store_schema=False)
-
-
 def ensemble_quantiles(members: list[Path]) -> pd.DataFrame:
     """5/50/95 % quantiles over members of people per (day, place, status); absent rows are 0."""
     frames = []
     for i, member in enumerate(members):
-        counts = pd.read_parquet(member / "counts.parquet")
+        counts = read_table(member, "counts", raw=True)
         frames.append(counts.assign(member=i))
     both = pd.concat(frames, ignore_index=True)
     places = _categories(frames, "place")

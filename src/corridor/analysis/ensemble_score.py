@@ -7,8 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from corridor.analysis.compare import ensemble_members
-from corridor.analysis.observations import atomic_write_text, read_summary, score_run, score_summary
+from corridor._io import atomic_write_text
+from corridor.analysis.observations import score_run, score_summary
+from corridor.runs.markers import ensemble_members
+from corridor.runs.read import read_summary
 
 
 def member_metrics(run_dir: Path, rules: str, max_distance_km: float = 30.0) -> dict[str, float]:

@@ -18,15 +18,14 @@ Per-day absolute differences are rounded to 4 decimals as Flee's ``abs_diffs`` d
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from corridor._io import atomic_write_text
 from corridor.errors import RunError
+from corridor.runs.read import read_csv, read_resolved, read_table
 
 ROUND_NDIGITS = 4  # flee/postprocessing/analysis.py
 
@@ -148,16 +147,22 @@ def score_frames(sim: pd.DataFrame, data: pd.DataFrame) -> dict:
 
 
 def _read_run(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    counts_path = run_dir / "counts.parquet"
-    obs_path = run_dir / "observations.csv"
-    toml_path = run_dir / "scenario.resolved.toml"
-    for path in (counts_path, obs_path, toml_path):
-        if not path.exists():
-            raise RunError(f"{path}: missing (is {run_dir} a corridor run folder?)")
-    settings = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    counts = pd.read_parquet(counts_path)
-    observations = pd.read_csv(obs_path, dtype={"place": str}, keep_default_na=False,
-                               na_values={"low": [""], "high": [""]})
+    counts = read_table(run_dir, "counts")
+    for name in ("observations.csv", "scenario.resolved.toml"):
+        if not (run_dir / name).exists():
+            raise RunError(f"{run_dir / name}: missing (is {run_dir} a corridor run folder?)")
+    settings = read_resolved(run_dir)
+    for key in ("start_date", "days"):
+        if key not in settings:
+            raise RunError(f"{run_dir / 'scenario.resolved.toml'}: no {key} (damaged?)")
+    observations = read_csv(run_dir, "observations")
+    if observations is None or observations.empty or "kind" not in observations.columns:
+        raise RunError(f"{run_dir / 'observations.csv'}: no observations to score against")
+    for column in ("low", "high"):
+        if column in observations.columns:
+            observations[column] = pd.to_numeric(observations[column].replace("", np.nan),
+                                                  errors="coerce")
+    assert counts is not None  # counts is required: read_table raises when it is missing
     return counts, observations, settings
 
 
@@ -193,18 +198,11 @@ def score_flee_run(run_dir: Path) -> dict:
 
 
 def write_score(run_dir: Path) -> Path:
-    """Write score.json into the run folder atomically (temporary file + os.replace)."""
+    """Write score.json into the run folder atomically."""
     run_dir = Path(run_dir)
     result = score_flee_run(run_dir)
     target = run_dir / "score.json"
-    fd, tmp = tempfile.mkstemp(prefix=".score-", suffix=".json", dir=run_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(result, f, indent=2, allow_nan=True)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(target, json.dumps(result, indent=2, allow_nan=True))
     return target
 
 

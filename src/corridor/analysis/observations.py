@@ -30,91 +30,26 @@ policy inputs (``troops_deployed``, ``permits_issued``, ``crossing_closed``) and
 A range with only one bound is open on the other side; no bounds at all gives ``ok`` = NA.
 Dates outside the simulated period give NA with a note.
 
-The small readers here (``read_summary``, ``read_table``, ``read_places`` ...) are shared by
-``corridor.analysis.compare`` and ``corridor.report``.
+The run folder is read with ``corridor.runs.read`` (a damaged folder is a clear error).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import uuid
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from corridor.errors import RunError
+from corridor._io import atomic_write_text
+from corridor.runs.read import read_csv, read_observations, read_places, read_summary, read_table
 
 SCORE_COLUMNS = ["date", "place", "kind", "low", "high", "simulated", "distance_km", "ok", "note"]
 CARAVAN_KINDS = frozenset({"caravan_size", "position"})
 POLICY_KINDS = frozenset({"troops_deployed", "permits_issued", "crossing_closed"})
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
-
-
-# --------------------------------------------------------------------------- readers
-
-
-def read_summary(run_dir: Path) -> dict[str, Any]:
-    """The run's ``summary.json``; a missing run folder is a user error, not a traceback."""
-    path = Path(run_dir) / "summary.json"
-    if not path.is_file():
-        raise RunError(f"{run_dir}: not a run folder (no summary.json)")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RunError(f"{path}: unreadable ({exc})") from exc
-
-
-def read_table(run_dir: Path, name: str) -> pd.DataFrame | None:
-    """One of ``counts``/``flows``/``groups`` with ``date`` as midnight datetimes, or None."""
-    path = Path(run_dir) / f"{name}.parquet"
-    if not path.is_file():
-        return None
-    df = pd.read_parquet(path)
-    if "date" in df.columns:
-        df["date"] = pd.to_datetime(df["date"]).dt.normalize().astype("datetime64[ns]")
-    for col in ("place", "status", "group", "from", "to"):
-        if col in df.columns:
-            df[col] = df[col].astype(str)
-    return df
-
-
-def read_places(run_dir: Path) -> pd.DataFrame | None:
-    """The run's copy of ``places.csv`` indexed by id, or None when the folder has none."""
-    path = Path(run_dir) / "places.csv"
-    if not path.is_file():
-        return None
-    df = pd.read_csv(path, dtype={"id": str, "name": str, "country": str, "kind": str})
-    return df.set_index("id", drop=False)
-
-
-def read_routes(run_dir: Path) -> pd.DataFrame | None:
-    """The run's copy of ``routes.csv``, or None."""
-    path = Path(run_dir) / "routes.csv"
-    if not path.is_file():
-        return None
-    return pd.read_csv(path, dtype={"from": str, "to": str})
-
-
-def read_observations(run_dir: Path) -> pd.DataFrame:
-    """The run's ``observations.csv`` (empty frame if none); empty place = scenario-wide."""
-    path = Path(run_dir) / "observations.csv"
-    cols = ["date", "place", "kind", "low", "high", "source", "quote"]
-    if not path.is_file():
-        return pd.DataFrame(columns=cols)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for col in cols:
-        if col not in df.columns:
-            df[col] = ""
-    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
-    df["low"] = pd.to_numeric(df["low"].replace("", np.nan), errors="coerce")
-    df["high"] = pd.to_numeric(df["high"].replace("", np.nan), errors="coerce")
-    df["place"] = df["place"].str.strip()
-    df["kind"] = df["kind"].str.strip()
-    return df.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- geometry
@@ -160,10 +95,9 @@ class _Run:
         else:
             self.first = self.last = None
         self.statuses = set(self.counts["status"].unique()) if self.counts is not None else set()
-        sources = run_dir / "sources.csv"
+        table = read_csv(run_dir, "sources")
         self.caravan_origins: dict[str, set[str]] = {}
-        if sources.exists():
-            table = pd.read_csv(sources, dtype=str, keep_default_na=False)
+        if table is not None:
             for group, place in zip(table.get("group", []), table.get("place", []), strict=True):
                 if group.startswith("caravan:"):
                     self.caravan_origins.setdefault(group.partition(":")[2], set()).add(place)
@@ -374,15 +308,3 @@ def write_score(run_dir: Path, *, max_distance_km: float = 30.0) -> Path:
     atomic_write_text(out, json.dumps(payload, indent=2, ensure_ascii=False))
     return out
 
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path`` then rename, so readers never see half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8") as fh:  # "x": honours umask, never clobbers
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -31,7 +31,7 @@ import dataclasses
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -42,9 +42,9 @@ from corridor.analysis.ensemble import (
     load_checked,
     member_name,
     member_seeds,
-    write_parquet,
 )
 from corridor.errors import CorridorError
+from corridor.runs.markers import SWEEP
 from corridor.scenario.model import Scenario
 from corridor.scenario.schema import LEVERS
 from corridor.scenario.targets import TargetError, scenario_parser
@@ -223,14 +223,18 @@ def run_sweep(
     metrics: Sequence[str] | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    inputs: Iterable[Path] = (),
 ) -> Path:
     """Run an ensemble per lever value into ``out/value-<v>/`` and tabulate/plot the metrics.
 
-    ``progress(done, total)`` counts member runs over all values.
+    ``progress(done, total)`` counts member runs over all values. ``out`` is claimed as
+    ``corridor.runs.claim.atomic_folder`` does (``inputs`` are never replaced).
     """
+    from corridor._io import atomic_write_text, write_parquet
     from corridor.analysis.ensemble import run_ensemble
     from corridor.engine import check_rules
-    from corridor.runfolder import atomic_folder, atomic_write_text, read_summary
+    from corridor.runs.claim import atomic_folder
+    from corridor.runs.read import read_summary
 
     scenario = folder if isinstance(folder, Scenario) else load_checked(Path(folder))
     parsed = spec if isinstance(spec, LeverSpec) else parse_lever_spec(spec)
@@ -243,7 +247,9 @@ def run_sweep(
         if problems:
             raise CorridorError(f"sweep {parsed.lever} {target} = {value:g}: {problems[0]}")
     out = Path(out)
-    with atomic_folder(out, force=force) as tmp:
+    if not isinstance(folder, Scenario):
+        inputs = [*inputs, Path(folder)]
+    with atomic_folder(out, force=force, kind=SWEEP, inputs=inputs) as tmp:
         rows = []
         for k, (value, variant) in enumerate(zip(parsed.values, variants, strict=True)):
             step = _offset(progress, k * seeds_per_value, total)

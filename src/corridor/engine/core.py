@@ -90,7 +90,7 @@ class Context:
 
 @dataclass
 class RunResult:
-    """What a run produced, in memory; ``corridor.runfolder`` writes it to disk."""
+    """What a run produced, in memory; ``corridor.runs.write`` writes it to disk."""
 
     scenario: Scenario
     params: dict[str, Any]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from corridor.analysis.observations import (
+from corridor.runs.read import (
     read_observations,
     read_places,
+    read_resolved,
     read_routes,
     read_summary,
     read_table,
@@ -34,12 +34,12 @@ class RunData:
     observations: pd.DataFrame
 
     @classmethod
-    def load(cls, run_dir: Path) -> RunData:
+    def load(cls, run_dir: Path, name: str | None = None) -> RunData:
+        """Read ``run_dir``; ``name`` is the name shown (default: the folder's name)."""
         run_dir = Path(run_dir)
-        toml_path = run_dir / "scenario.resolved.toml"
-        scenario = tomllib.loads(toml_path.read_text("utf-8")) if toml_path.is_file() else {}
+        scenario = read_resolved(run_dir)
         return cls(
-            name=run_dir.resolve().name,
+            name=name or run_dir.resolve().name,
             path=run_dir,
             summary=read_summary(run_dir),
             scenario=scenario,

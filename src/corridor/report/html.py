@@ -12,12 +12,14 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from corridor.analysis.compare import compare_runs, is_ensemble
-from corridor.analysis.observations import atomic_write_text, score_run, score_summary
+from corridor._io import atomic_write_text
+from corridor.analysis.compare import compare_runs
+from corridor.analysis.observations import score_run, score_summary
 from corridor.errors import RunError
 from corridor.report import map as maps
 from corridor.report import plots, tables
 from corridor.report.data import RunData
+from corridor.runs.markers import is_ensemble
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
@@ -39,11 +41,13 @@ figcaption { color: #555; font-size: .85rem; }
 
 
 def write_report(
-    run_dir: Path, out: Path | None = None, *, compare_dirs: Sequence[Path] = ()
+    run_dir: Path, out: Path | None = None, *, compare_dirs: Sequence[Path] = (),
+    name: str | None = None,
 ) -> Path:
     """Render the report of ``run_dir`` (others in ``compare_dirs`` overlaid) and return its path.
 
     Written to a temporary name beside ``out`` (default ``run_dir/report.html``) and renamed.
+    ``name`` is the run folder name shown (for a run still in its temporary folder).
     """
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
@@ -51,7 +55,7 @@ def write_report(
     out = Path(out) if out is not None else run_dir / "report.html"
     if not out.parent.is_dir():
         raise RunError(f"{out.parent}: folder does not exist")
-    runs = [RunData.load(run_dir)]
+    runs = [RunData.load(run_dir, name=name)]
     ensembles = []
     for d in map(Path, compare_dirs):
         if not d.is_dir():

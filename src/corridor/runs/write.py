@@ -1,60 +1,25 @@
-"""Write a run's results to a folder atomically, and read run folders back.
-
-Everything is written into a temporary sibling folder which is renamed into place only when
-complete, so a crash or Ctrl-C never leaves a half-written run.
+"""Write a run's results as a run folder: tidy Parquet tables, the resolved scenario, copies of
+its CSV tables, summary.json and run.log, all inside one atomic step (``claim.atomic_folder``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from corridor._io import atomic_write_text, write_csv, write_parquet
 from corridor.engine.core import RunResult
-from corridor.errors import RunError
+from corridor.runs.claim import atomic_folder
+from corridor.runs.markers import RUN
 from corridor.scenario.save import scenario_settings, table_for_csv, write_settings
 
 RESOLVED = "scenario.resolved.toml"
-
-
-@contextmanager
-def atomic_folder(out: Path, *, force: bool = False) -> Iterator[Path]:
-    """Yield a temporary folder that becomes ``out`` when the block finishes without error."""
-    out = Path(out)
-    if out.exists() and not force:
-        raise RunError(f"{out}: output folder exists (use --force to replace it)")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; a result folder is meant to be shared
-    try:
-        yield tmp
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write a text file via a temporary name and rename."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+CSV_TABLES = ("places", "routes", "sources", "policies", "observations")
 
 
 def _dates(start: dt.date, days: np.ndarray) -> np.ndarray:
@@ -203,46 +168,34 @@ def summary(result: RunResult, counts: pd.DataFrame, groups: pd.DataFrame) -> di
     }  # no wall-clock times here, so the same scenario and seed give an identical file
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    # fixed writer settings so the same run gives byte-identical files
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.replace_schema_metadata(None)
-    pq.write_table(table, path, compression="zstd", write_statistics=False,
-                   store_schema=False)
-
-
-def write_run(result: RunResult, out: Path, *, force: bool = False, log: str = "") -> dict:
-    """Write the whole run folder atomically; returns the summary."""
+def write_run_files(result: RunResult, folder: Path, *, log: str = "") -> dict:
+    """Write every file of a run into ``folder`` (an empty folder, usually a claimed temporary
+    one); returns the summary. CSV copies have formula-like cells neutralised."""
     scenario = result.scenario
+    folder = Path(folder)
     counts = counts_table(result)
     groups = groups_table(result)
     headline = summary(result, counts, groups)
-    with atomic_folder(out, force=force) as tmp:
-        write_settings(scenario_settings(scenario, result.params), tmp / RESOLVED)
-        _write_parquet(counts, tmp / "counts.parquet")
-        _write_parquet(flows_table(result), tmp / "flows.parquet")
-        _write_parquet(groups, tmp / "groups.parquet")
-        _write_parquet(events_table(result), tmp / "events.parquet")
-        for name in ("places", "routes", "sources", "policies", "observations"):
-            table_for_csv(scenario, name).to_csv(tmp / f"{name}.csv", index=False)
-        (tmp / "summary.json").write_text(json.dumps(headline, indent=2) + "\n")
-        timings = "\n".join(f"  {k}: {v:.3f} s" for k, v in result.timings_s.items())
-        (tmp / "run.log").write_text(
-            f"{log}scenario {scenario.name} rules {scenario.rules} seed {scenario.seed} "
-            f"days {scenario.days} agents {result.agents}\nphase timings:\n{timings}\n"
-            f"total {result.runtime_s:.3f} s\n"
-        )
+    write_settings(scenario_settings(scenario, result.params), folder / RESOLVED)
+    write_parquet(counts, folder / "counts.parquet")
+    write_parquet(flows_table(result), folder / "flows.parquet")
+    write_parquet(groups, folder / "groups.parquet")
+    write_parquet(events_table(result), folder / "events.parquet")
+    for name in CSV_TABLES:
+        write_csv(table_for_csv(scenario, name), folder / f"{name}.csv")
+    atomic_write_text(folder / "summary.json", json.dumps(headline, indent=2) + "\n")
+    timings = "\n".join(f"  {k}: {v:.3f} s" for k, v in result.timings_s.items())
+    atomic_write_text(
+        folder / "run.log",
+        f"{log}scenario {scenario.name} rules {scenario.rules} seed {scenario.seed} "
+        f"days {scenario.days} agents {result.agents}\nphase timings:\n{timings}\n"
+        f"total {result.runtime_s:.3f} s\n",
+    )
     return headline
 
 
-def read_summary(run_dir: Path) -> dict:
-    """The summary.json of a finished run, or a RunError naming what is wrong."""
-    path = Path(run_dir) / "summary.json"
-    if not Path(run_dir).is_dir():
-        raise RunError(f"{run_dir}: run folder does not exist")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise RunError(f"{path}: missing (is this a finished run folder?)") from exc
-    except (OSError, ValueError) as exc:
-        raise RunError(f"{path}: unreadable ({exc})") from exc
+def write_run(result: RunResult, out: Path, *, force: bool = False, log: str = "",
+              inputs: Iterable[Path] = ()) -> dict:
+    """Write the whole run folder ``out`` atomically (see ``claim``); returns the summary."""
+    with atomic_folder(out, force=force, kind=RUN, inputs=inputs) as tmp:
+        return write_run_files(result, tmp, log=log)
