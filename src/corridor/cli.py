@@ -254,8 +254,6 @@ def score(
     from corridor.runs.markers import is_ensemble
     from corridor.runs.read import read_summary
 
-    if not max_distance_km >= 0 or max_distance_km == float("inf"):
-        raise CorridorError(f"--max-distance-km must be a number >= 0, got {max_distance_km}")
     headline = read_summary(run_dir)
     check_out_file(Path(run_dir) / "score.json")
     if is_ensemble(run_dir):
