@@ -38,8 +38,6 @@ import json
 import math
 import multiprocessing
 import os
-import signal
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -96,29 +94,21 @@ def _run_member(scenario: Scenario, out: Path) -> dict[str, Any]:
 def _die_with_parent() -> None:
     """Worker initializer: a worker must not outlive the command that started it.
 
-    On Linux the kernel sends SIGKILL to the worker when its parent (the fork server, which
-    itself exits when the command dies) goes away (``prctl(PR_SET_PDEATHSIG)``). Elsewhere a
-    daemon thread polls the parent pid.
+    A worker started from the fork server is the fork server's child, so neither the kernel's
+    parent-death signal nor a changed parent pid tells it that the command died (and the fork
+    server stays up while workers hold its pipe). The process that asked for the worker is
+    ``multiprocessing.parent_process()``: a daemon thread waits on its sentinel, which becomes
+    ready when that process ends for any reason (SIGKILL included), and exits the worker.
     """
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
-                if os.getppid() != parent:  # the parent died before prctl took effect
-                    os._exit(1)
-                return
-        except (OSError, AttributeError):
-            pass
     import threading
 
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not started by multiprocessing: nothing to watch
+        return
+
     def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(1)
+        parent.join()
+        os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="corridor-parent-watch").start()
 

@@ -66,6 +66,7 @@ def _extract(articles: list[Path], scenario: Path | None, out_path: Path | None,
              published: str | None, min_confidence: float, max_mb: float) -> None:
     if append and scenario is None:
         raise EvidenceError("--append needs --scenario FOLDER")
+    _check_outputs(articles, scenario, out_path, append)
     missing = [str(p) for p in articles if not p.exists()]
     for m in missing:
         err.print(f"{m}: no such file or folder", markup=False)
@@ -101,6 +102,21 @@ def _extract(articles: list[Path], scenario: Path | None, out_path: Path | None,
         _table(rows, "Observations")
     elif not append:
         sys.stdout.write(write_csv(None, rows, COLUMNS))
+
+
+def _check_outputs(articles: list[Path], scenario: Path | None, out_path: Path | None,
+                   append: bool) -> None:
+    """Refuse, before reading anything, an --out that would overwrite an input (an article,
+    a scenario file) or cannot be written, and an --append target that is not a plain file
+    (see corridor.runs.claim for the rules shared by every command)."""
+    from corridor.runs.claim import check_out_file
+
+    inputs = [*articles, *([scenario] if scenario is not None else [])]
+    if out_path is not None:
+        check_out_file(out_path, inputs=inputs)
+    if append and scenario is not None:
+        target = scenario / "observations.csv"
+        check_out_file(target, inputs=articles)
 
 
 def _table(rows: list[dict[str, object]], title: str) -> None:

@@ -222,6 +222,7 @@ def write_csv(path: Path | None, rows: Sequence[Mapping[str, object]], columns: 
         tmp.write_text(buf.getvalue(), encoding="utf-8")
         tmp.replace(path)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)  # a failed write leaves nothing behind
         raise EvidenceError(f"{path}: cannot write ({exc.strerror or exc})") from None
     return ""
 
