@@ -124,10 +124,11 @@ def calibrate(
 def _write_calibration(result, out: Path, origin: str) -> None:  # noqa: ANN001
     import tomli_w
 
-    from corridor.runfolder import atomic_folder
+    from corridor.runs.claim import atomic_folder
+    from corridor.runs.markers import CALIBRATION
 
     ranges = {r.name: r for r in result.ranges}
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, kind=CALIBRATION, replaceable=[CALIBRATION]) as tmp:
         lines = [f"# {origin}", "[parameters]"]
         for name, value in result.best.items():
             r = ranges[name]
@@ -213,13 +214,14 @@ def backtest(
 def _write_backtest(results, skill, by_horizon, out: Path, settings, ranges) -> None:  # noqa: ANN001
     import pandas as pd
 
-    from corridor.runfolder import atomic_folder
+    from corridor.runs.claim import atomic_folder
+    from corridor.runs.markers import BACKTEST
 
     tracks = pd.concat([r.tracks for r in results], ignore_index=True)
     tracks = tracks[["caravan", "date", "lat", "lon", "people", "km_q05", "km_q50", "km_q95"]]
     fits = pd.DataFrame([{"caravan": r.caravan, "fitted_on": " ".join(r.fit.caravans),
                           "loss": r.fit.best_loss, **r.fit.best} for r in results])
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, kind=BACKTEST, replaceable=[BACKTEST]) as tmp:
         tracks.to_csv(tmp / "tracks.csv", index=False, float_format="%.5g")
         skill.to_csv(tmp / "skill.csv", index=False, float_format="%.4g")
         by_horizon.to_csv(tmp / "skill_by_horizon.csv", index=False, float_format="%.4g")
