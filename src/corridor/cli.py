@@ -312,10 +312,10 @@ def import_flee(
 def _mount_subcommands() -> None:
     """Commands that live in their own modules (batch runs); `evidence` is in LAZY_SUBCOMMANDS."""
     from corridor.cli_batch import register
-    from corridor.cli_caravans import register as register_caravans
+    from corridor.cli_models import register as register_models
 
     register(app)
-    register_caravans(app)
+    register_models(app)
 
 
 _mount_subcommands()

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +46,7 @@ from corridor.analysis.caravan_skill import (
     size_hits,
     skill_row,
 )
+from corridor.analysis.pools import local_pool
 from corridor.scenario.model import Scenario
 
 HORIZONS = (1, 3, 7, 14)  # lead-time bins: 1, 2-3, 4-7, 8-14 days
@@ -195,7 +195,7 @@ def backtest(network: Scenario, timeline: pd.DataFrame, caravans: pd.DataFrame,
     tasks = [(network, timeline, caravans, c, list(ranges), settings, fixed) for c in ids]
     results: list[FoldResult] = []
     if settings.workers > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(min(settings.workers, len(tasks))) as pool:
+        with local_pool(min(settings.workers, len(tasks))) as pool:
             futures = [pool.submit(_fold_task, t) for t in tasks]
             for i, future in enumerate(futures):
                 results.append(future.result())

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +26,7 @@ from corridor.analysis.caravan_skill import (
     reported_sizes,
     size_hits,
 )
+from corridor.analysis.pools import local_pool
 from corridor.errors import CorridorError
 from corridor.scenario.model import Scenario
 
@@ -131,8 +131,7 @@ class Evaluator:
 
     def __init__(self, network: Scenario, workers: int = 1) -> None:
         self.network = network
-        self.pool = (ProcessPoolExecutor(workers, initializer=_init_worker,
-                                         initargs=(network,)) if workers > 1 else None)
+        self.pool = (local_pool(workers, _init_worker, (network,)) if workers > 1 else None)
 
     def map(self, tasks: list[tuple[Target, dict, int]]) -> list[float]:
         if self.pool is None:

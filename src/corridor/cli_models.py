@@ -1,4 +1,4 @@
-"""Caravan commands of the ``corridor`` CLI: ``calibrate`` and ``backtest``.
+"""Model-fitting commands of the ``corridor`` CLI: ``calibrate``, ``backtest``, ``sensitivity``.
 
 Like the rest of the CLI they parse options, call the library and print; heavy imports happen
 inside the commands. Outputs are written as one folder, atomically.
@@ -73,6 +73,7 @@ def register(app: typer.Typer) -> None:
     """Add the caravan commands to the main app."""
     app.command("calibrate")(calibrate)
     app.command("backtest")(backtest)
+    app.command("sensitivity")(sensitivity)
 
 
 def calibrate(
@@ -250,3 +251,45 @@ def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN00
         "## Restarted at each reported position (lead time bins 1, 2-3, 4-7, 8-14 days)\n\n"
         + _markdown(by_horizon) + "\n"
     )
+
+
+def sensitivity(
+    folder: Annotated[Path, typer.Argument(help="A scenario folder.")],
+    param: Annotated[list[str], typer.Option(
+        "--param", help="NAME=LO:HI (or NAME=LO:HI:log); repeat for each parameter.")],
+    out: OutOpt = Path("sensitivity"),
+    samples: Annotated[int, typer.Option(
+        help="Base samples N (Sobol': a power of two, N*(k+2) runs; Morris: N trajectories, "
+        "N*(k+1) runs).", min=2)] = 32,
+    method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
+    agents_scale: Annotated[float | None, typer.Option(
+        help="Agents per person for every run (smaller is faster).")] = None,
+    seed: Annotated[int, typer.Option(help="Sampling seed.", min=0)] = 0,
+    workers: WorkersOpt = 2,
+) -> None:
+    """Global sensitivity (SALib) of the headline outputs to rule-set parameters."""
+    from corridor.analysis.ensemble import load_checked
+    from corridor.analysis.sensitivity import bar_chart_svg, sample
+    from corridor.analysis.sensitivity import sensitivity as analyse
+
+    _check_out(out)
+    ranges = _ranges(param)
+    if agents_scale is not None and not (0 < agents_scale <= 1e3):
+        raise CorridorError(f"--agents-scale must be > 0, got {agents_scale}")
+    scenario = load_checked(folder).with_overrides(agents_per_person=agents_scale)
+    runs = len(sample(ranges, samples, method, seed))
+    with _bar() as bar:
+        task = bar.add_task("sensitivity", total=runs, info=f"{method}, {runs} runs")
+        result = analyse(scenario, ranges, samples, method, seed, workers,
+                         progress=lambda d, n: bar.update(task, completed=d))
+    from corridor.runfolder import atomic_folder
+
+    with atomic_folder(out) as tmp:
+        result.samples.to_csv(tmp / "samples.csv", index=False, float_format="%.6g")
+        result.indices.to_csv(tmp / "indices.csv", index=False, float_format="%.4g")
+        (tmp / "indices.svg").write_text(bar_chart_svg(result.indices, method), encoding="utf-8")
+        (tmp / "README.md").write_text(
+            f"# Sensitivity of {scenario.name} ({method}, {runs} runs)\n\n"
+            + _markdown(result.indices) + "\n", encoding="utf-8")
+    console.print(result.indices.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    console.print(f"sensitivity folder: {out}")
