@@ -27,14 +27,14 @@ VERBS: dict[str, str] = {
         r"departs|departing|headed out of|head out of|began (?:walking|marching|their (?:trek|"
         r"journey|march|walk))|started (?:walking|marching|the trek|their (?:trek|journey|march|"
         r"walk))|resumed (?:their|its) (?:trek|journey|march|walk)|(?:trek|march|walk) north from|"
-        r"pulled out of|salio|salieron|sale|salen|saldra|saldran|partio|partieron|parte|parten|"
-        r"partira|emprendio|emprendieron|emprenden|reanudo|reanudaron|reanudan|abandonaron|"
+        r"pulled out of|salio|salieron|sale|salen|partio|partieron|parte|parten|"
+        r"emprendio|emprendieron|emprenden|reanudo|reanudaron|reanudan|abandonaron|"
         r"dejaron|se puso en marcha|se pusieron en marcha|inicio su (?:camino|recorrido|marcha)|"
         r"iniciaron su (?:camino|recorrido|marcha)|retomaron (?:su|el) (?:camino|marcha)|"
         r"retomo (?:su|el) (?:camino|marcha)"),
     "arrived": (
         r"arrived|arrives|arrive|arriving|reached|reaches|reach|made it to|entered|enters|"
-        r"poured into|streamed into|crossed into|llego|llegaron|llegan|llega|llegara|llegaran|"
+        r"poured into|streamed into|crossed into|llego|llegaron|llegan|llega|"
         r"arribo|arribaron|arriban|ingreso|ingresaron|ingresan|entraron|entro|alcanzaron|"
         r"alcanzo|cruzaron a|cruzo a"),
     "position": (
@@ -110,6 +110,23 @@ class Event:
     place_index: int  # index into the sentence's mentions ( -1: the dateline place )
 
 
+# A verb after these did not (yet) happen: plans, hopes, attempts, futures, conditionals.
+_IRREALIS = re.compile(
+    r"(?:\bto|\bwill|\bwould|\bcould|\bmay|\bmight|\bshould|\bcan|\bplans? to|\bplanned to|"
+    r"\bexpected to|\bhoping to|\bhope to|\bvowed to|\bwant(?:s|ed)? to|\bintend(?:s|ed)? to|"
+    r"\bseek(?:s|ing)? to|\btr(?:y|ies|ied|ying) to|\baim(?:s|ed|ing)? to|\bbefore|"
+    r"\bpara|\bpodria|\bpodrian|\bpodran|\bpodra|\bintentan|\bintentaron|\bintento|\bbuscan|"
+    r"\bbusca|\bpretenden|\bpretende|\bplanean|\bquieren|\bquiere|\bdecidir si|\bsin|"
+    r"\bva a|\bvan a|\biban a|\bde no|\bantes de|\bhasta|\bnot|\bno|\bnever|\bnunca|"
+    r"\bwhether to|\bor)\s+(?:\w+\s+){0,1}$")
+
+
+def irrealis(folded: str, verb_start: int) -> bool:
+    """The verb is a plan, hope, attempt, future or negation ("hoping to reach the U.S.",
+    "will leave", "para llegar", "no llegaron")."""
+    return bool(_IRREALIS.search(folded[max(0, verb_start - 30):verb_start]))
+
+
 def find_verbs(folded: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every movement verb in a folded sentence."""
     if not _ANY_VERB.search(folded):
@@ -124,7 +141,7 @@ def find_verbs(folded: str) -> list[tuple[int, int, str]]:
                 keep[-1] = v
             continue
         keep.append(v)
-    return keep
+    return [v for v in keep if not irrealis(folded, v[0])]
 
 
 def has_subject(folded: str) -> bool:

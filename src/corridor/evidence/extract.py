@@ -145,7 +145,7 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
         drafts.extend(_sentence(sent, si, times, carry, by_sent.get(si, []), actors_by_sent[si],
                                 published, source, url, scenario, doc_lang, caravan_article))
     _coreference(drafts)
-    return _dedupe([d.obs for d in drafts])
+    return _merge_restated(_dedupe([d.obs for d in drafts]))
 
 
 def _carry(prev: list[TimeExpr], sents: list[Span], si: int, sent: Span) -> TimeExpr | None:
@@ -309,9 +309,9 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
                 found[key] = (best[0], m, (vs, ve, kind), how)
     out: list[_Draft] = []
     for (_group, _pid), (_cost, m, (vs, ve, kind), how) in found.items():
-        # a number of the same group already placed there says it (with its number)
-        if any(d.obs.place_id and m.place is not None and d.obs.place_id in
-               (m.place.id, m.scenario_id) and d.obs.kind == kind for d in numbered):
+        # the same kind at the same place with a number in this sentence says it already
+        if any(d.obs.place_id and m.place is not None and d.obs.kind == kind and
+               d.obs.place_id in (m.place.id, m.scenario_id) for d in numbered):
             continue
         pseudo = Quantity(vs, ve, 0, 0, 0, "event", folded[vs:ve])
         when, date_how = _choose_date(pseudo, times, carry, published, folded, clause_of,
@@ -536,6 +536,30 @@ def _set_place(d: _Draft, name: str, pid: str, place, how: str) -> None:
     o.lat, o.lon, o.country = (place.lat, place.lon, place.country) if place else (None, None, "")
     o.confidence = round(min(0.9, o.confidence + 0.4 - 0.15), 2)
     d.place_how = how
+
+
+def _merge_restated(obs: list[Observation]) -> list[Observation]:
+    """One article saying the same thing twice (headline, caption, body) is one fact: a
+    number-less event is dropped when an earlier number-less event of the same kind group, place
+    and date (± 1 day) says it; a number when an earlier number of the same kind, place and
+    date overlaps it. Numbers and number-less events are kept side by side ("left Tapachula"
+    and "a caravan of 3,000" are two facts)."""
+    kept: list[Observation] = []
+    index: dict[tuple[str, str, bool], list[Observation]] = {}
+    for o in sorted(obs, key=lambda o: o.number_start):
+        if not o.place_id or not o.date:
+            kept.append(o)
+            continue
+        numbered = o.low is not None
+        key = (o.kind if numbered else KIND_GROUPS.get(o.kind, o.kind), o.place_id, numbered)
+        same = [x for x in index.get(key, []) if abs(
+            (dt.date.fromisoformat(x.date) - dt.date.fromisoformat(o.date)).days) <= 1]
+        if same and (not numbered or any(x.low is not None and x.low <= (o.high or 0)
+                                         and (o.low or 0) <= (x.high or 0) for x in same)):
+            continue
+        index.setdefault(key, []).append(o)
+        kept.append(o)
+    return kept
 
 
 def _dedupe(obs: list[Observation]) -> list[Observation]:

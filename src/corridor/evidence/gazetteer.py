@@ -25,10 +25,10 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from corridor.evidence.regions import ALIASES, REGIONS
+from corridor.evidence.regions import ADMIN1_ABBREV, ALIASES, REGIONS
 from corridor.evidence.text import fold_name
 
-GAZETTEER_VERSION = 6
+GAZETTEER_VERSION = 7
 CORRIDOR = ("MX", "GT", "HN", "SV", "NI", "BZ", "CR", "PA")
 US_BORDER_STATES = ("TX", "NM", "AZ", "CA")
 AMERICAS_OTHER = ("US", "CU", "HT", "DO", "VE", "CO", "EC", "PE", "BR", "CL", "AR", "BO", "JM",
@@ -195,6 +195,15 @@ def build() -> Gazetteer:
     for pid, alias_names in ALIASES.items():
         if pid in gz.places:
             gz.add(gz.places[pid], *alias_names)
+    for code, abbrevs in ADMIN1_ABBREV.items():
+        if f"admin1:{code}" in gz.places:
+            gz.add(gz.places[f"admin1:{code}"], *abbrevs)
+    # "Heroica Ciudad de Juchitán de Zaragoza" is "Juchitán de Zaragoza" in the news
+    for p in towns:
+        short = re.sub(r"^(?:Heroica\s+)?(?:Ciudad\s+de\s+)?", "", p.name)
+        if short != p.name and len(short) > 3 and fold_name(short) not in reserved and \
+                fold_name(short) not in COMMON:
+            gz.add(p, short)
     return gz
 
 

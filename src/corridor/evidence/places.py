@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corridor.evidence.gazetteer import Gazetteer, Place
-from corridor.evidence.regions import COUNTRY_ANAPHORA
+from corridor.evidence.regions import COUNTRY_ANAPHORA, ROUTE_ADMIN1
 from corridor.evidence.text import Span, fold, fold_name
 
 _ANAPHORA_RE = re.compile("|".join(re.escape(fold(p)) for p in COUNTRY_ANAPHORA))
@@ -235,7 +235,11 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
     surface = text[s:e]
     towns_ok = True
     if len(surface.replace(".", "")) <= 3 and not surface.isupper():
-        return []  # "US", "U.S." but not the pronoun "us"
+        # "US", "U.S." but not the pronoun "us"; a state's abbreviation after a town
+        # ("Juchitán, Oax.") is fine
+        if not (text[e:e + 1] == "." and text[max(0, s - 2):s] == ", "
+                and surface[:1].isupper()):
+            return []
     if not surface[:1].isupper():
         towns_ok = False
     elif n == 1:
@@ -296,11 +300,19 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
             m.possessive = True
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         if nxt and nxt.sentence == m.sentence and re.fullmatch(r",\s*", folded[m.end:nxt.start]) \
-                and nxt.candidates and nxt.candidates[0].level in ("admin1", "country") and \
-                any(c.level == "town" for c in m.candidates) and \
+                and any(c.level == "town" for c in m.candidates) and \
                 m.candidates[0].level not in ("country", "admin1"):
-            nxt.role = "qualifier"
-            m.qualifier = next(c for c in nxt.candidates if c.level in ("admin1", "country"))
+            # "Matías Romero, Oaxaca": a state or country that contains the town qualifies it
+            # (even when a town of that name exists too)
+            area = [c for c in nxt.candidates if c.level in ("admin1", "country") and any(
+                t.level == "town" and (t.admin1 == c.admin1 if c.level == "admin1"
+                                       else t.country == c.country) for t in m.candidates)]
+            if area or (nxt.candidates and nxt.candidates[0].level in ("admin1", "country")):
+                nxt.role = "qualifier"
+                m.qualifier = area[0] if area else next(
+                    c for c in nxt.candidates if c.level in ("admin1", "country"))
+                if area:
+                    nxt.candidates = [area[0]]
 
 
 def _resolve(mentions: list[Mention]) -> None:
@@ -345,6 +357,7 @@ def _resolve(mentions: list[Mention]) -> None:
             if c.id.startswith("scenario:"):
                 score += 10  # the scenario's own places come first
             score += math.log10(max(c.population, 1)) / 3 + (1.0 if c.population >= 1e6 else 0)
+            score += 1.0 if c.level == "town" and c.admin1 in ROUTE_ADMIN1 else 0.0
             if m.qualifier is not None and (
                     (m.qualifier.level == "admin1" and c.admin1 == m.qualifier.admin1)
                     or (m.qualifier.level == "country" and c.country == m.qualifier.country)):

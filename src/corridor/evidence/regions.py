@@ -54,6 +54,26 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "geonames:3598129": ("Tecún Umán", "Tecun Uman"),  # Ciudad Tecún Umán, San Marcos (GT)
     "geonames:4004886": ("Nogales, Sonora",),
     "geonames:5306611": ("Nogales, Arizona",),
+    # corridor towns whose geonames names carry an honorific or a surname the news leaves out
+    "geonames:3523450": ("Matías Romero", "Matias Romero"),  # Matías Romero Avendaño (OAX)
+    "geonames:3526357": ("Juchitán", "Juchitán de Zaragoza", "Juchitan"),  # Heroica Ciudad de…
+    "geonames:3522728": ("Santiago Niltepec",),
+    "geonames:3517962": ("Tapanatepec",),
+}
+
+# States on the caravans' main route (Guatemala's and Mexico's southern border states and the
+# Gulf/Pacific routes north): a town there wins a close call against a namesake elsewhere
+# ("Ciudad Hidalgo" the border town in Chiapas, not the one in Michoacán). Estimate: the
+# route of every caravan 2018-2024 runs through them.
+ROUTE_ADMIN1 = frozenset({"MX-CHP", "MX-OAX", "MX-VER", "MX-TAB", "GT-12", "GT-13", "GT-17",
+                          "GT-01"})
+
+# State abbreviations used in Mexican datelines ("Juchitán, Oax.").
+ADMIN1_ABBREV: dict[str, tuple[str, ...]] = {
+    "MX-OAX": ("Oax.", "Oax"), "MX-CHP": ("Chis.", "Chis"), "MX-VER": ("Ver.",),
+    "MX-TAB": ("Tab.",), "MX-BCN": ("B.C.", "BC"), "MX-SON": ("Son.",), "MX-CHH": ("Chih.",),
+    "MX-COA": ("Coah.",), "MX-TAM": ("Tamps.",), "MX-NLE": ("N.L.",), "MX-PUE": ("Pue.",),
+    "MX-GUA": ("Gto.",), "MX-QUE": ("Qro.",), "MX-JAL": ("Jal.",), "MX-SIN": ("Sin.",),
 }
 
 # Words for "this country" that refer back to the last country mentioned.
