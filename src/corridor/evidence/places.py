@@ -234,12 +234,11 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
     s, e = toks[i][0], toks[i + n - 1][1]
     surface = text[s:e]
     towns_ok = True
-    if len(surface.replace(".", "")) <= 3 and not surface.isupper():
-        # "US", "U.S." but not the pronoun "us"; a state's abbreviation after a town
-        # ("Juchitán, Oax.") is fine
-        if not (text[e:e + 1] == "." and text[max(0, s - 2):s] == ", "
-                and surface[:1].isupper()):
-            return []
+    # "US", "U.S." but not the pronoun "us"; a state's abbreviation after a town
+    # ("Juchitán, Oax.") is fine
+    abbrev = text[e:e + 1] == "." and text[max(0, s - 2):s] == ", " and surface[:1].isupper()
+    if len(surface.replace(".", "")) <= 3 and not surface.isupper() and not abbrev:
+        return []
     if not surface[:1].isupper():
         towns_ok = False
     elif n == 1:
