@@ -6,6 +6,7 @@ Mount in the main CLI with ``app.add_typer(evidence_app, name="evidence")`` wher
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -20,9 +21,11 @@ from corridor.evidence.io import (
     EvidenceError,
     collect,
     published_map,
+    read_csv,
     write_csv,
 )
-from corridor.evidence.pipeline import extract_files
+from corridor.evidence.merge import MERGED_COLUMNS, TIMELINE_COLUMNS, merge, to_timeline
+from corridor.evidence.pipeline import extract_files, load_caravans
 from corridor.evidence.scenario import append as append_rows
 from corridor.evidence.scenario import load_places
 from corridor.evidence.score import group_score, score
@@ -54,16 +57,31 @@ def extract(
                                          help="Leave out observations below this confidence."),
     max_mb: float = typer.Option(DEFAULT_MAX_MB, "--max-mb", min=0.001,
                                  help="Skip articles larger than this (MB)."),
+    as_: str = typer.Option("csv", "--as", help="csv (observations) or timeline (the "
+                            "caravan timeline format)."),
+    merge_reports: bool = typer.Option(False, "--merge", help="One row per fact reported by "
+                                       "several articles, with every source (csv output)."),
+    caravan: str = typer.Option("", "--caravan", help="Caravan id (YYYY-MM) for every "
+                                "article (default: resolved per article)."),
 ) -> None:
     """Extract dated, geolocated, quoted observations from ARTICLES."""
     try:
-        _extract(articles, scenario, out_path, append, published, min_confidence, max_mb)
+        _extract(articles, scenario, out_path, append, published, min_confidence, max_mb,
+                 as_, merge_reports, caravan)
     except CorridorError as exc:
         _fail(str(exc))
 
 
 def _extract(articles: list[Path], scenario: Path | None, out_path: Path | None, append: bool,
-             published: str | None, min_confidence: float, max_mb: float) -> None:
+             published: str | None, min_confidence: float, max_mb: float, as_: str = "csv",
+             merge_reports: bool = False, caravan: str = "") -> None:
+    if as_ not in ("csv", "timeline"):
+        raise EvidenceError(f"--as: {as_!r} is not csv or timeline")
+    if merge_reports and as_ == "timeline":
+        raise EvidenceError("--merge and --as timeline: the timeline keeps one row per report "
+                            "(use one or the other)")
+    if caravan and not re.fullmatch(r"\d{4}-\d{2}[a-z]?", caravan):
+        raise EvidenceError(f"--caravan: {caravan!r} is not a caravan id (YYYY-MM)")
     if append and scenario is None:
         raise EvidenceError("--append needs --scenario FOLDER")
     _check_outputs(articles, scenario, out_path, append)
@@ -78,7 +96,8 @@ def _extract(articles: list[Path], scenario: Path | None, out_path: Path | None,
     index = load_places(scenario) if scenario is not None else None
     obs, reports, dropped = extract_files(files, published=pub, published_by_file=by_file,
                                           scenario=index, min_confidence=min_confidence,
-                                          max_mb=max_mb)
+                                          max_mb=max_mb, caravan=caravan,
+                                          caravans=load_caravans())
     for r in reports:
         line = f"{r.path}: {r.message}" + "".join(f"; {n}" for n in r.notes)
         err.print(("" if r.ok else "skipped: ") + line, markup=False)
@@ -96,12 +115,75 @@ def _extract(articles: list[Path], scenario: Path | None, out_path: Path | None,
                   "scenario)", markup=False)
         _table([{**r, "place_id": r["place"], "place": r["place_name"]} for r in new],
                "Appended observations")
+    columns = COLUMNS
+    what = "observations"
+    if as_ == "timeline":
+        rows, skipped = to_timeline([_strings(r) for r in rows], caravan)
+        columns, what = TIMELINE_COLUMNS, "timeline rows"
+        if skipped:
+            err.print(f"{skipped} observations of kinds the timeline does not take "
+                      "(encounters, troops, closures …) left out", markup=False)
+    elif merge_reports:
+        before = len(rows)
+        rows = merge([_strings(r) for r in rows])
+        columns, what = MERGED_COLUMNS, "merged facts"
+        err.print(f"{before} observations merged into {len(rows)} facts", markup=False)
     if out_path is not None:
-        write_csv(out_path, rows, COLUMNS)
-        err.print(f"{len(rows)} observations written to {out_path}", markup=False)
-        _table(rows, "Observations")
+        write_csv(out_path, rows, columns)
+        err.print(f"{len(rows)} {what} written to {out_path}", markup=False)
+        _table(rows, what.capitalize())
     elif not append:
-        sys.stdout.write(write_csv(None, rows, COLUMNS))
+        sys.stdout.write(write_csv(None, rows, columns))
+
+
+def _strings(row: dict[str, object]) -> dict[str, str]:
+    return {k: "" if v is None else str(v) for k, v in row.items()}
+
+
+@app.command("merge")
+def merge_cmd(
+    inputs: list[Path] = typer.Argument(..., help="Observation CSVs (from extract), or folders "
+                                        "of them."),
+    out_path: Path | None = typer.Option(None, "--out", help="Write to this CSV (default: "
+                                         "standard output)."),
+    as_: str = typer.Option("csv", "--as", help="csv (merged facts) or timeline."),
+    caravan: str = typer.Option("", "--caravan", help="Caravan id for rows that have none."),
+) -> None:
+    """One row per fact reported by several articles: every source listed, disagreeing
+    numbers kept as a range with the sources of each end."""
+    try:
+        if as_ not in ("csv", "timeline"):
+            raise EvidenceError(f"--as: {as_!r} is not csv or timeline")
+        rows: list[dict[str, str]] = []
+        for p in inputs:
+            files = sorted(p.glob("*.csv")) if p.is_dir() else [p]
+            for f in files:
+                if not f.is_file():
+                    raise EvidenceError(f"{f}: no such file")
+                got = read_csv(f)
+                if got and not {"date", "kind", "place_id"} <= set(got[0]):
+                    raise EvidenceError(f"{f}: needs columns date, kind, place_id (an "
+                                        "extract output)")
+                rows.extend(got)
+        if out_path is not None:
+            from corridor.runs.claim import check_out_file
+
+            check_out_file(out_path, inputs=list(inputs))
+        if as_ == "timeline":
+            result, _ = to_timeline(rows, caravan)  # the timeline keeps one row per report
+            columns = TIMELINE_COLUMNS
+        else:
+            result = merge(rows)
+            columns = MERGED_COLUMNS
+        if out_path is not None:
+            write_csv(out_path, result, columns)
+            err.print(f"{len(rows)} observations → {len(result)} rows written to {out_path}",
+                      markup=False)
+        else:
+            sys.stdout.write(write_csv(None, result, columns))
+    except CorridorError as exc:
+        _fail(str(exc))
+
 
 
 def _check_outputs(articles: list[Path], scenario: Path | None, out_path: Path | None,

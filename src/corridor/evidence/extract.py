@@ -540,31 +540,38 @@ def _set_place(d: _Draft, name: str, pid: str, place, how: str) -> None:
 
 def _merge_restated(obs: list[Observation]) -> list[Observation]:
     """One article saying the same thing twice (headline, caption, body) is one fact: a
-    number-less event is dropped when an earlier number-less event of the same kind group, place
+    number-less event is dropped when an earlier number-less event of the same kind (or both
+    "the caravan is there": position, arrived, halted), place
     and date (± 1 day) says it; a number when an earlier number of the same kind, place and
     date overlaps it. Numbers and number-less events are kept side by side ("left Tapachula"
     and "a caravan of 3,000" are two facts)."""
     kept: list[Observation] = []
     index: dict[tuple[str, str, bool], list[Observation]] = {}
-    for o in sorted(obs, key=lambda o: o.number_start):
+    # the body first, so a headline restating a body fact is the one dropped
+    for o in sorted(obs, key=lambda o: (o.quote_start == 0, o.number_start)):
         if not o.place_id or not o.date:
             kept.append(o)
             continue
         numbered = o.low is not None
-        key = (o.kind if numbered else KIND_GROUPS.get(o.kind, o.kind), o.place_id, numbered)
+        presence = not numbered and KIND_GROUPS.get(o.kind) == "presence"
+        key = ("presence" if presence else o.kind, o.place_id, numbered)
+        # a headline (the first line) is dated by publication: its fact may be a few days old
         same = [x for x in index.get(key, []) if abs(
-            (dt.date.fromisoformat(x.date) - dt.date.fromisoformat(o.date)).days) <= 1]
+            (dt.date.fromisoformat(x.date) - dt.date.fromisoformat(o.date)).days) <= (
+                3 if 0 in (x.quote_start, o.quote_start) else 1)]
         if same and (not numbered or any(x.low is not None and x.low <= (o.high or 0)
                                          and (o.low or 0) <= (x.high or 0) for x in same)):
             continue
         index.setdefault(key, []).append(o)
         kept.append(o)
+    kept.sort(key=lambda o: o.number_start)
     return kept
 
 
 def _dedupe(obs: list[Observation]) -> list[Observation]:
     seen, out = set(), []
-    for o in sorted(obs, key=lambda o: o.number_start):
+    # the body first, so a headline restating a body fact is the one dropped
+    for o in sorted(obs, key=lambda o: (o.quote_start == 0, o.number_start)):
         key = (o.kind, o.place_id, o.date, o.low, o.high, o.quote_start)
         if key not in seen:
             seen.add(key)
