@@ -9,7 +9,7 @@ import numpy as np
 
 from corridor.engine import simulate
 from corridor.engine.rules.corridor_params import MEMBER_STATES
-from corridor.runfolder import GROUP_COLUMNS, groups_table
+from corridor.runs.write import GROUP_COLUMNS, groups_table
 from corridor.scenario import load_scenario
 
 from tinyscenario import write_scenario
