@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -27,14 +28,17 @@ def test_report_is_self_contained(built_report: tuple[Path, str]) -> None:
     run_dir, text = built_report
     assert (run_dir / "report.html").read_text("utf-8") == text
     assert text.startswith("<!DOCTYPE html>")
-    images = re.findall(r'<img [^>]*src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
-    assert len(images) == 6  # network map, people map, 2 time series, 2 caravan plots
-    assert all(len(b) > 1000 for b in images)
+    figures = re.findall(r"<figure><svg .*?</svg>", text, re.S)
+    assert len(figures) == 6  # network map, people map, 2 time series, 2 caravan plots
+    for svg in figures:
+        ET.fromstring(svg.removeprefix("<figure>"))  # each is well-formed XML
+        assert re.search(r"<(polyline|circle|polygon) ", svg)  # something is drawn
+    assert len(set(re.findall(r'clipPath id="([^"]+)"', text))) == text.count("<clipPath")
     assert "<script" not in text.lower()
     assert "<link" not in text.lower()
     # nothing is loaded from the web: no src/url() pointing anywhere but data:
     assert not re.search(r'src="(?!data:)', text)
-    assert "url(" not in text
+    assert all(ref.startswith("#") for ref in re.findall(r"url\(([^)]*)\)", text))  # local
     assert not _tmp_files(run_dir)
 
 
@@ -78,7 +82,17 @@ def test_report_without_caravans_or_observations(tmp_path: Path, run_factory) ->
     text = write_report(run).read_text("utf-8")
     assert text.count("No caravans in this run.") == 2
     assert "no observations.csv" in text
-    assert len(re.findall(r"data:image/png;base64,", text)) == 4
+    assert text.count("<figure><svg ") == 4
+
+
+def test_user_strings_are_plain_text(tmp_path: Path, run_factory) -> None:
+    """Mathtext or markup in a place name or description is shown as typed, never run."""
+    run = run_factory(tmp_path / "odd")
+    places = (run / "places.csv").read_text("utf-8")
+    (run / "places.csv").write_text(places.replace("Huixtla", r"$\undefinedmacro$ <i>"), "utf-8")
+    text = write_report(run).read_text("utf-8")
+    assert r"$\undefinedmacro$ &lt;i&gt;" in text
+    assert "<i>" not in text
 
 
 @pytest.fixture

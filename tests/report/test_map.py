@@ -23,17 +23,16 @@ def test_people_map_small_multiples(run_dir: Path) -> None:
     run = RunData.load(run_dir)
     fig = maps.people_map_figure(run)
     assert len(fig.axes) == 4
-    titles = [ax.get_title() for ax in fig.axes]
+    titles = [ax.title for ax in fig.axes]
     assert titles[0] == "day 0 · 2023-12-24 · 6,300 people"
-    # circles share one scale: the largest count on any panel gets the largest marker
-    sizes = np.concatenate([c.get_sizes() for ax in fig.axes for c in ax.collections])
-    assert sizes.max() == maps.MAX_CIRCLE_PT2
+    # circles share one scale: the largest count on any panel gets the largest circle
+    sizes = np.array([c.area for ax in fig.axes for c in ax.circles])
+    assert sizes.max() == maps.MAX_CIRCLE_AREA
     # day 0: Tapachula 6000 people, Tecún Umán 300 -> areas 1 : 0.05
-    circles = fig.axes[0].collections[1].get_sizes()
+    circles = np.array([c.area for c in fig.axes[0].circles])
     assert sorted(circles / circles.max()) == [0.05, 1.0]
     # one caravan-head star per panel
-    stars = [c for c in fig.axes[0].collections if len(c.get_offsets()) == 1]
-    assert stars
+    assert all(len([m for m in ax.markers if m.shape == "*"]) == 1 for ax in fig.axes)
 
 
 def test_chosen_days_and_labels(run_dir: Path) -> None:
@@ -50,9 +49,9 @@ def test_network_map(run_dir: Path) -> None:
     run = RunData.load(run_dir)
     fig = maps.network_map_figure(run)
     ax = fig.axes[0]
-    route_lines = [ln for ln in ax.get_lines() if ln.get_linestyle() == "-"]
+    route_lines = [ln for ln in ax.lines if ln.style == "-"]
     assert len(route_lines) == 5
-    assert "Mexico City" in {t.get_text() for t in ax.texts}
+    assert "Mexico City" in {t.text for t in ax.texts}
     run.places = None
     assert maps.network_map_figure(run) is None
     assert maps.people_map_figure(run) is None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import matplotlib
 import pandas as pd
 import pytest
 import report_fixtures as fx
@@ -22,14 +22,24 @@ def run(run_dir: Path) -> RunData:
     return RunData.load(run_dir)
 
 
-def test_agg_canvas_and_png(run: RunData) -> None:
-    fig = plots.people_per_status_figure([run])
-    assert type(fig.canvas).__name__ == "FigureCanvasAgg"
-    data = plots.figure_to_png_base64(fig)
-    import base64
+def test_svg_is_well_formed_and_draws_each_series(run: RunData) -> None:
+    svg = plots.people_per_status_figure([run]).to_svg("status", name="status")
+    root = ET.fromstring(svg)  # raises on malformed XML
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    lines = root.findall(".//{http://www.w3.org/2000/svg}polyline")
+    assert sorted(line.get("data-label") for line in lines) == ["arrived", "at_place",
+                                                               "in_transit"]
+    assert all(len(line.get("points").split()) == 8 for line in lines)  # one point per day
 
-    assert base64.b64decode(data)[:8] == b"\x89PNG\r\n\x1a\n"
-    assert matplotlib.get_backend().lower() != "tkagg"
+
+def test_place_names_are_plain_text(run: RunData) -> None:
+    """A name with TeX/mathtext or markup is drawn as typed (matplotlib crashed on it)."""
+    odd = r"$\undefinedmacro$ <b>&"
+    run.places.loc["huixtla", "name"] = odd
+    fig = plots.caravan_head_figure([run])
+    assert odd in {t.text for t in fig.axes[0].texts}
+    root = ET.fromstring(fig.to_svg())
+    assert odd in {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}
 
 
 def test_top_places_by_peak(run: RunData) -> None:
@@ -40,7 +50,7 @@ def test_top_places_by_peak(run: RunData) -> None:
 def test_people_per_place_overlay(run: RunData, other_run_dir: Path) -> None:
     other = RunData.load(other_run_dir)
     fig = plots.people_per_place_figure([run, other], top=3)
-    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    labels = [line.label for line in fig.axes[0].lines]
     assert labels == [
         "Tapachula",
         "Huixtla",
@@ -49,15 +59,15 @@ def test_people_per_place_overlay(run: RunData, other_run_dir: Path) -> None:
         "Huixtla (run-b)",
         "Escuintla (run-b)",
     ]
-    styles = [line.get_linestyle() for line in fig.axes[0].get_lines()]
+    styles = [line.style for line in fig.axes[0].lines]
     assert styles[:3] == ["-"] * 3 and styles[3:] == ["--"] * 3
 
 
 def test_people_per_status_series(run: RunData) -> None:
     fig = plots.people_per_status_figure([run])
-    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    lines = {line.label: line for line in fig.axes[0].lines}
     assert set(lines) == {"arrived", "at_place", "in_transit"}
-    assert list(lines["in_transit"].get_ydata()) == [0, 0, 50, 50, 50, 50, 50, 50]
+    assert lines["in_transit"].y == [0, 0, 50, 50, 50, 50, 50, 50]
 
 
 def test_route_km_shortest_path(run: RunData) -> None:
@@ -77,21 +87,20 @@ def test_place_km_along(run: RunData) -> None:
 def test_caravan_head_markers(run: RunData) -> None:
     fig = plots.caravan_head_figure([run])
     ax = fig.axes[0]
-    markers = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    markers = [m for m in ax.markers if m.shape == "o"]
     assert len(markers) == 2
-    (huixtla,) = [m for m in markers if m.get_ydata()[0] == 40.0]
-    (arriaga,) = [m for m in markers if m.get_ydata()[0] == 240.0]
-    assert huixtla.get_markerfacecolor() != "none"
-    assert arriaga.get_markerfacecolor() == "none"
-    assert {t.get_text() for t in ax.texts} == {"Huixtla", "Arriaga"}
+    (huixtla,) = [m for m in markers if m.y == 40.0]
+    (arriaga,) = [m for m in markers if m.y == 240.0]
+    assert huixtla.filled
+    assert not arriaga.filled
+    assert {t.text for t in ax.texts} == {"Huixtla", "Arriaga"}
 
 
 def test_caravan_size_error_bars(run: RunData) -> None:
     fig = plots.caravan_size_figure([run])
     ax = fig.axes[0]
-    assert ax.containers, "reported caravan size drawn as an error bar"
-    (points,) = [c for c in ax.containers][0].lines[:1]
-    assert list(points.get_ydata()) == [6000.0]
+    assert ax.errorbars, "reported caravan size drawn as an error bar"
+    assert [(e.y, e.low, e.high) for e in ax.errorbars] == [(6000.0, 5500.0, 6500.0)]
 
 
 def test_no_caravans_no_figure(run: RunData) -> None:
@@ -113,5 +122,4 @@ def test_caravan_size_includes_sizes_given_with_positions(run: RunData) -> None:
     )
     run.observations = pd.concat([run.observations, extra], ignore_index=True)
     fig = plots.caravan_size_figure([run])
-    points = fig.axes[0].containers[0].lines[0]
-    assert sorted(points.get_ydata()) == [5500.0, 6000.0]
+    assert sorted(e.y for e in fig.axes[0].errorbars) == [5500.0, 6000.0]

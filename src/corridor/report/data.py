@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ class RunData:
     places: pd.DataFrame | None
     routes: pd.DataFrame | None
     observations: pd.DataFrame
+    _pivots: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, run_dir: Path, name: str | None = None) -> RunData:
@@ -61,16 +62,19 @@ class RunData:
 
     def people_per_place(self) -> pd.DataFrame:
         """People per place (all statuses) as a date x place table, zeros filled."""
-        if self.counts is None or self.counts.empty:
-            return pd.DataFrame()
-        return self.counts.pivot_table(
-            index="date", columns="place", values="n", aggfunc="sum", fill_value=0.0
-        )
+        return self._pivot("place")
 
     def people_per_status(self) -> pd.DataFrame:
         """People per status as a date x status table, zeros filled."""
+        return self._pivot("status")
+
+    def _pivot(self, column: str) -> pd.DataFrame:
+        """date x ``column`` sums of people, computed once per counts table (figures reuse it)."""
         if self.counts is None or self.counts.empty:
             return pd.DataFrame()
-        return self.counts.pivot_table(
-            index="date", columns="status", values="n", aggfunc="sum", fill_value=0.0
-        )
+        cached = self._pivots.get(column)
+        if cached is None or cached[0] is not self.counts:
+            cached = self._pivots[column] = (self.counts, self.counts.pivot_table(
+                index="date", columns=column, values="n", aggfunc="sum", fill_value=0.0
+            ))
+        return cached[1]

@@ -1,4 +1,4 @@
-"""A self-contained ``report.html`` for a run: inline CSS, figures as base64 PNG, no scripts.
+"""A self-contained ``report.html`` for a run: inline CSS, figures as inline SVG, no scripts.
 
 The file opens offline and can be mailed around: nothing is fetched when it is viewed.
 """
@@ -10,8 +10,6 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from matplotlib.figure import Figure
-
 from corridor._io import atomic_write_text
 from corridor.analysis.compare import compare_runs
 from corridor.analysis.observations import score_run, score_summary
@@ -19,6 +17,7 @@ from corridor.errors import RunError
 from corridor.report import map as maps
 from corridor.report import plots, tables
 from corridor.report.data import RunData
+from corridor.report.svg import Figure
 from corridor.runs.markers import is_ensemble
 
 CSS = """
@@ -34,7 +33,7 @@ table.headline td:last-child, table.compare td:not(:first-child) { text-align: r
 table.observations q { color: #555; font-style: italic; }
 .ok { color: #1a7f37; font-weight: 600; } .bad { color: #c62828; font-weight: 600; }
 .na { color: #999; }
-figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
+figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: .85rem; }
 .note { color: #777; font-style: italic; }
 """
@@ -83,20 +82,25 @@ def render_report(runs: Sequence[RunData], ensembles: Sequence[Path] = ()) -> st
     parts += [
         "<h2>Map</h2>",
         _figure(
+            "network-map",
             lambda: maps.network_map_figure(main),
             "Places (dots, coloured by kind) and routes (lines). No country outlines: "
             "a plain latitude/longitude grid.",
         ),
         _figure(
+            "people-map",
             lambda: maps.people_map_figure(main),
             "People per place on selected days (circle area ∝ people, same scale on "
             "every panel); stars mark caravan heads.",
         ),
         "<h2>Over time</h2>",
-        _figure(lambda: plots.people_per_place_figure(runs), _overlay_note(runs)),
-        _figure(lambda: plots.people_per_status_figure(runs), _overlay_note(runs)),
+        _figure("people-per-place", lambda: plots.people_per_place_figure(runs),
+                _overlay_note(runs)),
+        _figure("people-per-status", lambda: plots.people_per_status_figure(runs),
+                _overlay_note(runs)),
         "<h2>Caravans</h2>",
         _figure(
+            "caravan-head",
             lambda: plots.caravan_head_figure(runs),
             "Simulated head (km travelled from the caravan's origin) against places where "
             "reports put the caravan, drawn at their route distance from the origin on the "
@@ -104,6 +108,7 @@ def render_report(runs: Sequence[RunData], ensembles: Sequence[Path] = ()) -> st
             missing="No caravans in this run.",
         ),
         _figure(
+            "caravan-size",
             lambda: plots.caravan_size_figure(runs),
             "Simulated caravan members against reported sizes.",
             missing="No caravans in this run.",
@@ -162,15 +167,14 @@ def _overlay_note(runs: Sequence[RunData]) -> str:
     return f"Colour = series, line style = run ({styles})."
 
 
-def _figure(build: Callable[[], Figure | None], caption: str, missing: str = "") -> str:
-    """An embedded figure, or a short note when there is nothing to draw."""
+def _figure(name: str, build: Callable[[], Figure | None], caption: str,
+            missing: str = "") -> str:
+    """An embedded figure (inline SVG), or a short note when there is nothing to draw."""
     fig = build()
     if fig is None:
         return f'<p class="note">{html.escape(missing or "Nothing to draw.")}</p>'
-    data = plots.figure_to_png_base64(fig)
-    alt = html.escape(caption or "figure", quote=True)
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return f'<figure><img alt="{alt}" src="data:image/png;base64,{data}">{cap}</figure>'
+    return f"<figure>{fig.to_svg(caption or name, name=name)}{cap}</figure>"
 
 
 def _observations(run: RunData) -> str:

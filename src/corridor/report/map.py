@@ -11,22 +11,24 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from corridor.report.data import RunData
-from corridor.report.plots import new_figure, top_places
+from corridor.report.plots import top_places
+from corridor.report.svg import Axes, Circle, Figure, LegendEntry
 
-KIND_COLORS = {
-    "destination": "tab:red",
-    "border_crossing": "tab:purple",
-    "port_of_entry": "tab:purple",
-    "checkpoint": "tab:orange",
-    "detention": "black",
-    "shelter": "tab:green",
-    "camp": "tab:green",
+KIND_COLORS = {  # matplotlib's tab: colours, as hex
+    "destination": "#d62728",
+    "border_crossing": "#9467bd",
+    "port_of_entry": "#9467bd",
+    "checkpoint": "#ff7f0e",
+    "detention": "#000000",
+    "shelter": "#2ca02c",
+    "camp": "#2ca02c",
 }
-MAX_CIRCLE_PT2 = 900.0  # marker area (points²) of the largest count on any panel
+OTHER_KIND = "#595959"
+ROUTE_COLOR = "#b3b3b3"
+PEOPLE_COLOR, PEOPLE_EDGE, HEAD_COLOR = "#1f77b4", "#000080", "#ffd700"
+MAX_CIRCLE_AREA = 900.0  # circle area (px²) of the largest count on any panel
 
 
 def map_days(run: RunData, n: int = 4) -> list[int]:
@@ -67,56 +69,42 @@ def _base(ax: Axes, run: RunData, labels: Sequence[str], fontsize: float) -> Non
     """Grid, routes as lines, places as small dots coloured by kind, a few labels."""
     places = run.places
     assert places is not None
+    where = dict(zip(places.index, zip(places["lon"].astype(float), places["lat"].astype(float),
+                                       strict=True), strict=True))
     if run.routes is not None:
         for a, b in run.routes[["from", "to"]].itertuples(index=False):
-            if a in places.index and b in places.index:
-                ax.plot(
-                    places.loc[[a, b], "lon"],
-                    places.loc[[a, b], "lat"],
-                    "-",
-                    color="0.7",
-                    lw=0.8,
-                    zorder=1,
-                )
-    colors = [KIND_COLORS.get(k, "0.35") for k in places["kind"].fillna("")]
-    ax.scatter(places["lon"], places["lat"], s=8, c=colors, zorder=3, linewidths=0)
+            if a in where and b in where:
+                ax.plot([where[a][0], where[b][0]], [where[a][1], where[b][1]], "-",
+                        color=ROUTE_COLOR, width=0.8)
+    for lon, lat, kind in places[["lon", "lat", "kind"]].itertuples(index=False):
+        shade = KIND_COLORS.get(kind if isinstance(kind, str) else "", OTHER_KIND)
+        ax.marker(float(lon), float(lat), "o", color=shade, size=2.0)
     for p in labels:
-        ax.annotate(
-            run.place_name(p),
-            (places.at[p, "lon"], places.at[p, "lat"]),
-            xytext=(3, 3),
-            textcoords="offset points",
-            fontsize=fontsize,
-            zorder=4,
-        )
+        ax.text(float(places.at[p, "lon"]), float(places.at[p, "lat"]), run.place_name(p),
+                size=fontsize)
     mean_lat = float(places["lat"].mean())
-    ax.set_aspect(1.0 / max(math.cos(math.radians(mean_lat)), 0.1))  # km-true at mid-latitude
-    ax.grid(alpha=0.3, lw=0.5)
-    ax.tick_params(labelsize=7)
+    ax.aspect = 1.0 / max(math.cos(math.radians(mean_lat)), 0.1)  # km-true at mid-latitude
+    ax.dates, ax.y_from_zero = False, False
     pad_x = max(0.5, 0.05 * float(np.ptp(places["lon"])))
     pad_y = max(0.5, 0.05 * float(np.ptp(places["lat"])))
-    ax.set_xlim(places["lon"].min() - pad_x, places["lon"].max() + pad_x)
-    ax.set_ylim(places["lat"].min() - pad_y, places["lat"].max() + pad_y)
+    ax.xlim = (float(places["lon"].min()) - pad_x, float(places["lon"].max()) + pad_x)
+    ax.ylim = (float(places["lat"].min()) - pad_y, float(places["lat"].max()) + pad_y)
 
 
 def network_map_figure(run: RunData) -> Figure | None:
     """The scenario's places and routes, coloured by kind, main places named."""
     if run.places is None or run.places.empty:
         return None
-    fig = new_figure(8.0, 6.0)
-    ax = fig.add_subplot()
-    _base(ax, run, labelled_places(run, top=10), fontsize=8)
+    fig = Figure(width=900.0, panel_height=640.0)
+    ax = fig.add_axes(title="Network: places and routes", xlabel="longitude",
+                      ylabel="latitude")
+    _base(ax, run, labelled_places(run, top=10), fontsize=10)
     by_color: dict[str, list[str]] = {}
-    for kind, color in KIND_COLORS.items():
+    for kind, shade in KIND_COLORS.items():
         if (run.places["kind"] == kind).any():
-            by_color.setdefault(color, []).append(kind.replace("_", " "))
-    for color, kinds in by_color.items():
-        ax.scatter([], [], s=20, c=color, label=" / ".join(kinds))
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7, loc="lower left")
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
-    ax.set_title("Network: places and routes")
+            by_color.setdefault(shade, []).append(kind.replace("_", " "))
+    ax.extra_legend = [LegendEntry(" / ".join(kinds), shade, "o")
+                       for shade, kinds in by_color.items()]
     return fig
 
 
@@ -128,46 +116,36 @@ def people_map_figure(run: RunData, days: Sequence[int] | None = None) -> Figure
     per_day = run.counts[run.counts["day"].isin(days)].groupby(["day", "place"])["n"].sum()
     vmax = float(per_day.max()) if len(per_day) else 0.0
     ncols = 2 if len(days) > 1 else 1
-    nrows = math.ceil(len(days) / ncols)
-    fig = new_figure(10.0, 4.2 * nrows)
+    fig = Figure(width=1000.0, panel_height=440.0, ncols=ncols)
     labels = labelled_places(run, top=4)
-    for k, day in enumerate(days):
-        ax = fig.add_subplot(nrows, ncols, k + 1)
-        _base(ax, run, labels, fontsize=6)
+    for day in days:
+        date = _date_of(run, day)
+        ax = fig.add_axes(title_size=11.0, legend=False)
+        _base(ax, run, labels, fontsize=8)
         n = per_day.get(day, pd.Series(dtype=float))
         n = n[n.index.isin(run.places.index) & (n > 0)]
         if vmax > 0 and len(n):
             pl = run.places.loc[n.index]
-            ax.scatter(
-                pl["lon"],
-                pl["lat"],
-                s=MAX_CIRCLE_PT2 * n.to_numpy() / vmax,
-                color="tab:blue",
-                alpha=0.45,
-                edgecolors="navy",
-                linewidths=0.5,
-                zorder=2,
-            )
+            for lon, lat, people in zip(pl["lon"], pl["lat"], n.to_numpy(), strict=True):
+                ax.circles.append(Circle(float(lon), float(lat),
+                                         MAX_CIRCLE_AREA * float(people) / vmax,
+                                         PEOPLE_COLOR, PEOPLE_EDGE))
         if run.groups is not None:
             heads = run.groups[run.groups["day"] == day]
-            ax.scatter(
-                heads["lon"],
-                heads["lat"],
-                marker="*",
-                s=90,
-                color="gold",
-                edgecolors="k",
-                linewidths=0.6,
-                zorder=5,
-            )
-        date = _date_of(run, day)
-        ax.set_title(
+            for lon, lat in zip(heads["lon"], heads["lat"], strict=True):
+                ax.marker(float(lon), float(lat), "*", color=HEAD_COLOR, size=5.0,
+                          edge="#000000")
+        ax.title = (
             f"day {day}"
             + (f" · {date:%Y-%m-%d}" if date is not None else "")
-            + f" · {float(n.sum()):,.0f} people",
-            fontsize=9,
+            + f" · {float(n.sum()):,.0f} people"
         )
-    _size_legend(fig, vmax)
+    if vmax > 0:  # reference circles so areas read as numbers; one scale on every panel
+        refs = [vmax, vmax / 4, vmax / 16]
+        fig.footer_legend = [
+            LegendEntry(f"{r:,.0f} people", PEOPLE_COLOR, f"circle:{MAX_CIRCLE_AREA * r / vmax}")
+            for r in refs
+        ] + [LegendEntry("caravan head", HEAD_COLOR, "*")]
     return fig
 
 
@@ -175,29 +153,3 @@ def _date_of(run: RunData, day: int) -> pd.Timestamp | None:
     assert run.counts is not None
     dates = run.counts.loc[run.counts["day"] == day, "date"]
     return pd.Timestamp(dates.iloc[0]) if len(dates) else None
-
-
-def _size_legend(fig: Figure, vmax: float) -> None:
-    """Reference circles so the areas can be read as numbers; the same scale on every panel."""
-    if vmax <= 0:
-        return
-    ax = fig.axes[0]
-    refs = [vmax, vmax / 4, vmax / 16]
-    handles = [
-        ax.scatter(
-            [], [], s=MAX_CIRCLE_PT2 * r / vmax, color="tab:blue", alpha=0.45, edgecolors="navy"
-        )
-        for r in refs
-    ]
-    handles.append(ax.scatter([], [], marker="*", s=90, color="gold", edgecolors="k"))
-    labels = [f"{r:,.0f} people" for r in refs] + ["caravan head"]
-    fig.legend(
-        handles,
-        labels,
-        loc="outside lower center",
-        ncols=4,
-        fontsize=8,
-        frameon=False,
-        labelspacing=2.0,
-        borderpad=1.2,
-    )

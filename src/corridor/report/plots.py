@@ -1,42 +1,32 @@
 """Time-series figures of a run, optionally overlaid with other runs (dashed, labelled by folder).
 
-Figures are built with the object-oriented API on the Agg canvas: no display, no pyplot state,
-safe to call from worker processes.
+Figures are ``corridor.report.svg`` objects built from pre-aggregated tables (one point per day
+and series) and written as inline SVG: fast, no plotting library, all text plain.
 """
 
 from __future__ import annotations
 
-import base64
 import heapq
-import io
 import math
 from collections.abc import Sequence
 
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from corridor.analysis.observations import haversine_km
 from corridor.report.data import RunData
+from corridor.report.svg import Axes, ErrorBar, Figure, color
+from corridor.report.svg import as_x as ax_x
 
 RUN_STYLES = ["-", "--", ":", "-."]
 HEAD_KINDS = {"position": "o", "arrived": "s", "departed": "^"}
 
 
-def new_figure(width: float = 9.0, height: float = 4.0) -> Figure:
-    """A figure on the Agg canvas (the backend is fixed here, not by matplotlib's rc)."""
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def figure_to_png_base64(fig: Figure, dpi: int = 110) -> str:
-    """PNG bytes of a figure, base64-encoded for a ``data:`` URI."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+def new_axes(title: str, ylabel: str, width: float = 900.0, height: float = 380.0
+             ) -> tuple[Figure, Axes]:
+    """A one-panel figure with a calendar x axis."""
+    fig = Figure(width=width, panel_height=height)
+    return fig, fig.add_axes(title=title, ylabel=ylabel)
 
 
 def _style(i: int) -> str:
@@ -60,10 +50,9 @@ def top_places(run: RunData, top: int = 8) -> list[str]:
 
 def people_per_place_figure(runs: Sequence[RunData], top: int = 8) -> Figure:
     """People per place over time for the main run's top places (by peak)."""
-    fig = new_figure()
-    ax = fig.add_subplot()
     places = top_places(runs[0], top)
-    colors = {p: f"C{k % 10}" for k, p in enumerate(places)}
+    fig, ax = new_axes(f"People per place (top {len(places)} by peak)", "people present")
+    colors = {p: color(k) for k, p in enumerate(places)}
     for i, run in enumerate(runs):
         table = run.people_per_place()
         for p in places:
@@ -75,20 +64,16 @@ def people_per_place_figure(runs: Sequence[RunData], top: int = 8) -> Figure:
                     color=colors[p],
                     label=_label(runs[0].place_name(p), run, i, len(runs)),
                 )
-    ax.set_ylabel("people present")
-    ax.set_title(f"People per place (top {len(places)} by peak)")
-    _finish(ax)
     return fig
 
 
 def people_per_status_figure(runs: Sequence[RunData]) -> Figure:
     """People in each status over time; statuses are whatever the runs contain."""
-    fig = new_figure()
-    ax = fig.add_subplot()
+    fig, ax = new_axes("People by status", "people")
     statuses: list[str] = []
     for run in runs:
         statuses += [s for s in run.people_per_status().columns if s not in statuses]
-    colors = {s: f"C{k % 10}" for k, s in enumerate(statuses)}
+    colors = {s: color(k) for k, s in enumerate(statuses)}
     for i, run in enumerate(runs):
         table = run.people_per_status()
         for s in table.columns:
@@ -99,9 +84,6 @@ def people_per_status_figure(runs: Sequence[RunData]) -> Figure:
                 color=colors[s],
                 label=_label(s, run, i, len(runs)),
             )
-    ax.set_ylabel("people")
-    ax.set_title("People by status")
-    _finish(ax)
     return fig
 
 
@@ -168,17 +150,17 @@ def nearest_group(run: RunData, date: pd.Timestamp, place: str) -> str | None:
     return str(today["group"].iloc[int(np.argmin(dist))])
 
 
-def _caravan_lines(ax, runs: Sequence[RunData], column: str, what: str) -> dict[str, str]:  # noqa: ANN001
+def _caravan_lines(ax: Axes, runs: Sequence[RunData], column: str, what: str) -> dict[str, str]:
     """One line per caravan per run (compared runs dashed); returns each caravan's colour."""
     first = runs[0].groups
     groups = list(dict.fromkeys(first["group"])) if first is not None else []
-    colors = {str(g): f"C{k % 10}" for k, g in enumerate(groups)}
+    colors = {str(g): color(k) for k, g in enumerate(groups)}
     for i, run in enumerate(runs):
         if run.groups is None:
             continue
         for g, rows in run.groups.groupby("group", sort=False):
             rows = rows.sort_values("day")
-            ax.plot(rows["date"], rows[column], _style(i), color=colors.get(str(g), "grey"),
+            ax.plot(rows["date"], rows[column], _style(i), color=colors.get(str(g), "#808080"),
                     label=_label(f"{g} {what}", run, i, len(runs)))
     return colors
 
@@ -193,8 +175,9 @@ def caravan_head_figure(runs: Sequence[RunData]) -> Figure | None:
     main = runs[0]
     if main.groups is None or main.groups.empty:
         return None
-    fig = new_figure()
-    ax = fig.add_subplot()
+    fig, ax = new_axes(
+        "Caravan head vs reported places (hollow: head never reached the place)",
+        "km from origin")
     colors = _caravan_lines(ax, runs, "km_from_origin", "head")
     obs = main.observations
     obs = obs[obs["kind"].isin(HEAD_KINDS) & (obs["place"] != "")]
@@ -205,28 +188,12 @@ def caravan_head_figure(runs: Sequence[RunData]) -> Figure | None:
         if where is None:
             continue
         km, passed = where
-        color = colors.get(str(g), "k")
+        shade = colors.get(str(g), "#000000")
         label = f"observed {o['kind']}" if o["kind"] not in seen else None
         seen.add(o["kind"])
-        ax.plot(
-            [o["date"]],
-            [km],
-            HEAD_KINDS[o["kind"]],
-            ms=7,
-            mec=color,
-            mfc=color if passed else "none",
-            label=label,
-        )
-        ax.annotate(
-            main.place_name(o["place"]),
-            (o["date"], km),
-            xytext=(4, 4),
-            textcoords="offset points",
-            fontsize=7,
-        )
-    ax.set_ylabel("km from origin")
-    ax.set_title("Caravan head vs reported places (hollow: head never reached the place)")
-    _finish(ax)
+        ax.marker(o["date"], km, HEAD_KINDS[o["kind"]], color=shade, filled=passed, size=4.5,
+                  label=label)
+        ax.text(o["date"], km, main.place_name(o["place"]))
     return fig
 
 
@@ -236,8 +203,7 @@ def caravan_size_figure(runs: Sequence[RunData]) -> Figure | None:
     main = runs[0]
     if main.groups is None or main.groups.empty:
         return None
-    fig = new_figure()
-    ax = fig.add_subplot()
+    fig, ax = new_axes("Caravan size", "people in caravan")
     _caravan_lines(ax, runs, "members", "members")
     o = main.observations
     has_range = o["low"].notna() | o["high"].notna()
@@ -246,27 +212,7 @@ def caravan_size_figure(runs: Sequence[RunData]) -> Figure | None:
         low = obs["low"].fillna(obs["high"])
         high = obs["high"].fillna(obs["low"])
         mid = (low + high) / 2
-        ax.errorbar(
-            obs["date"],
-            mid,
-            yerr=[mid - low, high - mid],
-            fmt="D",
-            color="k",
-            ms=4,
-            capsize=3,
-            label="reported size (low–high)",
-        )
-    ax.set_ylabel("people in caravan")
-    ax.set_title("Caravan size")
-    _finish(ax)
+        for k, (date, m, lo, hi) in enumerate(zip(obs["date"], mid, low, high, strict=True)):
+            ax.errorbars.append(ErrorBar(ax_x(date), float(m), float(lo), float(hi),
+                                         label="reported size (low–high)" if k == 0 else None))
     return fig
-
-
-def _finish(ax) -> None:  # type: ignore[no-untyped-def]
-    ax.grid(alpha=0.3)
-    ax.set_ylim(bottom=0)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    locator = mdates.AutoDateLocator(maxticks=10)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
