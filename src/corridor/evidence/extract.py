@@ -67,6 +67,9 @@ _REPORTING = re.compile(r"^\W*(?:\w+\W+)?(?:announced|said|reported|stated|decla
                         r"told|informed|dijo|informo|anuncio|senalo|declaro|afirmo|aseguro)\b")
 _PRESENT = re.compile(r"\b(?:is|are|has|have|continue|continues|remain|remains|esta|estan|"
                       r"continua|continuan|permanece|permanecen|sigue|siguen)\b")
+_BACKREF = re.compile(r"\b(?:que|that|which|who|since|after|tras|desde que|cuando|when|"
+                      r"quienes|los que|las que|el que|la que|que ya|had|habia|habian)\s+"
+                      r"(?:\w+\s+)?$")
 _WITH = re.compile(r"\b(?:with|con)\s+$")
 _SEQUENCE = re.compile(r"\b(?:later|then|subsequently|afterwards|despues|luego|"
                        r"posteriormente|mas tarde)\b")
@@ -135,6 +138,9 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
         by_sent.setdefault(m.sentence, []).append(m)
     doc_lang = language or detect(text) or "en"
     caravan_article = is_caravan_article(fold(text[:20000]))
+    # the town the report was filed from (its first dateline), if any
+    dateline_town = next((m for m in mentions if m.role == "dateline" and m.place is not None
+                          and m.place.level == "town"), None)
     drafts: list[_Draft] = []
     prev_times: list[TimeExpr] = []
     for si, sent in enumerate(sents):
@@ -143,7 +149,8 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
         carry = None if unresolved else _carry(prev_times, sents, si, sent)
         prev_times = times
         drafts.extend(_sentence(sent, si, times, carry, by_sent.get(si, []), actors_by_sent[si],
-                                published, source, url, scenario, doc_lang, caravan_article))
+                                published, source, url, scenario, doc_lang, caravan_article,
+                                dateline_town))
     _coreference(drafts)
     return _merge_restated(_dedupe([d.obs for d in drafts]))
 
@@ -168,7 +175,8 @@ def _carry(prev: list[TimeExpr], sents: list[Span], si: int, sent: Span) -> Time
 def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None,
               mentions: list[Mention], actors: list[Actor], published: dt.date | None,
               source: str, url: str, scenario: ScenarioIndex | None,
-              doc_lang: str, caravan_article: bool = False) -> list[_Draft]:
+              doc_lang: str, caravan_article: bool = False,
+              dateline: Mention | None = None) -> list[_Draft]:
     folded = fold(sent.text)
     lang = detect_en_es(sent.text) or doc_lang
     if lang not in ("en", "es"):
@@ -194,7 +202,9 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
             continue
         cq = clause_of(q.start)
         # "left Tapachula … with nearly 10,000 people": the verb before "with" governs
-        with_before = bool(_WITH.search(folded[max(0, q.start - 8):q.start]))
+        # … but "the caravan with 10,000 migrants that left X": the noun, not a verb, is before
+        with_before = bool(_WITH.search(folded[max(0, q.start - 8):q.start])) and any(
+            t.kind != "caravan_size" and 0 <= q.start - t.end <= 80 for t in triggers)
         # kind
         best_kind, best_cost = "other", 1e9
         for t in triggers:
@@ -227,6 +237,12 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         # place
         place_m, how, fallbacks = _choose_place(q, kind, mentions, actors, sent, blocked,
                                                 clause_of, cq)
+        # "set off from southern Mexico" in a report filed from Tapachula: the dateline town
+        if kind in CARAVAN_FAMILY and dateline is not None and dateline.place is not None and \
+                (place_m is None or (place_m.place is not None and place_m.role != "dateline"
+                                     and place_m.place.level in ("country", "region")
+                                     and place_m.place.country == dateline.place.country)):
+            place_m, how, fallbacks = dateline, "sentence", []
         # date
         when, date_how = _choose_date(q, times, carry, published, folded, clause_of, cq)
         per = "day" if _PER_DAY.search(folded[q.end:]) else "total"
@@ -316,6 +332,10 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
         pseudo = Quantity(vs, ve, 0, 0, 0, "event", folded[vs:ve])
         when, date_how = _choose_date(pseudo, times, carry, published, folded, clause_of,
                                       clause_of(vs))
+        # "the caravan that left San Pedro Sula": a back-reference to an earlier event, not
+        # news of the day; without a time of its own it is left out
+        if date_how != "sentence" and _BACKREF.search(folded[max(0, vs - 14):vs]):
+            continue
         conf = 0.8 - (0.1 if not subject else 0) - (0.15 if how == "dateline" else 0)
         conf -= 0.1 if date_how == "publication date" else 0.05 if date_how == "previous sentence" \
             else 0.4 if when is None else 0

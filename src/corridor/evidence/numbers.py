@@ -146,6 +146,45 @@ def parse_digits(text: str) -> float:
     return float(t.replace(",", "."))
 
 
+_TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+         "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa",
+         "hundred"}
+
+
+def _split_run(words: str) -> list[tuple[int, str]]:
+    """A run of number words split where "y"/"and" joins two numbers rather than tens and
+    units ("treinta y cinco" is one number, "siete y nueve mil" two)."""
+    parts: list[tuple[int, str]] = []
+    start = 0
+    for m in re.finditer(r"\s+(?:y|and)\s+", words):
+        prev = words[start:m.start()].split()[-1] if words[start:m.start()].split() else ""
+        if prev not in _TENS:
+            parts.append((start, words[start:m.start()]))
+            start = m.end()
+    parts.append((start, words[start:]))
+    return parts
+
+
+def _spanish_thousands(text: str, folded: str, found: list[Quantity]) -> list[Quantity]:
+    """Mexican papers write 5,632 as "5 mil 632" and 1,064 as "mil 64": a number with "mil"
+    followed by a number under 1,000 is one exact number."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        q = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if nxt is not None and re.search(r"\bmil\s*$", folded[q.start:q.end]) and \
+                re.fullmatch(r"\s+", folded[q.end:nxt.start]) and nxt.value < 1000 and \
+                nxt.text[:1].isdigit() and q.value % 1000 == 0:
+            v = q.value + nxt.value
+            out.append(Quantity(q.start, nxt.end, v, v, v, "exact", text[q.start:nxt.end]))
+            i += 2
+            continue
+        out.append(q)
+        i += 1
+    return out
+
+
 def parse_words(text: str) -> float | None:
     """Parse number words ('nine thousand', 'dos mil', 'twenty-five') into a value."""
     tokens = [t for t in re.split(r"[\s-]+", fold(text)) if t and t not in CONNECTORS]
@@ -198,6 +237,18 @@ def find_quantities(text: str) -> list[Quantity]:
             words = m.group(3)
             if words in WEAK_WORDS:
                 continue
+            parts = _split_run(words)
+            if len(parts) > 1:  # "entre siete y nueve mil": two numbers, not 16,000
+                base = m.start(3)
+                for off, part in parts:
+                    v = parse_words(part)
+                    if v:
+                        scaled = any(w in SCALES for w in re.split(r"[\s-]+", part))
+                        a = base + off
+                        found.append(Quantity(a, a + len(part), v, v, v,
+                                              "rounded" if scaled and v >= 1000 else "exact",
+                                              text[a:a + len(part)]))
+                continue
             parsed = parse_words(words)
             if parsed is None or parsed == 0:
                 continue
@@ -206,16 +257,18 @@ def find_quantities(text: str) -> list[Quantity]:
             rule = "rounded" if has_scale and value >= 1000 else "exact"
             start, end = m.start(3), m.end(3)
         found.append(Quantity(start, end, value, value, value, rule, text[start:end]))
-    found = [q for q in found if not _not_a_count(folded, q)]
     found.sort(key=lambda q: q.start)
+    found = _spanish_thousands(text, folded, found)
+    found = [q for q in found if not _not_a_count(folded, q)]
     return _apply_hedges_and_ranges(text, folded, found)
 
 
 # What looks like a number but is no count of anything: clock times, ages, phone numbers,
 # days of a month, money amounts (the caller decides about units; these are the unit-less ones).
-_CLOCK_AFTER = re.compile(r"^(?:\s*[:h]\d\d|\.\d\d\s*(?:gmt|hrs?|horas|h)\b|\s*(?:a\.?\s?m\b\.?|"
-                          r"p\.?\s?m\b\.?|hrs?\b|horas\b|gmt\b|o'clock|de la (?:manana|tarde|"
-                          r"noche|madrugada)|in the (?:morning|afternoon|evening)|at night))")
+_CLOCK_AFTER = re.compile(
+    r"^(?:\s*[:h]\d\d|\.\d\d\s*(?:gmt|hrs?|horas|h)\b|\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?|hrs?\b|"
+    r"horas\b|gmt\b|o'clock|de la (?:manana|tarde|noche|madrugada)|"
+    r"in the (?:morning|afternoon|evening)|at night|hora\b))")
 _CLOCK_BEFORE = re.compile(r"(?:\b(?:a las|a la|desde las|hasta las|de las)\s+|\d[:.]|"
                            r"\bat\s+(?=\d+\s*(?:a\.?m|p\.?m|o'clock)))$")
 _AGE_AFTER = re.compile(r"^(?:\s*-?\s*years?[- ]old|\s*-?\s*year-olds?|\s+anos de edad|"
@@ -227,6 +280,11 @@ _MONEY_AFTER = re.compile(r"^\s*(?:(?:thousand|million|mil|millones)\s+)?(?:de\s
 _MONTH_BEFORE = re.compile(r"\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|"
                            r"february|march|april|may|june|july|august|september|october|november|"
                            r"december)\.?\s+$")
+
+
+_DAY_PAIR = re.compile(r"^\s*(?:y|al|a|-|and|to)\s+(?:el\s+)?\d{1,2}\s+(?:de\s+)?"
+                       r"(?:ene|feb|mar|abr|"
+                       r"may|jun|jul|ago|sep|oct|nov|dic|jan|apr|aug|dec)")
 
 
 def _not_a_count(folded: str, q: Quantity) -> bool:
@@ -246,6 +304,9 @@ def _not_a_count(folded: str, q: Quantity) -> bool:
     if q.text[:1].isdigit() and (_PHONE.match(after) or re.search(r"\+\s*$", before)):
         return True
     if q.value <= 31 and q.text.isdigit() and _MONTH_BEFORE.search(before):
+        return True
+    # "(18.01.2021)", "entre el 14 y 15 de enero", "del 14 al 16 de enero": dates
+    if re.match(r"^[./-]\d{1,4}", after) or (q.value <= 31 and _DAY_PAIR.match(after)):
         return True
     return bool(_MONEY_AFTER.match(after) or re.search(r"(?:us|mx)?\$\s*$", before))
 
@@ -267,7 +328,9 @@ def _apply_hedges_and_ranges(text: str, folded: str, found: list[Quantity]) -> l
                     low_v = q.value
                     # "2 to 3 million": the scale of the second applies to the first
                     if nxt.rule == "rounded" and q.rule == "exact" and q.value * 100 < nxt.value:
-                        low_v = q.value * nxt.value / parse_words_or_digits(nxt.text)
+                        scale = max((SCALES[w] for w in re.split(r"[\s-]+", fold(nxt.text))
+                                     if w in SCALES), default=1)
+                        low_v = q.value * scale
                     out.append(Quantity(q.start, nxt.end, (low_v + nxt.value) / 2, low_v,
                                         nxt.value, "range", text[q.start:nxt.end]))
                     i += 2

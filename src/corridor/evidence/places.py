@@ -35,7 +35,9 @@ _ANAPHORA_RE = re.compile("|".join(re.escape(fold(p)) for p in COUNTRY_ANAPHORA)
 
 ROLE_WORDS: list[tuple[str, str]] = [
     (r"according to|segun|reported by|informo", "source"),
-    (r"salio de|salieron de|partio de|partieron de|left|leaving|out of|from|desde|fled", "origin"),
+    (r"salio de|salieron de|partio de|partieron de|left|leaving|out of|from|desde|fled|"
+     r"procedentes? de|provenientes? de|originari[oa]s de|oriund[oa]s de|naturales de|"
+     r"nacionales de|ciudadanos de|mostly from|mainly from|largely from", "origin"),
     (r"toward|towards|into|hacia|rumbo a|reach|reached|to|a|llegaron a|llego a", "destination"),
     (r"in|at|near|inside|within|through|across|along|en|cerca de|dentro de|por|outside", "loc"),
     (r"of|de|del", "of"),
@@ -228,6 +230,13 @@ def _inside(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
     return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
+_VENUE = re.compile(
+    r"\b(?:unidad deportiva|deportiva|deportivo|albergue|estadio|stadium|shelter|colonia|calle|"
+    r"avenida|av\.|boulevard|blvd\.?|parque|park|escuela|school|hospital|aeropuerto|airport|"
+    r"internacional|plaza|mercado|market|iglesia|church|casa del migrante|lic\.|licenciado|"
+    r"barrio|fraccionamiento|centro de)\s+(?:[\w.'-]+\s+){0,2}$")
+
+
 def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, n: int,
             sent: Span) -> list[Place]:
     """Drop town candidates that look like a common word or part of a person's name."""
@@ -237,6 +246,10 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
     # "US", "U.S." but not the pronoun "us"; a state's abbreviation after a town
     # ("Juchitán, Oax.") is fine
     abbrev = text[e:e + 1] == "." and text[max(0, s - 2):s] == ", " and surface[:1].isupper()
+    # "Unidad Deportiva Benito Juárez", "aeropuerto … Adolfo López Mateos", "colonia Emiliano
+    # Zapata": a venue, street or district named after a person or town, not the town
+    if _VENUE.search(fold(text[max(0, s - 40):s])):
+        return [c for c in cands if c.level != "town"]
     if len(surface.replace(".", "")) <= 3 and not surface.isupper() and not abbrev:
         return []
     if not surface[:1].isupper():
@@ -356,7 +369,9 @@ def _resolve(mentions: list[Mention]) -> None:
             if c.id.startswith("scenario:"):
                 score += 10  # the scenario's own places come first
             score += math.log10(max(c.population, 1)) / 3 + (1.0 if c.population >= 1e6 else 0)
-            score += 1.0 if c.level == "town" and c.admin1 in ROUTE_ADMIN1 else 0.0
+            # route towns win against namesake towns, never against a state ("Oaxaca")
+            score += 1.0 if c.level == "town" and c.admin1 in ROUTE_ADMIN1 and not any(
+                x.level == "admin1" for x in m.candidates) else 0.0
             if m.qualifier is not None and (
                     (m.qualifier.level == "admin1" and c.admin1 == m.qualifier.admin1)
                     or (m.qualifier.level == "country" and c.country == m.qualifier.country)):
