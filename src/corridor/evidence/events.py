@@ -87,7 +87,7 @@ _CARAVAN_WORD = re.compile(r"\b(?:caravans?|caravana|caravanas|exodus|exodo)\b")
 ROLE_FIT: dict[str, dict[str, float]] = {
     "departed": {"origin": 0, "of": 4, "": 6, "loc": 12},
     "arrived": {"destination": 0, "loc": 2, "": 6},
-    "position": {"loc": 0, "": 6, "destination": 10, "of": 8},
+    "position": {"loc": 0, "": 6, "of": 8},  # "advancing toward X" is not at X
     "halted": {"loc": 0, "": 5, "of": 8},
     "dispersed": {"loc": 0, "": 5, "of": 6},
     "transported": {"origin": 0, "loc": 1, "": 5, "destination": 8},

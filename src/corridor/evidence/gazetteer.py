@@ -28,7 +28,7 @@ from pathlib import Path
 from corridor.evidence.regions import ADMIN1_ABBREV, ALIASES, REGIONS
 from corridor.evidence.text import fold_name
 
-GAZETTEER_VERSION = 7
+GAZETTEER_VERSION = 8
 CORRIDOR = ("MX", "GT", "HN", "SV", "NI", "BZ", "CR", "PA")
 US_BORDER_STATES = ("TX", "NM", "AZ", "CA")
 AMERICAS_OTHER = ("US", "CU", "HT", "DO", "VE", "CO", "EC", "PE", "BR", "CL", "AR", "BO", "JM",
@@ -67,7 +67,10 @@ COMMON = {
     "los", "las",
     "eagle", "sierra", "ocean", "river", "city", "alto", "bajo", "cruz", "santa cruz",
     "central", "south", "north", "east", "west", "federal", "general", "republic", "state",
-    "capital", "county", "congress", "senate", "palace", "white",
+    "capital", "county", "congress", "senate", "palace", "white", "proteccion", "salud",
+    "solidaridad", "emiliano zapata", "benito juarez", "adolfo lopez mateos",
+    "francisco i madero", "vicente guerrero", "ignacio zaragoza", "cuauhtemoc", "miguel aleman",
+    "bienestar", "caravana", "frontera", "migracion", "esperanza", "nueva esperanza",
 }
 
 
