@@ -70,7 +70,7 @@ COMMON = {
     "capital", "county", "congress", "senate", "palace", "white", "proteccion", "salud",
     "solidaridad", "emiliano zapata", "benito juarez", "adolfo lopez mateos",
     "francisco i madero", "vicente guerrero", "ignacio zaragoza", "cuauhtemoc", "miguel aleman",
-    "bienestar", "caravana", "frontera", "migracion", "esperanza", "nueva esperanza",
+    "bienestar", "caravana", "frontera", "migracion", "nueva esperanza",
 }
 
 
