@@ -63,3 +63,12 @@ def test_formula_quotes_are_neutralised_in_csv_and_append(tmp_path: Path) -> Non
     obs = list(csv.DictReader(io.StringIO((scen / "observations.csv").read_text("utf-8"))))
     assert obs[0]["quote"] == "-own"  # the user's own rows are written back as they were
     assert len(obs) == 3 and all(r["quote"].startswith("'") for r in obs[1:])
+
+
+def test_capitalised_paragraph_openings_do_not_backtrack() -> None:
+    # paragraphs opening with long runs of capitalised words and commas, no dateline marker
+    line = ("Tapachula Chiapas Mexico, Guatemala Honduras El Salvador, Nicaragua Costa Rica "
+            "Panama, Belize Cuba Haiti Venezuela Colombia Ecuador Peru Brazil Chile " * 2)
+    text = "\n".join(line for _ in range(40))
+    gazetteer.load()
+    assert _seconds(text) < 5

@@ -197,12 +197,12 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
 
 # "HUIXTLA, Mexico (AP) —", "TAPACHULA, Chiapas.-", "Tapachula, Chiapas, 21 de agosto (EFE).-":
 # where the reporter filed from, at the start of a paragraph.
-_DATELINE_CAPS = re.compile(
-    r"[A-ZÁÉÍÓÚÑ]{3,}[A-ZÁÉÍÓÚÑ .'-]*(?:,\s*[A-ZÁÉÍÓÚÑ][\w .'-]{1,30}?)*"
-    r"(?:,\s*[\w .]{3,30}?)?\s*(?:\([^)]{1,40}\))?\s*(?:\.-|\.—|—|–|--|:|-(?=\s))")
+_DATELINE_CAPS = re.compile(  # bounded repetitions only: no catastrophic backtracking
+    r"[A-ZÁÉÍÓÚÑ]{3,}[A-ZÁÉÍÓÚÑ .'-]{0,30}(?:,[^,\n()—–]{1,30}){0,3}\s*(?:\([^)\n]{1,40}\)\s*)?"
+    r"(?:\.-|\.—|—|–|--|:|-(?=\s))")
 _DATELINE_WIRE = re.compile(
-    r"[A-ZÁÉÍÓÚÑ][\w.'-]+(?: [A-ZÁÉÍÓÚÑ][\w.'-]+)*(?:,?\s*\(?[A-ZÁÉÍÓÚÑ][\w .'-]{1,30}?\)?)*"
-    r"(?:,\s*[\w .]{3,30}?)?\s*(?:\([A-Za-z .]{2,20}\))?\s*(?:\.-|\.—)")
+    r"[A-ZÁÉÍÓÚÑ][^,\n()—–.]{1,30}(?:,[^,\n()—–]{1,30}){0,3}\s*(?:\([^)\n]{1,40}\)\s*)?"
+    r"\.[-—]")
 
 
 def _datelines(text: str, sents: list[Span], mentions: list[Mention]) -> None:
