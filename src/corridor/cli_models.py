@@ -282,9 +282,10 @@ def sensitivity(
         task = bar.add_task("sensitivity", total=runs, info=f"{method}, {runs} runs")
         result = analyse(scenario, ranges, samples, method, seed, workers,
                          progress=lambda d, n: bar.update(task, completed=d))
-    from corridor.runfolder import atomic_folder
+    from corridor.runs.claim import atomic_folder
+    from corridor.runs.markers import SENSITIVITY
 
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, kind=SENSITIVITY, replaceable=[SENSITIVITY]) as tmp:
         result.samples.to_csv(tmp / "samples.csv", index=False, float_format="%.6g")
         result.indices.to_csv(tmp / "indices.csv", index=False, float_format="%.4g")
         (tmp / "indices.svg").write_text(bar_chart_svg(result.indices, method), encoding="utf-8")

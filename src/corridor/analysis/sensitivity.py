@@ -59,7 +59,7 @@ def sample(ranges: Sequence[ParamRange], n: int, method: str, seed: int = 0) -> 
 def outputs(scenario: Scenario) -> dict[str, float]:
     """Run once and read the headline outputs (people, USD, days; NaN when not defined)."""
     from corridor.engine import simulate
-    from corridor.runfolder import event_totals
+    from corridor.runs.write import event_totals
 
     result = simulate(scenario)
     totals = event_totals(result)
