@@ -58,3 +58,14 @@ def test_published_option_overrides_the_article(tmp_path: Path) -> None:
     assert doc.published == dt.date(2024, 1, 3) and "Published" in doc.published_how
     doc = read_document(f, dt.date(2024, 1, 9))
     assert doc.published == dt.date(2024, 1, 9) and doc.published_how == "--published"
+
+
+def test_url_path_date_and_yearless_wire_dateline() -> None:
+    h = read_header("Trasladan a migrantes\nUn Diario\n[URL path date 2024/01/02]\n" + BODY)
+    assert h.published == dt.date(2024, 1, 2)
+    text = ("Caravana avanza\nAgencia\nTegucigalpa, 20 ene (EFE).- Unos 300 hondureños "
+            "salieron este miércoles, una semana después de la caravana del 13 de enero de "
+            "2021, según las autoridades del país centroamericano que los contaron en la "
+            "frontera.")
+    h = read_header(text)
+    assert h.published == dt.date(2021, 1, 20) and "year 2021 from the text" in h.published_from

@@ -184,6 +184,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
     quants = [q for q in find_quantities(sent.text) if _keep(q, times, folded)]
     triggers = find_triggers(folded)
     bounds = clauses(folded)
+    verbs = find_verbs(folded)
     out: list[_Draft] = []
 
     def clause_of(pos: int) -> int:
@@ -234,6 +235,13 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         if unit == "crossings" and kind != "crossing_closed":
             continue
         kind = refine(kind, unit, folded)
+        # "about 4,800 decided not to continue", "a caravan of 3,000 left Tapachula": a size in
+        # a clause with a movement verb counts the people doing it (the verb's kind)
+        if kind == "caravan_size" and unit == "people":
+            near = [(abs(vs - q.start), k) for vs, _ve, k in verbs
+                    if clause_of(vs) == cq and abs(vs - q.start) <= 100]
+            if near:
+                kind = min(near)[1]
         # place
         place_m, how, fallbacks = _choose_place(q, kind, mentions, actors, sent, blocked,
                                                 clause_of, cq)

@@ -30,6 +30,17 @@ _LABEL = re.compile(r"^\W*(?:published|publication date|posted|date|dated|fecha|
 _UPDATED = re.compile(r"\b(?:updated|last updated|modified|actualizado|actualizada|"
                       r"ultima actualizacion)\b")
 _NUMERIC = re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>(?:19|20)\d\d)\b")
+# "2024/01/02" (a URL path, or a date written year first)
+_YMD = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[/.](?P<m>\d{1,2})[/.](?P<d>\d{1,2})(?!\d)")
+# a day and month without the year: "20 ene (EFE)", "Oct 20, (RTRS)"
+_MON = (r"(?P<mon>ene|enero|feb|febrero|mar|marzo|abr|abril|may|mayo|jun|junio|jul|julio|ago|"
+        r"agosto|sep|sept|septiembre|oct|octubre|nov|noviembre|dic|diciembre|jan|january|"
+        r"february|march|apr|april|june|july|aug|august|september|october|november|dec|"
+        r"december)\.?")
+_DAY_MONTH = re.compile(r"\b(?P<d>\d{1,2})\s+(?:de\s+)?" + _MON + r"(?![\w])|\b"
+                        + _MON.replace("?P<mon>", "?P<mon2>") + r"\s+(?P<d2>\d{1,2})\b")
+_MONTH_NUM = {"ene": 1, "jan": 1, "feb": 2, "mar": 3, "abr": 4, "apr": 4, "may": 5, "jun": 6,
+              "jul": 7, "ago": 8, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dic": 12, "dec": 12}
 _ISO_TIME = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)T\d")
 # "Tapachula, 21 de agosto 2022.-", "TAPACHULA, Chiapas.- 21 de agosto", "… (EFE).-"
 _DATELINE_END = re.compile(r"\.-|\.—|\s[-–—]\s|\((?:ap|efe|afp|reuters|dpa|ansa|notimex|"
@@ -70,6 +81,12 @@ def _full_date(line: str) -> dt.date | None:
     for t in find_dates(line, None):
         if not t.is_period and not t.relative:
             return t.date
+    m = _YMD.search(line)
+    if m:
+        try:
+            return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+        except ValueError:
+            pass
     m = _NUMERIC.search(line)
     if m:
         a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
@@ -137,7 +154,27 @@ def read_header(text: str) -> Header:
         m = _WIRE.search(text[:3000])
         outlet = m.group(1) if m else ""
     if not found:
+        # a dateline with day and month but no year ("Tegucigalpa, 20 ene (EFE)"): the latest
+        # year the text names (a report is about its own year), said so in published_from
+        for ln in lines[1:min(len(lines), body_line + 1)]:
+            head = ln[:100]
+            m = _DAY_MONTH.search(fold(head))
+            if not m or not (_DATELINE_END.search(head) or "(" in head or len(ln) <= 60):
+                continue
+            years = re.findall(r"\b((?:19|20)\d\d)\b", text[:20000])
+            if not years:
+                break
+            year = max(years)  # the latest year named (January reports recall December)
+            mon = (m["mon"] or m["mon2"])[:3]
+            day = int(m["d"] or m["d2"])
+            try:
+                d = dt.date(int(year), _MONTH_NUM[mon], day)
+            except (KeyError, ValueError):
+                break
+            return Header(title, outlet, d, f'dateline "{_clip(head)}" (year {year} from the '
+                          "text)")
         return Header(title, outlet, None, "")
     found.sort()
     rank, _, d, how = found[0]
     return Header(title, outlet, d, how)
+
