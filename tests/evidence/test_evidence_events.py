@@ -92,3 +92,10 @@ def test_number_words_and_hedges_in_a_tweet_embedded_in_text() -> None:
             "Huixtla, Chiapas” — INM (@INAMI_mx) December 27, 2023")
     rows = got(text)
     assert ("arrived", "Huixtla", "2023-12-27", 2700) in rows
+
+
+def test_migrants_from_a_country_left_from_the_dateline_town() -> None:
+    text = ("TAPACHULA, Mexico (Wire) — Several thousand migrants from Venezuela set out from "
+            "southern Mexico on Monday.")
+    rows = got(text)
+    assert rows == {("departed", "TAPACHULA", "2023-12-25", 3000)}

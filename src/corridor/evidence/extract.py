@@ -61,7 +61,8 @@ ROLE_COST = {
     # a caravan is not where it is going ("looking to reach the U.S.") nor where it came from
     "caravan_size": {"loc": 0, "of": 6, "": 35, "destination": 40, "origin": 99, "source": 40},
 }
-DEFAULT_ROLE_COST = {"loc": 0, "destination": 6, "of": 6, "": 10, "origin": 30, "source": 30}
+DEFAULT_ROLE_COST = {"loc": 0, "destination": 6, "of": 6, "": 10, "origin": 30, "source": 30,
+                     "nationality": 99, "dateline": 30}
 LEVEL_COST = {"country": 4, "admin1": 2, "region": 1, "town": 0}
 _REPORTING = re.compile(r"^\W*(?:\w+\W+)?(?:announced|said|reported|stated|declared|confirmed|"
                         r"told|informed|dijo|informo|anuncio|senalo|declaro|afirmo|aseguro)\b")

@@ -199,7 +199,7 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
 # where the reporter filed from, at the start of a paragraph.
 _DATELINE_CAPS = re.compile(  # bounded repetitions only: no catastrophic backtracking
     r"[A-ZÁÉÍÓÚÑ]{3,}[A-ZÁÉÍÓÚÑ .'-]{0,30}(?:,[^,\n()—–]{1,30}){0,3}\s*(?:\([^)\n]{1,40}\)\s*)?"
-    r"(?:\.-|\.—|—|–|--|:|-(?=\s))")
+    r"(?:\.-|\.—|—|–|--|:|-(?=\s)|\s*$)")  # or a line of its own: "TAPACHULA, (Reuters)"
 _DATELINE_WIRE = re.compile(
     r"[A-ZÁÉÍÓÚÑ][^,\n()—–.]{1,30}(?:,[^,\n()—–]{1,30}){0,3}\s*(?:\([^)\n]{1,40}\)\s*)?"
     r"\.[-—]")
@@ -214,7 +214,7 @@ def _datelines(text: str, sents: list[Span], mentions: list[Mention]) -> None:
             starts[s.paragraph] = s.start
     spans = []
     for pos in starts.values():
-        chunk = text[pos:pos + 120]
+        chunk = text[pos:pos + 120].split("\n", 1)[0]
         m = _DATELINE_CAPS.match(chunk) or _DATELINE_WIRE.match(chunk)
         if m:
             spans.append((pos, pos + m.end()))
@@ -290,6 +290,20 @@ def _anaphora(folded: str, sent: Span, si: int, mentions: list[Mention],
                                         [country], si, sent.paragraph, how="anaphora"))
 
 
+_NATIONALITY = re.compile(
+    r"(?:\b(?:migrants?|people|persons|families|refugees|asylum seekers|travell?ers|"
+    r"nationals|citizens|hondurans|guatemalans|salvadorans|venezuelans|haitians|cubans|"
+    r"central americans|migrantes|personas|familias|refugiados|hondurenos|guatemaltecos|"
+    r"salvadorenos|venezolanos|haitianos|cubanos|centroamericanos|extranjeros|ciudadanos|"
+    r"nacionales|connacionales|integrantes|members)\s+(?:\w+\s+){0,2}?"
+    r"(?:mostly |mainly |largely |mayoritariamente |principalmente |en su mayoria )?"
+    r"(?:from|de|del)\s+(?:the\s+|la\s+|el\s+)?$"
+    r"|\b(?:mostly|mainly|largely|principally|en su mayoria|mayoritariamente|principalmente)"
+    r"\s+(?:from|de)\s+$"
+    r"|\b(?:procedentes?|provenientes?|originari[oa]s|oriund[oa]s|naturales|nacionales|"
+    r"ciudadanos)\s+(?:\w+\s+){0,3}?(?:de|del)\s+(?:la\s+|el\s+)?$)")
+
+
 def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
     for k, m in enumerate(mentions):
         sent = sents[m.sentence]
@@ -303,6 +317,10 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
                 if rx.search(before):
                     m.role = role
                     break
+        # "migrants from Venezuela", "mostly from Haiti", "procedentes de Honduras": where
+        # people come from (a nationality), never where something happened
+        if m.role == "origin" and _NATIONALITY.search(before):
+            m.role = "nationality"
         prev = mentions[k - 1] if k > 0 else None
         if prev is not None and prev.sentence == m.sentence and prev.role != "qualifier" and \
                 re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*or|y|o|,\s*y)\s*", folded[prev.end:m.start]):
