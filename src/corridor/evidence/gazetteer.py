@@ -25,10 +25,10 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from corridor.evidence.regions import ADMIN1_ABBREV, ALIASES, REGIONS
+from corridor.evidence.regions import ADMIN1_ABBREV, ALIASES, REGIONS, SMALL_PLACES
 from corridor.evidence.text import fold_name
 
-GAZETTEER_VERSION = 8
+GAZETTEER_VERSION = 9
 CORRIDOR = ("MX", "GT", "HN", "SV", "NI", "BZ", "CR", "PA")
 US_BORDER_STATES = ("TX", "NM", "AZ", "CA")
 AMERICAS_OTHER = ("US", "CU", "HT", "DO", "VE", "CO", "EC", "PE", "BR", "CL", "AR", "BO", "JM",
@@ -198,6 +198,9 @@ def build() -> Gazetteer:
     for pid, alias_names in ALIASES.items():
         if pid in gz.places:
             gz.add(gz.places[pid], *alias_names)
+    for pid, small in SMALL_PLACES.items():
+        if pid in gz.places:
+            gz.add(gz.places[pid], *small)
     for code, abbrevs in ADMIN1_ABBREV.items():
         if f"admin1:{code}" in gz.places:
             gz.add(gz.places[f"admin1:{code}"], *abbrevs)

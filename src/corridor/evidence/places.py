@@ -329,7 +329,17 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
         if after.startswith("'s") or after.startswith("' "):
             m.possessive = True
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
-        if nxt and nxt.sentence == m.sentence and re.fullmatch(r",\s*", folded[m.end:nxt.start]) \
+        small = m.candidates[0] if len(m.candidates) == 1 and m.candidates[0].level == \
+            "admin1" and fold_name(m.text) != fold_name(m.candidates[0].name) else None
+        if small is not None and nxt and nxt.sentence == m.sentence and \
+                re.fullmatch(r",\s*", folded[m.end:nxt.start]) and any(
+                    c.admin1 == small.admin1 for c in nxt.candidates):
+            # "Vado Hondo, Chiquimula": a small place (placed at its department) and its
+            # department
+            nxt.role = "qualifier"
+            nxt.candidates = [small]
+            m.qualifier = small
+        elif nxt and nxt.sentence == m.sentence and re.fullmatch(r",\s*", folded[m.end:nxt.start]) \
                 and any(c.level == "town" for c in m.candidates) and \
                 m.candidates[0].level not in ("country", "admin1"):
             # "Matías Romero, Oaxaca": a state or country that contains the town qualifies it
