@@ -28,7 +28,7 @@ from pathlib import Path
 from corridor.evidence.regions import ADMIN1_ABBREV, ALIASES, REGIONS, SMALL_PLACES
 from corridor.evidence.text import fold_name
 
-GAZETTEER_VERSION = 9
+GAZETTEER_VERSION = 10
 CORRIDOR = ("MX", "GT", "HN", "SV", "NI", "BZ", "CR", "PA")
 US_BORDER_STATES = ("TX", "NM", "AZ", "CA")
 AMERICAS_OTHER = ("US", "CU", "HT", "DO", "VE", "CO", "EC", "PE", "BR", "CL", "AR", "BO", "JM",
@@ -153,8 +153,10 @@ def build() -> Gazetteer:
                       int(row.get("population") or 0))
             towns.append(p)
             if p.population >= 100_000:
+                # (not the Danish/Norwegian "Mexico by", "Guatemala by": "by" = city)
                 alt[p.id] = [a for a in row.get("alternatenames", [])
-                             if re.fullmatch(r"[A-Za-zÀ-ÿ' .-]{4,}", a) and not a.isupper()]
+                             if re.fullmatch(r"[A-Za-zÀ-ÿ' .-]{4,}", a) and not a.isupper()
+                             and not re.search(r"\s(?:by|stad|stadt|ville|cidade)$", a)]
     by_country: dict[str, list[Place]] = defaultdict(list)
     by_admin1: dict[str, list[Place]] = defaultdict(list)
     for p in towns:

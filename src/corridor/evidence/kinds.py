@@ -30,8 +30,8 @@ UNIT_NOUNS: dict[str, str] = {
               r"familias|adultos|extranjeros|hondurenos|guatemaltecos|salvadorenos|"
               r"nicaraguenses|venezolanos|cubanos|haitianos|mexicanos|centroamericanos|"
               r"indocumentados|connacionales",
-    "days": r"days|dias|weeks|semanas",
-    "hours": r"hours|horas",
+    "days": r"days?|dias?|weeks?|semanas?|nights?|noches?|jornadas?",
+    "hours": r"hours?|horas?|minutes?|minutos?",
     "km": r"kilometers|kilometres|km|miles|kilometros",
     "crossings": r"crossings|ports of entry|ports|bridges|border crossings|cruces|garitas|"
                  r"puentes|puertos fronterizos|aduanas",

@@ -306,8 +306,10 @@ def _not_a_count(folded: str, q: Quantity) -> bool:
         return True
     if q.text[:1].isdigit() and (_PHONE.match(after) or re.search(r"\+\s*$", before)):
         return True
-    if q.value <= 31 and q.text.isdigit() and _MONTH_BEFORE.search(before):
-        return True
+    if q.value <= 31 and q.text.isdigit() and (_MONTH_BEFORE.search(before) or re.match(
+            r"^\s+(?:de\s+)?(?:ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic|jan|apr|aug|"
+            r"dec)\b", after)):
+        return True  # "Nov. 6", "20 ene (EFE)"
     # "(18.01.2021)", "entre el 14 y 15 de enero", "del 14 al 16 de enero": dates
     if re.match(r"^[./-]\d{1,4}", after) or (q.value <= 31 and _DAY_PAIR.match(after)):
         return True

@@ -237,6 +237,11 @@ _VENUE = re.compile(
     r"barrio|fraccionamiento|centro de)\s+(?:[\w.'-]+\s+){0,2}$")
 
 
+_SPEAKS = re.compile(r"^,?\s+(?:said|says|told|added|explained|recalled|noted|stated|dijo|"
+                     r"recordo|explico|afirmo|senalo|indico|agrego|aseguro|declaro|comento|"
+                     r"expreso|manifesto|denuncio|sostuvo)\b")
+
+
 def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, n: int,
             sent: Span) -> list[Place]:
     """Drop town candidates that look like a common word or part of a person's name."""
@@ -249,6 +254,9 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
     # "Unidad Deportiva Benito Juárez", "aeropuerto … Adolfo López Mateos", "colonia Emiliano
     # Zapata": a venue, street or district named after a person or town, not the town
     if _VENUE.search(fold(text[max(0, s - 40):s])):
+        return [c for c in cands if c.level != "town"]
+    # "Guzmán recordó que …", "Torres said": a person speaking, not a town
+    if _SPEAKS.match(fold(text[e:e + 30])):
         return [c for c in cands if c.level != "town"]
     if len(surface.replace(".", "")) <= 3 and not surface.isupper() and not abbrev:
         return []
