@@ -55,7 +55,8 @@ VERBS: dict[str, str] = {
         r"avance)|detuvo (?:hoy )?su avance|paro|varad[oa]s?|se quedaron|se quedo"),
     "dispersed": (
         r"dissolved|dissolve|disbanded|disband|broke up|break up|broken up|fell apart|"
-        r"dispersed|disperse|dispersing|splintered|fizzled|se disolvio|se disuelve|disolvieron|"
+        r"dispersed|disperse|dispersing|splintered|fizzled|dissipated|dissipates|disipo|"
+        r"se disipo|se disolvio|se disuelve|disolvieron|"
         r"disolvio|disuelta|se desintegro|desintegraron|desintegrada|se desintegra|"
         r"desmantelaron|desmantelo|desarticularon|desarticulo|se dispersa|se dispersaron|"
         r"se disperso|dispersaron|se disgrego|se disgrega|disgregaron|disolver|desintegrar"),
@@ -63,6 +64,8 @@ VERBS: dict[str, str] = {
         r"boarded|board|boarding|bused|bussed|put on buses|onto buses|on buses|in buses|"
         r"buses took|buses carried|transferred|ferried|hitch(?:ed)? (?:a )?rides?|caught rides|"
         r"catch(?:es)? rides|on trucks|onto trucks|handed themselves over|turned themselves in|"
+        r"rides? on top of|rode|riding|aboard|buses carrying|a bordo de|subieron|trasladarlos|"
+        r"trasladarlas|trasladadas|trasladados|movilizo (?:\w+ ){0,2}(?:buses|autobuses)|"
         r"subidos a|subieron a|abordaron|trasladados|trasladadas|trasladar|trasladaron|traslado|"
         r"trasladan|en autobuses|en camiones|se entregaron|entregarse"),
     "returned": (
