@@ -285,7 +285,8 @@ def sensitivity(
     from corridor.runs.claim import atomic_folder
     from corridor.runs.markers import SENSITIVITY
 
-    with atomic_folder(out, kind=SENSITIVITY, replaceable=[SENSITIVITY]) as tmp:
+    with atomic_folder(out, kind=SENSITIVITY, replaceable=[SENSITIVITY],
+                       inputs=[folder]) as tmp:
         result.samples.to_csv(tmp / "samples.csv", index=False, float_format="%.6g")
         result.indices.to_csv(tmp / "indices.csv", index=False, float_format="%.4g")
         (tmp / "indices.svg").write_text(bar_chart_svg(result.indices, method), encoding="utf-8")
