@@ -70,7 +70,6 @@ class Context:
     scenario: Scenario
     network: Network
     params: dict[str, Any]
-    rng: np.random.Generator
     recorder: Recorder
     statuses: tuple[str, ...]
     day: int = 0
@@ -197,7 +196,7 @@ def simulate(
     network: Network | None = None,
 ) -> RunResult:
     """Run a scenario day by day; ``progress(day, days)`` is called after each day."""
-    from corridor.engine.rng import next_day_seed  # numba: loaded only when a run starts
+    from corridor.engine.rng import day_seed  # numba: loaded only when a run starts
 
     rules = get_rules(scenario.rules)
     params = resolve_parameters(scenario)
@@ -210,7 +209,6 @@ def simulate(
         scenario=scenario,
         network=network,
         params=params,
-        rng=np.random.default_rng(np.random.SeedSequence(scenario.seed)),
         recorder=recorder,
         statuses=rules.statuses,
     )
@@ -222,7 +220,7 @@ def simulate(
     in_force = policies.schedule(scenario.start_date, scenario.days)
     for day in range(scenario.days):
         ctx.day = day
-        ctx.day_seed = next_day_seed(ctx.rng)
+        ctx.day_seed = day_seed(scenario.seed, day)  # counter-based: no sequential generator
         ctx.policy_key = in_force[day].tobytes()
         ctx.in_force = tuple(p for p, on in zip(policies.rows, in_force[day], strict=True) if on)
         for name, phase in rules.phases:

@@ -1,12 +1,35 @@
-"""Counter-based random numbers for kernels: uniform(seed, agent, stream) with no state.
+"""Counter-based random numbers: every draw is a pure function of (seed, day, domain, key, stream).
 
-Each day the run's ``numpy.random.Generator`` draws one 64-bit ``day_seed``; a kernel then
-derives agent ``i``'s numbers by hashing (day_seed, i, stream) with SplitMix64
-(Steele, Lea & Flood 2014). No per-agent state, no ordering dependence, the same numbers
-on any backend or thread count, and members of a group can share a draw by hashing the group id.
+Why: common random numbers. A run draws nothing from a sequential generator, so adding one
+person (a new sources.csv row, another caravan) leaves every other person's and caravan's
+draws unchanged, and results do not depend on the order agents are visited or the number of
+threads. Hashing is SplitMix64's finaliser (Steele, Lea & Flood 2014).
+
+How to draw (the API for rule sets; all of these work inside numba kernels except
+``day_seed``, ``name_key`` and ``draw_array``)::
+
+    seed = day_seed(scenario.seed, day)       # day >= 0; INIT_DAY (-1) for draws before day 0
+    u = draw(seed, AGENT, key, stream)        # float64 in [0, 1)
+
+- ``domain``: whose draw it is -- ``AGENT``, ``CARAVAN``, ``PLACE``, ``EDGE`` (or a new
+  constant made with ``make_domain``). Domains never share numbers, so a caravan's key can
+  equal an agent's.
+- ``key``: a stable identity within the domain (int64): an agent's key from its sources.csv
+  row and ordinal (``SpawnPlan.key``), a caravan's ``name_key(name)``, a place's or an
+  edge's index. Never a position that shifts when rows are added.
+- ``stream``: which decision (any int64; no wrap-around, no aliasing between streams). Give
+  each independent decision of a day its own stream; a decision repeated k times in a day
+  (the k-th hop) uses ``BASE + k``.
+
+Hot loops that make several draws for one key in a day hash the key once::
+
+    base = key_base(seed, AGENT, key)         # one hash per key and day
+    u = stream_uniform(base, S_MOVE)          # one hash per draw
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import numba as nb
 import numpy as np
@@ -14,7 +37,30 @@ import numpy as np
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
+_KEY_MUL = np.uint64(0xD1B54A32D192ED03)  # odd: key -> key * _KEY_MUL is a bijection
 _INV_2_53 = 1.0 / 9007199254740992.0
+_MASK64 = (1 << 64) - 1
+
+INIT_DAY = -1  # the reserved day counter of draws made before day 0 (initial attributes)
+
+
+def _splitmix_py(x: int) -> int:
+    z = (x + 0x9E3779B97F4A7C15) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
+
+
+def make_domain(name: str) -> np.uint64:
+    """A domain constant: 64 bits hashed from its name (distinct names never collide here)."""
+    return np.uint64(int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(),
+                                    "little"))
+
+
+AGENT = make_domain("agent")
+CARAVAN = make_domain("caravan")
+PLACE = make_domain("place")
+EDGE = make_domain("edge")
 
 
 @nb.njit(inline="always", cache=True)
@@ -26,25 +72,65 @@ def splitmix64(x: np.uint64) -> np.uint64:
 
 
 @nb.njit(inline="always", cache=True)
-def uniform(day_seed: np.uint64, index: np.int64, stream: np.int64) -> float:
-    """A float64 in [0, 1) that depends only on (day_seed, index, stream)."""
-    x = splitmix64(day_seed ^ splitmix64(np.uint64(index) * np.uint64(64) + np.uint64(stream)))
+def key_base(day_seed: np.uint64, domain: np.uint64, key: np.int64) -> np.uint64:
+    """The day's hash of one key in one domain; feed it to ``stream_uniform``."""
+    return splitmix64(np.uint64(day_seed) ^ (np.uint64(key) * _KEY_MUL + np.uint64(domain)))
+
+
+@nb.njit(inline="always", cache=True)
+def stream_uniform(base: np.uint64, stream: np.int64) -> float:
+    """Draw number ``stream`` of a key's day (``base`` from ``key_base``): float64 in [0, 1)."""
+    x = splitmix64(np.uint64(base) + np.uint64(stream) * _GOLDEN)
     return float(x >> np.uint64(11)) * _INV_2_53
 
 
-def uniform_array(day_seed: int, index: np.ndarray, stream: int) -> np.ndarray:
-    """Vectorised version for tests and non-kernel code."""
-    return _uniform_array(np.uint64(day_seed), index.astype(np.int64), np.int64(stream))
+@nb.njit(inline="always", cache=True)
+def draw(day_seed: np.uint64, domain: np.uint64, key: np.int64, stream: np.int64) -> float:
+    """A float64 in [0, 1) that depends only on (day_seed, domain, key, stream)."""
+    return stream_uniform(key_base(day_seed, domain, key), stream)
+
+
+def day_seed(seed: int, day: int) -> np.uint64:
+    """The seed of one day's draws: a hash of (run seed, day); ``INIT_DAY`` before day 0.
+
+    Any Python int is a seed (negative and > 64-bit ones are reduced modulo 2**64)."""
+    run = _splitmix_py((int(seed) & _MASK64) ^ 0x5EED5EED5EED5EED)
+    return np.uint64(_splitmix_py((run + (int(day) & _MASK64) * 0xD6E8FEB86659FD93) & _MASK64))
+
+
+def name_key(text: str) -> int:
+    """A stable int64 key for a name (a caravan's, a source row's identity): 63 bits of
+    BLAKE2b, the same on every machine and Python (unlike ``hash``)."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") >> 1
+
+
+def draw_array(seed: np.uint64, domain: np.uint64, keys: np.ndarray, stream: int) -> np.ndarray:
+    """``draw`` for many keys at once (setup code and tests)."""
+    return _draw_array(np.uint64(seed), np.uint64(domain), np.asarray(keys, np.int64),
+                       np.int64(stream))
 
 
 @nb.njit(cache=True)
-def _uniform_array(day_seed, index, stream):  # noqa: ANN001,ANN202
-    out = np.empty(index.shape[0])
-    for k in range(index.shape[0]):
-        out[k] = uniform(day_seed, index[k], stream)
+def _draw_array(seed, domain, keys, stream):  # noqa: ANN001,ANN202
+    out = np.empty(keys.shape[0])
+    for k in range(keys.shape[0]):
+        out[k] = draw(seed, domain, keys[k], stream)
     return out
 
 
-def next_day_seed(rng: np.random.Generator) -> np.uint64:
-    """Draw the seed for one day's kernels from the run's Generator."""
-    return np.uint64(rng.integers(0, 2**63, dtype=np.int64))
+__all__ = [
+    "AGENT",
+    "CARAVAN",
+    "EDGE",
+    "INIT_DAY",
+    "PLACE",
+    "day_seed",
+    "draw",
+    "draw_array",
+    "key_base",
+    "make_domain",
+    "name_key",
+    "splitmix64",
+    "stream_uniform",
+]

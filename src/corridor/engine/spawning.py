@@ -2,6 +2,10 @@
 
 Agents are sorted by spawn day, so spawning on day d is just moving the active boundary to
 ``offsets[d + 1]``, and each caravan's members are one contiguous range.
+
+An agent's position in that order shifts when a row is added; its random-number ``key``
+(engine/rng.py) does not: it is the identity of its sources.csv row (place, dates, group,
+origin, destination; not the row's position or size) and its ordinal within the row.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.engine.network import Network
+from corridor.engine.rng import name_key
 from corridor.scenario.model import Scenario
 
 
@@ -31,6 +36,32 @@ class SpawnPlan:
     group_start: np.ndarray  # int64 [groups]: first agent index of the caravan
     group_end: np.ndarray  # int64 [groups]: one past its last agent index
     group_start_day: np.ndarray  # int64 [groups]: the day its first members set out
+    key: np.ndarray  # int64 [agents]: random-number key (row identity << 32 | ordinal)
+    group_key: np.ndarray  # int64 [groups]: random-number key of each caravan (its name)
+
+
+ROW_FIELDS = ("place", "start_date", "end_date", "per", "group", "origin_country",
+              "destination")
+
+
+def row_keys(sources: pd.DataFrame) -> np.ndarray:
+    """int64 [rows]: a 31-bit identity per sources row from what it says (not its position or
+    its number of people); identical rows are told apart by their order of appearance."""
+    keys = np.zeros(len(sources), np.int64)
+    seen: dict[str, int] = {}
+    used: set[int] = set()
+    columns = [sources[c].astype(str).tolist() if c in sources else [""] * len(sources)
+               for c in ROW_FIELDS]
+    for k in range(len(sources)):
+        text = "\x1f".join(col[k] for col in columns)
+        nth = seen.get(text, 0)
+        seen[text] = nth + 1
+        key = name_key(f"{text}\x1e{nth}") >> 32
+        while key in used:  # a 31-bit clash between two different rows: rare, deterministic
+            key = (key + 1) & 0x7FFFFFFF
+        used.add(key)
+        keys[k] = key
+    return keys
 
 
 def agents_per_day(people: float, per: str, first: int, last: int, scale: float) -> np.ndarray:
@@ -78,6 +109,17 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
     batches.sort()  # by day, then caravan (-1 first), then source row: deterministic
     sizes = np.array([b[4] for b in batches], dtype=np.int64)
     n = int(sizes.sum())
+    ordinal = np.zeros(n, np.int64)  # an agent's place among its row's agents (by day)
+    done = np.zeros(len(sources), np.int64)
+    pos = 0
+    for b, size in zip(batches, sizes, strict=True):
+        ordinal[pos:pos + size] = done[b[2]] + np.arange(size)
+        done[b[2]] += size
+        pos += size
+    if len(done) and done.max() >= 2**32:
+        raise ValueError("more than 2**32 agents from one sources row")
+    row_of = np.repeat(np.array([b[2] for b in batches], np.int64), sizes)
+    key = (row_keys(sources)[row_of] << 32) | ordinal
     origin_codes = [
         countries.index(c) if c else 0
         for c in (origins if origins is not None else [""] * len(sources))
@@ -111,4 +153,6 @@ def plan_spawns(scenario: Scenario, network: Network) -> SpawnPlan:
         group_start=start,
         group_end=end,
         group_start_day=start_day,
+        key=key,
+        group_key=np.array([name_key(f"caravan:{g}") for g in group_names], np.int64),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridor.engine.rng import uniform
+from corridor.engine.rng import AGENT, draw, key_base, stream_uniform
 from corridor.engine.rules.corridor_params import (
     ARRIVED,
     ASYLUM_WAITING,
@@ -103,6 +103,7 @@ from corridor.engine.rules.corridor_params import (
     S_SMUGGLE,
     S_SPLIT,
     S_STOP,
+    S_STOP_HOP,
     S_TRANSFER,
     S_TRANSFER_OUT,
     S_TURNBACK,
@@ -126,8 +127,8 @@ def choose_edge(indptr, cum_weight, place, u):  # noqa: ANN001,ANN201
 
 
 @nb.njit(cache=True)
-def caravan_votes(group, mode, c_start, c_end, c_start_day, day, n_active, day_seed, p_split,
-                  p_move, vehicle_share, n_groups):  # noqa: ANN001,ANN201
+def caravan_votes(group, mode, key, c_start, c_end, c_start_day, day, n_active, day_seed,
+                  p_split, p_move, vehicle_share, n_groups):  # noqa: ANN001,ANN201
     """Split-offs and votes, visiting only each caravan's contiguous agent range.
 
     A caravan's members may be in its main body, vanguard or stragglers (``group[i]``); one who
@@ -141,18 +142,19 @@ def caravan_votes(group, mode, c_start, c_end, c_start_day, day, n_active, day_s
             g = group[i]
             if g < 0:
                 continue
-            if splitting and uniform(day_seed, i, S_SPLIT) < p_split:
+            base = key_base(day_seed, AGENT, key[i])
+            if splitting and stream_uniform(base, S_SPLIT) < p_split:
                 group[i] = -2 - c
-                mode[i] = VEHICLE if uniform(day_seed, i, S_MODE) < vehicle_share else FOOT
+                mode[i] = VEHICLE if stream_uniform(base, S_MODE) < vehicle_share else FOOT
                 continue
             members[g] += 1
-            if uniform(day_seed, i, S_VOTE) < p_move:
+            if stream_uniform(base, S_VOTE) < p_move:
                 votes[g] += 1
     return votes, members
 
 
 @nb.njit(cache=True)
-def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, day_seed,
+def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, base, stream,
              size_factor, events):  # noqa: ANN001,ANN201
     """Checkpoint/patrol at ``here``: maybe detain agent i (True if detained)."""
     p = place[P_STOP, here]
@@ -161,7 +163,7 @@ def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, da
     m = mode[i]
     factor = sc[C_FOOT_FACTOR] if m == FOOT else (
         sc[C_BUS_FACTOR] if m == VEHICLE else sc[C_SMUGGLED_FACTOR])
-    if uniform(day_seed, i, S_STOP) >= p * factor * size_factor:
+    if stream_uniform(base, stream) >= p * factor * size_factor:
         return False
     place[P_DETAIN_CAP, here] -= 1.0
     events[E_STOPPED, here] += 1.0
@@ -179,7 +181,7 @@ def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, da
 
 
 @nb.njit(cache=True)
-def step_agents(n_active, day_seed, location, next_place, km_left, status, group, mode,
+def step_agents(n_active, day_seed, key, location, next_place, km_left, status, group, mode,
                 days_here, flags, home, g_place, g_next, g_km_left, g_status, g_arrived_today,
                 g_members, g_caravan, g_activity, g_dissolve, rejoin_at, indptr, target,
                 distance_km, routes, aim, place, detention_of, sc, deport_left, flows, counts,
@@ -209,20 +211,21 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                 counts[here, status[i]] += 1
                 continue
             size = sc[C_CARAVAN_VISIBILITY] / (sc[C_CARAVAN_VISIBILITY] + g_members[g])
-            if g_arrived_today[g] and try_stop(i, here, mode, flags, location, status, place,
-                                               detention_of, sc, day_seed, size, events):
+            if g_arrived_today[g] and try_stop(
+                    i, here, mode, flags, location, status, place, detention_of, sc,
+                    key_base(day_seed, AGENT, key[i]), S_STOP, size, events):
                 group[i] = -2 - c
                 next_place[i] = -1
                 member_states[c, M_DETAINED] += 1
             elif (status[i] == AT_PLACE and place[P_TURNBACK, here] > 0.0
-                  and uniform(day_seed, i, S_TURNBACK) < place[P_TURNBACK, here]):
+                  and draw(day_seed, AGENT, key[i], S_TURNBACK) < place[P_TURNBACK, here]):
                 events[E_TURNED_BACK, here] += 1.0  # sent back to where they set out
                 status[i] = RETURNED
                 location[i] = home[i]
                 group[i] = -2 - c
                 member_states[c, M_RETURNED] += 1
             elif (status[i] == AT_PLACE and place[P_TRANSFER, here] > 0.0
-                  and uniform(day_seed, i, S_TRANSFER) < place[P_TRANSFER, here]):
+                  and draw(day_seed, AGENT, key[i], S_TRANSFER) < place[P_TRANSFER, here]):
                 events[E_TRANSFERRED, here] += 1.0  # accepts the offer and leaves the caravan
                 group[i] = -2 - c
                 flags[i] |= F_TRANSFERRED
@@ -230,7 +233,7 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                 dest = np.int32(place[P_TRANSFER_TO, here])
                 if dest < 0:
                     dest = here
-                u = uniform(day_seed, i, S_TRANSFER_OUT)
+                u = draw(day_seed, AGENT, key[i], S_TRANSFER_OUT)
                 if u < sc[C_TRANSFER_DETAIN]:
                     d = detention_of[here]
                     if d < 0:
@@ -269,10 +272,13 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
             continue
         st = status[i]
         here = location[i]
+        base = np.uint64(0)
+        if st in (DETAINED, ASYLUM_WAITING, AT_PLACE, IN_TRANSIT):  # the statuses that draw
+            base = key_base(day_seed, AGENT, key[i])  # one hash per agent and day
         if (g <= -2 and st == AT_PLACE and sc[C_REJOIN] > 0.0
                 and not flags[i] & F_TRANSFERRED):  # a dispersed member finds its caravan
             rg = rejoin_at[-2 - g, here]
-            if rg >= 0 and uniform(day_seed, i, S_REJOIN) < sc[C_REJOIN]:
+            if rg >= 0 and stream_uniform(base, S_REJOIN) < sc[C_REJOIN]:
                 group[i] = rg
                 mode[i] = FOOT
                 days_here[i] = 0
@@ -282,8 +288,8 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                 counts[here, AT_PLACE] += 1
                 continue
         if st == DETAINED:
-            if uniform(day_seed, i, S_DETAIN) < sc[C_LEAVE_DETENTION]:
-                u = uniform(day_seed, i, S_OUTCOME)
+            if stream_uniform(base, S_DETAIN) < sc[C_LEAVE_DETENTION]:
+                u = stream_uniform(base, S_OUTCOME)
                 if u < sc[C_DEPORT_SHARE]:
                     if deport_left[0] >= 1.0:
                         deport_left[0] -= 1.0
@@ -300,8 +306,8 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                     days_here[i] = 0
                     events[E_RELEASED, here] += 1.0
         elif st == ASYLUM_WAITING:
-            if uniform(day_seed, i, S_ASYLUM) < sc[C_ASYLUM_DECIDE]:
-                u = uniform(day_seed, i, S_OUTCOME)
+            if stream_uniform(base, S_ASYLUM) < sc[C_ASYLUM_DECIDE]:
+                u = stream_uniform(base, S_OUTCOME)
                 if u < sc[C_SETTLE_SHARE]:
                     status[i] = SETTLED
                     events[E_SETTLED, here] += 1.0
@@ -319,7 +325,7 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                 if place[P_IS_DEST, here] > 0.0:
                     break
                 if (place[P_TURNBACK, here] > 0.0
-                        and uniform(day_seed, i, S_TURNBACK) < place[P_TURNBACK, here]):
+                        and stream_uniform(base, S_TURNBACK) < place[P_TURNBACK, here]):
                     status[i] = RETURNED  # turned back at the border: sent home
                     location[i] = home[i]
                     events[E_TURNED_BACK, here] += 1.0
@@ -328,11 +334,11 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                     flags[i] &= np.uint8(255 - F_NEW)
                     if place[P_STOP, here] > 0.0 and try_stop(
                             i, here, mode, flags, location, status, place, detention_of, sc,
-                            day_seed, 1.0, events):
+                            base, S_STOP, 1.0, events):
                         break
                 wait = min(float(days_here[i]), 365.0)
                 p_return = sc[C_RETURN_BASE] + sc[C_RETURN_PER_DAY] * wait
-                if uniform(day_seed, i, S_RETURN) < p_return:
+                if stream_uniform(base, S_RETURN) < p_return:
                     status[i] = RETURNED
                     events[E_RETURNED, here] += 1.0
                     break
@@ -344,7 +350,7 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                     mode[i] = VEHICLE
                     permit = 1
                 if (not permit and place[P_ASYLUM_CAP, here] >= 1.0
-                        and uniform(day_seed, i, S_ASYLUM) < sc[C_ASYLUM_APPLY]):
+                        and stream_uniform(base, S_ASYLUM) < sc[C_ASYLUM_APPLY]):
                     place[P_ASYLUM_CAP, here] -= 1.0
                     events[E_ASYLUM, here] += 1.0
                     status[i] = ASYLUM_WAITING
@@ -353,12 +359,12 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                 if (price > 0.0 and not permit and mode[i] != SMUGGLED and flags[i] & F_CAN_PAY):
                     p_hire = (sc[C_HIRE_MAX] * place[P_RISK, here]
                               * np.exp(-price / sc[C_WILLING_USD]))
-                    if uniform(day_seed, i, S_SMUGGLE) < p_hire:
+                    if stream_uniform(base, S_SMUGGLE) < p_hire:
                         mode[i] = SMUGGLED
                         events[E_SMUGGLED, here] += 1.0
                         events[E_REVENUE, here] += price * sc[C_PEOPLE_PER_AGENT]
                 pm = 1.0 if place[P_FULL, here] > 0.0 or mode[i] == SMUGGLED else sc[C_MOVE]
-                u = uniform(day_seed, i, S_MOVE)
+                u = stream_uniform(base, S_MOVE)
                 if u >= pm:
                     if days_here[i] < 32767:
                         days_here[i] += 1
@@ -375,10 +381,10 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                     if place[P_PORT_CAP, here] >= 1.0:  # an appointment: a regular entry
                         place[P_PORT_CAP, here] -= 1.0
                         events[E_ENTRIES, here] += 1.0
-                    elif uniform(day_seed, i, S_IRREGULAR) < sc[C_IRREGULAR]:  # between ports
-                        if uniform(day_seed, i, S_ENCOUNTER) < sc[C_ENCOUNTER]:
+                    elif stream_uniform(base, S_IRREGULAR) < sc[C_IRREGULAR]:  # between ports
+                        if stream_uniform(base, S_ENCOUNTER) < sc[C_ENCOUNTER]:
                             events[E_ENCOUNTERS, here] += 1.0
-                            if uniform(day_seed, i, S_OUTCOME) >= sc[C_US_RELEASE]:
+                            if stream_uniform(base, S_OUTCOME) >= sc[C_US_RELEASE]:
                                 days_here[i] = 0  # returned to the Mexican side: waits again
                                 break
                     else:
@@ -411,12 +417,12 @@ def step_agents(n_active, day_seed, location, next_place, km_left, status, group
                 status[i] = AT_PLACE
                 if place[P_STOP, here] > 0.0 and try_stop(
                         i, here, mode, flags, location, status, place, detention_of, sc,
-                        day_seed, 1.0, events):
+                        base, S_STOP_HOP + hops, 1.0, events):
                     break
                 if (mode[i] == FOOT or hops >= sc[C_MAX_HOPS] or budget <= 0.0
                         or place[P_IS_PORT, here] > 0.0):
                     break
-                u = uniform(day_seed, i, S_HOP + hops)
+                u = stream_uniform(base, S_HOP + hops)
                 e = choose_edge(indptr, routes[aim[i]], here, u)
                 if e < 0 and aim[i] != 0:
                     e = choose_edge(indptr, routes[0], here, u)

@@ -45,14 +45,18 @@ EVENTS = ("stopped", "detained", "deported", "released", "relocated", "permits_i
  P_RIDE, P_HALT) = range(18)
 N_PLACE_VALUES = 18
 
-# random streams (see rng.py): one per independent decision of an agent in a day
+# random streams (see rng.py): one per independent decision of a day. Agents draw in the
+# AGENT domain (key: SpawnPlan.key), caravans and their groups in the CARAVAN domain (key:
+# SpawnPlan.group_key / CorridorState.g_key); a stream is any int64 and never aliases.
 (S_MOVE, S_SPLIT, S_VOTE, S_MODE, S_GROUP, S_STOP, S_DETAIN, S_OUTCOME, S_ASYLUM, S_RETURN,
  S_SMUGGLE, S_IRREGULAR, S_ENCOUNTER, S_PAY) = range(14)
-S_HOP = 16  # S_HOP + k: route choice on the k-th same-day hop of a vehicle traveller
 (S_TRANSFER, S_TRANSFER_OUT, S_TURNBACK, S_REJOIN, S_SUBGROUP) = range(32, 37)
-S_GROUP_HOP = 48  # S_GROUP_HOP + k: a caravan's route choice on its k-th leg of the day
-# a group's own decisions of the day (index = group index, so distinct from agents' streams)
+S_HOP = 100  # S_HOP + k: route choice on the k-th same-day hop of a vehicle traveller
+S_STOP_HOP = 200  # S_STOP_HOP + k: the stop draw at the place reached by the k-th hop
+# before day 0 (rng.INIT_DAY) an agent's travel mode is stream S_MODE, can-pay is S_PAY
+# CARAVAN domain: a group's own decisions of the day, and its route on its k-th leg
 (S_G_HALT, S_G_RIDE, S_G_REFORM, S_G_HOLD) = range(56, 60)
+S_GROUP_HOP = 1100  # S_GROUP_HOP + k (apart from the agents' S_HOP values)
 
 # the policies.csv levers these rules act on: target kinds and values (docs/scenario-format.md)
 PORT = frozenset({"port_of_entry"})

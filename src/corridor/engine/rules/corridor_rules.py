@@ -20,7 +20,7 @@ import numpy as np
 from corridor.engine.core import Context, RuleSet, register
 from corridor.engine.levers import nearest_of_kind, risk_ahead, target_edges, todays_levers
 from corridor.engine.network import Network, kind_code, shortest_km
-from corridor.engine.rng import uniform, uniform_array
+from corridor.engine.rng import AGENT, CARAVAN, INIT_DAY, day_seed, draw, draw_array, name_key
 from corridor.engine.rules.corridor_kernels import caravan_votes, choose_edge, step_agents
 from corridor.engine.rules.corridor_params import (
     ARRIVED,
@@ -63,6 +63,8 @@ from corridor.engine.rules.corridor_params import (
     S_G_REFORM,
     S_G_RIDE,
     S_GROUP_HOP,
+    S_MODE,
+    S_PAY,
     S_SUBGROUP,
     STATUSES,
     STRAGGLERS,
@@ -102,6 +104,7 @@ class CorridorState:
     # caravan groups: 3 per caravan (main body c, vanguard c + C, stragglers c + 2C)
     n_caravans: int
     g_caravan: np.ndarray  # int32 [groups]: the caravan a group belongs to
+    g_key: np.ndarray  # int64 [groups]: random-number key (CARAVAN domain) of each group
     g_kind: np.ndarray  # int8 [groups]: MAIN, VANGUARD or STRAGGLERS
     g_activity: np.ndarray  # uint8 [groups]: G_HALTED, G_WALKED or G_RODE today
     g_days_walked: np.ndarray  # int64 [groups]: consecutive travelling days since a rest
@@ -175,11 +178,14 @@ def init_state(ctx: Context) -> CorridorState:
     edge_open = np.ones(net.n_edges, dtype=bool)
     km_to, table = route_table(net, edge_open, destinations, plan.targets,
                                p["route_detour_power"])
-    draws = ctx.rng.random(n, dtype=np.float32)
-    mode = (draws < p["flow_vehicle_share"]).astype(np.uint8)
+    # initial attributes: keyed draws on the reserved day (rng.INIT_DAY), so one agent's do
+    # not depend on how many others there are
+    init_seed = day_seed(ctx.scenario.seed, INIT_DAY)
+    mode = (draw_array(init_seed, AGENT, plan.key, S_MODE) < p["flow_vehicle_share"]
+            ).astype(np.uint8)
     mode[plan.group >= 0] = FOOT  # caravans walk
-    # who could pay a smuggler: an independent draw (from a distinct stream of the run's rng)
-    flags = np.where(ctx.rng.random(n, dtype=np.float32) < p["smuggler_share_can_pay"],
+    # who could pay a smuggler: an independent draw (its own stream)
+    flags = np.where(draw_array(init_seed, AGENT, plan.key, S_PAY) < p["smuggler_share_can_pay"],
                      F_CAN_PAY, 0).astype(np.uint8) | np.uint8(F_NEW)
     for name in EVENTS:
         ctx.recorder.extra[name] = np.zeros((ctx.scenario.days, net.n_places))
@@ -213,6 +219,9 @@ def init_state(ctx: Context) -> CorridorState:
         scalars=kernel_scalars(p, ctx.scenario.agents_per_person),
         n_caravans=n_caravans,
         g_caravan=g_caravan,
+        g_key=np.array([name_key(f"caravan:{plan.group_names[c]}:{kind}")
+                        for kind in (MAIN, VANGUARD, STRAGGLERS) for c in range(n_caravans)],
+                       np.int64).reshape(groups),
         g_kind=np.repeat(np.array([MAIN, VANGUARD, STRAGGLERS], np.int8), n_caravans),
         g_activity=np.zeros(groups, np.uint8),
         g_days_walked=np.zeros(groups, np.int64),
@@ -258,7 +267,7 @@ def spawn(ctx: Context) -> None:
         p = ctx.params
         v_share, s_share = p["caravan_vanguard_share"], p["caravan_straggler_share"]
         if len(on_time) and (v_share > 0 or s_share > 0):  # who walks ahead, who behind
-            u = uniform_array(int(ctx.day_seed), lo + on_time, S_SUBGROUP)
+            u = draw_array(ctx.day_seed, AGENT, s.spawn.key[lo + on_time], S_SUBGROUP)
             kind = np.where(u < v_share, VANGUARD, np.where(u < v_share + s_share, STRAGGLERS,
                                                             MAIN))
             sub = caravan + s.n_caravans * kind
@@ -367,9 +376,10 @@ def move_caravans(ctx: Context) -> None:
     p = ctx.params
     n_groups = len(s.g_place)
     votes, members = caravan_votes(
-        s.group, s.mode, s.spawn.group_start, s.spawn.group_end, s.spawn.group_start_day,
-        ctx.day, s.n_active, ctx.day_seed, p["caravan_split_probability_per_day"],
-        p["caravan_move_probability"], p["flow_vehicle_share"], n_groups,
+        s.group, s.mode, s.spawn.key, s.spawn.group_start, s.spawn.group_end,
+        s.spawn.group_start_day, ctx.day, s.n_active, ctx.day_seed,
+        p["caravan_split_probability_per_day"], p["caravan_move_probability"],
+        p["flow_vehicle_share"], n_groups,
     )
     s.g_members[:] = members
     c_members = np.bincount(s.g_caravan, weights=members, minlength=s.n_caravans).astype(np.int64)
@@ -408,14 +418,14 @@ def move_caravans(ctx: Context) -> None:
                 s.g_days_walked[g] = 0
                 continue  # a rest day (or a re-formed caravan waiting for its members)
             hold = pv[P_HOLD, here]
-            if hold > 0 and (hold >= 1 or uniform(ctx.day_seed, np.int64(g),
-                                                  np.int64(S_G_HOLD)) < hold):
+            if hold > 0 and (hold >= 1 or draw(ctx.day_seed, CARAVAN, s.g_key[g],
+                                               np.int64(S_G_HOLD)) < hold):
                 continue  # held there (a sit-in, negotiations, a blockade)
         if ctx.day > s.spawn.group_start_day[main]:  # it sets out on its departure day
             at_shelter = s.g_status[g] == AT_PLACE and s.is_shelter[s.g_place[g]]
             ph = (halt[0] + halt[1] * s.g_days_walked[g] + halt[2] * members[g]) * (
                 halt[3] if at_shelter else 1.0)
-            if ph > 0 and uniform(ctx.day_seed, np.int64(g), np.int64(S_G_HALT)) < ph:
+            if ph > 0 and draw(ctx.day_seed, CARAVAN, s.g_key[g], np.int64(S_G_HALT)) < ph:
                 s.g_days_walked[g] = 0
                 continue  # a rest day (at a place, or camped by the road)
         if (kind == VANGUARD and members[main] > 0
@@ -423,7 +433,7 @@ def move_caravans(ctx: Context) -> None:
             continue  # the vanguard waits for the main body
         ride_p = pv[P_RIDE, int(s.g_place[g])]
         ride_p = ride_default if ride_p < 0 else ride_p
-        rides = ride_p > 0 and uniform(ctx.day_seed, np.int64(g), np.int64(S_G_RIDE)) < ride_p
+        rides = ride_p > 0 and draw(ctx.day_seed, CARAVAN, s.g_key[g], np.int64(S_G_RIDE)) < ride_p
         if walk_group(ctx, g, (ride_speed if rides else walk) * factor[kind], members[g]):
             s.g_activity[g] = G_RODE if rides else G_WALKED
             s.g_days_walked[g] += 1
@@ -442,7 +452,7 @@ def walk_group(ctx: Context, g: int, budget: float, members: int) -> bool:
     aim = s.spawn.group_aim[s.g_caravan[g]]
     for hop in range(int(ctx.params["max_hops_per_day"]) + 1):  # walk on through towns
         if s.g_status[g] == AT_PLACE:
-            u = uniform(ctx.day_seed, np.int64(g), np.int64(S_GROUP_HOP + hop))
+            u = draw(ctx.day_seed, CARAVAN, s.g_key[g], np.int64(S_GROUP_HOP + hop))
             e = choose_edge(net.indptr, s.routes[aim], int(s.g_place[g]), u)
             if e < 0 and aim != 0 and not s.routes[aim].any():  # aim cut off: nearest open
                 e = choose_edge(net.indptr, s.routes[0], int(s.g_place[g]), u)
@@ -482,7 +492,7 @@ def reform_caravans(ctx: Context, c_members: np.ndarray) -> np.ndarray:
         where = int(np.argmax(s.dispersed_at[c]))
         if s.dispersed_at[c, where] < max(least, 1.0):
             continue
-        if uniform(ctx.day_seed, np.int64(c), np.int64(S_G_REFORM)) >= p[
+        if draw(ctx.day_seed, CARAVAN, s.spawn.group_key[c], np.int64(S_G_REFORM)) >= p[
                 "caravan_reform_probability_per_day"]:
             continue
         s.g_place[c] = where
@@ -565,8 +575,8 @@ def move_agents(ctx: Context) -> None:
     s.dispersed_at[:] = 0
     s.g_end_members[:] = 0
     step_agents(
-        s.n_active, ctx.day_seed, s.location, s.next_place, s.km_left, s.status, s.group,
-        s.mode, s.days_here, s.flags, s.spawn.place, s.g_place, s.g_next, s.g_km_left,
+        s.n_active, ctx.day_seed, s.spawn.key, s.location, s.next_place, s.km_left, s.status,
+        s.group, s.mode, s.days_here, s.flags, s.spawn.place, s.g_place, s.g_next, s.g_km_left,
         s.g_status, s.g_arrived_today, s.g_members, s.g_caravan, s.g_activity, s.g_dissolve,
         s.rejoin_at, net.indptr, net.target, net.distance_km, s.routes, s.aim, place,
         s.detention_of, s.scalars, deport_left, rec.flows[ctx.day], rec.counts[ctx.day], events,

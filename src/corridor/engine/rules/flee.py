@@ -48,7 +48,7 @@ from corridor.engine.rules.flee_setup import (
 
 AT_PLACE, IN_TRANSIT = 0, 1
 STATUSES = ("at_place", "in_transit")
-S_SPAWN = 63  # random stream of the spawn draw (movement streams count up from 0)
+S_SPAWN = -1  # random stream of the spawn draw (movement streams count up from 0)
 FLEE_31 = "Flee 3.1 flee/SimulationSettings.py ReadFromYML"
 FABFLEE = "FabFlee flee3_validation simsetting.yml sets "
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridor.engine.rng import uniform
+from corridor.engine.rng import AGENT, draw
 
 MAX_HOPS = 60  # Flee's same-day hops end by Python's recursion limit; ours by this bound
 
@@ -63,7 +63,7 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
     for i in range(n_active):
         mc = movechance[loc[i]]
         if (edge[i] >= 0 or route_pos[i] < route_len[i] or mc >= 1.0
-                or uniform(day_seed, i, 0) < mc):
+                or draw(day_seed, AGENT, i, 0) < mc):
             cand[m] = i
             cand_stream[m] = 1
             m += 1
@@ -87,7 +87,7 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
             # selectRoute + chooseFromWeights: weight = (base(path) * cm(end)) ** power, the first
             # path whose cumulative weight exceeds u * total (random.choices); all-zero weights
             # are a uniform choice
-            u = uniform(day_seed, i, stream % 64)
+            u = draw(day_seed, AGENT, i, stream)
             stream += 1
             lo, hi = path_ptr[p], path_ptr[p + 1]
             if hi > lo:
@@ -155,7 +155,7 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
             if start_on_foot and not travelled[i]:
                 v = walk_speed
             # a draw for walk_probability, used or not; computed only when it can matter
-            if walk_prob[e] > 0.0 and uniform(day_seed, i, stream % 64) < walk_prob[e]:
+            if walk_prob[e] > 0.0 and draw(day_seed, AGENT, i, stream) < walk_prob[e]:
                 v = walk_speed
             stream += 1
             km_on_link[i] += v
@@ -186,7 +186,7 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
             else:
                 mc = movechance[p]
             # the draw (u < 1 always holds, so it is only computed when mc < 1)
-            if mc < 1.0 and not uniform(day_seed, i, stream % 64) < mc:
+            if mc < 1.0 and not draw(day_seed, AGENT, i, stream) < mc:
                 break
             stream += 1
             # --- start a move (copy 2 of 2, identical to copy 1) ---
@@ -199,7 +199,7 @@ def step_day(n_active, day_seed, loc, edge, km_on_link, km_today, recent, route,
                 dest = route[i, rlen - 1]
             else:
                 # selectRoute + chooseFromWeights, as in copy 1
-                u = uniform(day_seed, i, stream % 64)
+                u = draw(day_seed, AGENT, i, stream)
                 stream += 1
                 lo, hi = path_ptr[p], path_ptr[p + 1]
                 if hi > lo:
@@ -266,7 +266,7 @@ def place_new_agents(first, n_new, day_seed, stream, cum_weight, loc, count):  #
     n_places = cum_weight.shape[0]
     for j in range(n_new):
         i = first + j
-        target_ = uniform(day_seed, i, stream) * total
+        target_ = draw(day_seed, AGENT, i, stream) * total
         p = np.searchsorted(cum_weight, target_, side="right")
         if p >= n_places:
             p = n_places - 1
