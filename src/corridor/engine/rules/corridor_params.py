@@ -1,10 +1,16 @@
 """Rule set ``corridor``: statuses, events, random streams, and every parameter with its source.
 
-Plain constants, so the numba kernels compile them in (corridor_kernels.py) and the phases
-(corridor_rules.py) and tests share one definition.
+Each family of indices is an IntEnum defined once (``E`` events, ``PV`` per-place values,
+``S`` random streams, ``C`` kernel scalars); numba compiles IntEnum members in as integer
+constants, and ``E_*``/``P_*``/``S_*``/``C_*`` are those members under the names the kernels
+use. The kernel scalars are built from one list (``SCALARS``: each name and how it follows
+from the parameters), so a new scalar is one line there.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from enum import IntEnum
 
 import numpy as np
 
@@ -36,27 +42,85 @@ MEMBER_STATES = ("walking", "halted", "riding", "arrived", "dispersed", "transfe
 EVENTS = ("stopped", "detained", "deported", "released", "relocated", "permits_issued",
           "asylum_applications", "smuggled", "smuggling_revenue_usd", "entries", "encounters",
           "returned", "settled", "transferred", "turned_back", "rejoined")
+E = IntEnum("E", [name.upper() for name in EVENTS], start=0)  # type: ignore[misc]
 (E_STOPPED, E_DETAINED, E_DEPORTED, E_RELEASED, E_RELOCATED, E_PERMITS, E_ASYLUM, E_SMUGGLED,
  E_REVENUE, E_ENTRIES, E_ENCOUNTERS, E_RETURNED, E_SETTLED, E_TRANSFERRED, E_TURNED_BACK,
- E_REJOINED) = range(len(EVENTS))
-# rows of the per-place values the kernel reads (and decrements, for capacities)
+ E_REJOINED) = E
+assert E_PERMITS.name == "PERMITS_ISSUED" and E_REVENUE.name == "SMUGGLING_REVENUE_USD"
+
+
+class PV(IntEnum):
+    """Rows of the per-place values the kernel reads (and decrements, for capacities)."""
+
+    STOP = 0
+    DETAIN_CAP = 1
+    PERMIT_CAP = 2
+    ASYLUM_CAP = 3
+    PRICE = 4
+    PORT_CAP = 5
+    RISK = 6
+    FULL = 7
+    IS_DEST = 8
+    IS_PORT = 9
+    DET_CAP = 10
+    DET_OCC = 11
+    HOLD = 12
+    TRANSFER = 13
+    TRANSFER_TO = 14
+    TURNBACK = 15
+    RIDE = 16
+    HALT = 17
+
+
 (P_STOP, P_DETAIN_CAP, P_PERMIT_CAP, P_ASYLUM_CAP, P_PRICE, P_PORT_CAP, P_RISK, P_FULL,
  P_IS_DEST, P_IS_PORT, P_DET_CAP, P_DET_OCC, P_HOLD, P_TRANSFER, P_TRANSFER_TO, P_TURNBACK,
- P_RIDE, P_HALT) = range(18)
-N_PLACE_VALUES = 18
+ P_RIDE, P_HALT) = PV
+N_PLACE_VALUES = len(PV)
+# the rows that follow from the policies in force (cached while that set is unchanged and
+# copied in each day, which also resets the capacities the kernel used up)
+FROM_POLICIES = (PV.STOP, PV.DETAIN_CAP, PV.PERMIT_CAP, PV.ASYLUM_CAP, PV.PORT_CAP, PV.RISK,
+                 PV.PRICE, PV.HOLD, PV.TRANSFER, PV.TRANSFER_TO, PV.TURNBACK, PV.RIDE, PV.HALT)
 
 # random streams (see rng.py): one per independent decision of a day. Agents draw in the
 # AGENT domain (key: SpawnPlan.key), caravans and their groups in the CARAVAN domain (key:
 # SpawnPlan.group_key / CorridorState.g_key); a stream is any int64 and never aliases.
+class S(IntEnum):
+    """Random streams. Before day 0 (rng.INIT_DAY) an agent's travel mode is MODE and whether
+    it could pay a smuggler is PAY; ``HOP + k``, ``STOP_HOP + k`` and ``GROUP_HOP + k`` are
+    the k-th same-day hop's route choice and stop draw, and a group's k-th leg of the day."""
+
+    MOVE = 0
+    SPLIT = 1
+    VOTE = 2
+    MODE = 3
+    GROUP = 4
+    STOP = 5
+    DETAIN = 6
+    OUTCOME = 7
+    ASYLUM = 8
+    RETURN = 9
+    SMUGGLE = 10
+    IRREGULAR = 11
+    ENCOUNTER = 12
+    PAY = 13
+    TRANSFER = 32
+    TRANSFER_OUT = 33
+    TURNBACK = 34
+    REJOIN = 35
+    SUBGROUP = 36
+    HOP = 100
+    STOP_HOP = 200
+    # CARAVAN domain: a group's own decisions of the day, and its route on its k-th leg
+    G_HALT = 56
+    G_RIDE = 57
+    G_REFORM = 58
+    G_HOLD = 59
+    GROUP_HOP = 1100  # (IntEnum would alias a repeated value: CARAVAN streams apart from HOP)
+
+
 (S_MOVE, S_SPLIT, S_VOTE, S_MODE, S_GROUP, S_STOP, S_DETAIN, S_OUTCOME, S_ASYLUM, S_RETURN,
- S_SMUGGLE, S_IRREGULAR, S_ENCOUNTER, S_PAY) = range(14)
-(S_TRANSFER, S_TRANSFER_OUT, S_TURNBACK, S_REJOIN, S_SUBGROUP) = range(32, 37)
-S_HOP = 100  # S_HOP + k: route choice on the k-th same-day hop of a vehicle traveller
-S_STOP_HOP = 200  # S_STOP_HOP + k: the stop draw at the place reached by the k-th hop
-# before day 0 (rng.INIT_DAY) an agent's travel mode is stream S_MODE, can-pay is S_PAY
-# CARAVAN domain: a group's own decisions of the day, and its route on its k-th leg
-(S_G_HALT, S_G_RIDE, S_G_REFORM, S_G_HOLD) = range(56, 60)
-S_GROUP_HOP = 1100  # S_GROUP_HOP + k (apart from the agents' S_HOP values)
+ S_SMUGGLE, S_IRREGULAR, S_ENCOUNTER, S_PAY, S_TRANSFER, S_TRANSFER_OUT, S_TURNBACK, S_REJOIN,
+ S_SUBGROUP, S_HOP, S_STOP_HOP, S_G_HALT, S_G_RIDE, S_G_REFORM, S_G_HOLD, S_GROUP_HOP) = S
 
 # the policies.csv levers these rules act on: target kinds and values (docs/scenario-format.md)
 PORT = frozenset({"port_of_entry"})
@@ -256,28 +320,46 @@ PARAMETERS = (
       "for the Oct 2021, Jun 2022 and Jan 2024 offers)", prior=(0.0, 0.8)),
 )
 
-# the scalar parameters the kernel reads, in one float64 array
+# the scalar parameters the kernel reads, in one float64 array: name -> value from the
+# parameters and agents per person (rates from mean durations). One list: ``C`` and
+# ``kernel_scalars`` are built from it.
+SCALARS: tuple[tuple[str, Callable[[dict, float], float]], ...] = (
+    ("MOVE", lambda p, a: p["flow_move_probability"]),
+    ("WALK", lambda p, a: p["walk_speed_km_per_day"]),
+    ("VEHICLE", lambda p, a: p["vehicle_speed_km_per_day"]),
+    ("MAX_HOPS", lambda p, a: p["max_hops_per_day"]),
+    ("FOOT_FACTOR", lambda p, a: p["foot_stop_factor"]),
+    ("BUS_FACTOR", lambda p, a: p["bus_stop_factor"]),
+    ("SMUGGLED_FACTOR", lambda p, a: p["smuggled_stop_factor"]),
+    ("CARAVAN_VISIBILITY", lambda p, a: p["caravan_visibility_people"] * a),
+    ("LEAVE_DETENTION", lambda p, a: 1.0 / max(p["detention_mean_days"], 1.0)),
+    ("DEPORT_SHARE", lambda p, a: p["deport_share"]),
+    ("RELOCATE_SHARE", lambda p, a: p["relocate_share"]),
+    ("ASYLUM_APPLY", lambda p, a: p["asylum_apply_probability"]),
+    ("ASYLUM_DECIDE", lambda p, a: 1.0 / max(p["asylum_mean_wait_days"], 1.0)),
+    ("SETTLE_SHARE", lambda p, a: p["asylum_settle_share"]),
+    ("CONTINUE_SHARE", lambda p, a: p["asylum_continue_share"]),
+    ("HIRE_MAX", lambda p, a: p["smuggler_hire_max_per_day"]),
+    ("WILLING_USD", lambda p, a: p["smuggler_willingness_usd"]),
+    ("PEOPLE_PER_AGENT", lambda p, a: 1.0 / a),
+    ("IRREGULAR", lambda p, a: p["irregular_crossing_probability"]),
+    ("ENCOUNTER", lambda p, a: p["border_patrol_encounter_probability"]),
+    ("US_RELEASE", lambda p, a: p["us_release_share"]),
+    ("RETURN_BASE", lambda p, a: p["return_base_probability_per_day"]),
+    ("RETURN_PER_DAY", lambda p, a: p["return_probability_per_day_waited"]),
+    ("REJOIN", lambda p, a: p["caravan_rejoin_probability_per_day"]),
+    ("TRANSFER_DETAIN", lambda p, a: p["transfer_detention_share"]),
+    ("TRANSFER_SETTLE", lambda p, a: p["transfer_settle_share"]),
+)
+C = IntEnum("C", [name for name, _ in SCALARS], start=0)  # type: ignore[misc]
 (C_MOVE, C_WALK, C_VEHICLE, C_MAX_HOPS, C_FOOT_FACTOR, C_BUS_FACTOR, C_SMUGGLED_FACTOR,
  C_CARAVAN_VISIBILITY, C_LEAVE_DETENTION, C_DEPORT_SHARE, C_RELOCATE_SHARE, C_ASYLUM_APPLY,
  C_ASYLUM_DECIDE, C_SETTLE_SHARE, C_CONTINUE_SHARE, C_HIRE_MAX, C_WILLING_USD,
  C_PEOPLE_PER_AGENT, C_IRREGULAR, C_ENCOUNTER, C_US_RELEASE, C_RETURN_BASE,
- C_RETURN_PER_DAY, C_REJOIN, C_TRANSFER_DETAIN, C_TRANSFER_SETTLE) = range(26)
+ C_RETURN_PER_DAY, C_REJOIN, C_TRANSFER_DETAIN, C_TRANSFER_SETTLE) = C
 
 
 def kernel_scalars(params: dict, agents_per_person: float) -> np.ndarray:
-    """Pack the parameters the kernel needs (rates from mean durations)."""
-    return np.array([
-        params["flow_move_probability"], params["walk_speed_km_per_day"],
-        params["vehicle_speed_km_per_day"], params["max_hops_per_day"],
-        params["foot_stop_factor"], params["bus_stop_factor"], params["smuggled_stop_factor"],
-        params["caravan_visibility_people"] * agents_per_person,
-        1.0 / max(params["detention_mean_days"], 1.0), params["deport_share"],
-        params["relocate_share"], params["asylum_apply_probability"],
-        1.0 / max(params["asylum_mean_wait_days"], 1.0), params["asylum_settle_share"],
-        params["asylum_continue_share"], params["smuggler_hire_max_per_day"],
-        params["smuggler_willingness_usd"], 1.0 / agents_per_person,
-        params["irregular_crossing_probability"], params["border_patrol_encounter_probability"],
-        params["us_release_share"], params["return_base_probability_per_day"],
-        params["return_probability_per_day_waited"], params["caravan_rejoin_probability_per_day"],
-        params["transfer_detention_share"], params["transfer_settle_share"],
-    ], dtype=np.float64)
+    """Pack the parameters the kernel needs, in ``C`` order (from ``SCALARS``)."""
+    return np.array([float(value(params, agents_per_person)) for _, value in SCALARS],
+                    dtype=np.float64)

@@ -31,6 +31,7 @@ from corridor.engine.rules.corridor_params import (
     F_CAN_PAY,
     F_NEW,
     FOOT,
+    FROM_POLICIES,
     G_HALTED,
     G_RODE,
     G_WALKED,
@@ -293,14 +294,8 @@ def apply_policies(ctx: Context) -> None:
         s.policy_key = ctx.policy_key
         derive_policy_values(ctx)
     pv, cached = s.place_values, s.policy_values
-    pv[P_STOP] = cached[P_STOP]
-    pv[P_DETAIN_CAP] = cached[P_DETAIN_CAP]
-    pv[P_PERMIT_CAP] = cached[P_PERMIT_CAP]
-    pv[P_ASYLUM_CAP] = cached[P_ASYLUM_CAP]
-    pv[P_PORT_CAP] = cached[P_PORT_CAP]
-    pv[P_RISK] = cached[P_RISK]
-    pv[P_PRICE] = cached[P_PRICE]
-    pv[P_HOLD:P_HALT + 1] = cached[P_HOLD:P_HALT + 1]
+    rows = list(FROM_POLICIES)
+    pv[rows] = cached[rows]
     ctx.recorder.extra["trade_blocked_usd"][ctx.day] = s.trade_blocked_usd
 
 
