@@ -24,8 +24,6 @@ import time
 import numpy as np
 import pandas as pd
 
-STATE_BYTES_PER_AGENT = 4 + 4 + 4 + 1 + 4 + 1 + 2 + 1 + 1  # location..flags: CorridorState
-
 
 def synthetic_policies(rows: int, cols: int, start: dt.date, days: int) -> pd.DataFrame:
     """Every lever of the corridor rules active somewhere on the grid."""
@@ -159,6 +157,8 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(int(args.one), args.days, args.levers)))
         return
+    from corridor.engine.rules.corridor_rules import KERNEL_BYTES_PER_AGENT
+
     bandwidth = bandwidth_gb_s()
     print(f"memory bandwidth probe (numpy copy): {bandwidth:.1f} GB/s")
     print(f"{'levers':>6} {'agents':>12} {'days':>5} {'seconds':>8} {'M agent-days/s':>15} "
@@ -173,7 +173,7 @@ def main() -> None:
             rate = r["agent_days"] / r["seconds"]
             base = rate if base is None else base
             # every active agent's state is read and written once per day
-            state_gb_s = rate * 2 * STATE_BYTES_PER_AGENT / 1e9
+            state_gb_s = rate * 2 * KERNEL_BYTES_PER_AGENT / 1e9
             print(f"{'all' if levers else 'none':>6} {r['agents']:>12,} {r['days']:>5} "
                   f"{r['seconds']:>8.2f} {rate / 1e6:>15.1f} {r['peak_rss_mb']:>12.0f} "
                   f"{state_gb_s:>11.2f} {state_gb_s / bandwidth:>12.1%} {rate / base:>12.0%}")

@@ -34,7 +34,7 @@ WITHIN_KM = 30.0
 
 
 def haversine_km(lat1, lon1, lat2, lon2):  # noqa: ANN001,ANN201 - floats or arrays
-    from corridor.engine.network import haversine_km as distance
+    from corridor.geo import haversine_km as distance
 
     return distance(lat1, lon1, lat2, lon2)
 

@@ -44,24 +44,17 @@ import numpy as np
 import pandas as pd
 
 from corridor._io import atomic_write_text
+from corridor.geo import EARTH_RADIUS_KM, haversine_km  # noqa: F401  (re-exported)
 from corridor.runs.read import read_csv, read_observations, read_places, read_summary, read_table
 
 SCORE_COLUMNS = ["date", "place", "kind", "low", "high", "simulated", "distance_km", "ok", "note"]
 CARAVAN_KINDS = frozenset({"caravan_size", "position"})
 POLICY_KINDS = frozenset({"troops_deployed", "permits_issued", "crossing_closed"})
-EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 
 
 # --------------------------------------------------------------------------- geometry
 
 
-def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
-    """Great-circle distance in km (haversine formula); works on scalars and arrays."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(lon2) - np.radians(lon1)
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 # --------------------------------------------------------------------------- scoring

@@ -147,14 +147,6 @@ def risk_ahead(network: Network, cum_weight: np.ndarray, km_to_destination: np.n
 
 def nearest_of_kind(network: Network, kind: str) -> np.ndarray:
     """For each place, the nearest place of ``kind`` by road (-1 if none reachable)."""
-    from corridor.engine.network import shortest_km
+    from corridor.engine.network import nearest_km
 
-    candidates = np.flatnonzero(network.is_kind(kind))
-    nearest = np.full(network.n_places, -1, np.int32)
-    best = np.full(network.n_places, np.inf)
-    for c in candidates:
-        km = shortest_km(network, np.array([c]))
-        closer = km < best
-        best[closer] = km[closer]
-        nearest[closer] = c
-    return nearest
+    return nearest_km(network, np.flatnonzero(network.is_kind(kind)))[1].astype(np.int32)

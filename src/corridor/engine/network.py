@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 
 import numpy as np
 
+from corridor import geo
 from corridor.scenario.model import Scenario
 from corridor.scenario.schema import PLACE_KINDS, ROUTE_MODES
 
@@ -116,36 +116,21 @@ def compile_network(scenario: Scenario) -> Network:
 
 def shortest_km(network: Network, origins: np.ndarray, edge_open: np.ndarray | None = None,
                 *, towards: bool = False) -> np.ndarray:
-    """Road km between every place and the nearest of ``origins`` (Dijkstra; inf if none).
+    """Road km between every place and the nearest of ``origins`` (inf if none), over the open
+    edges (corridor.geo.shortest_km: one Dijkstra for the whole package).
 
     ``towards=True`` measures the way *to* the origins, so a one-way closure counts in the
-    direction people travel. Run once per network (and when closures change it): plain heapq
-    is fast enough.
+    direction people travel.
     """
-    dist = np.full(network.n_places, np.inf)
-    heap = [(0.0, int(o)) for o in origins]
-    for _, o in heap:
-        dist[o] = 0.0
-    heapq.heapify(heap)
-    indptr, target, km = network.indptr, network.target, network.distance_km
-    while heap:
-        d, p = heapq.heappop(heap)
-        if d > dist[p]:
-            continue
-        for e in range(indptr[p], indptr[p + 1]):
-            if edge_open is not None and not edge_open[network.twin[e] if towards else e]:
-                continue
-            q = target[e]
-            nd = d + float(km[e])
-            if nd < dist[q]:
-                dist[q] = nd
-                heapq.heappush(heap, (nd, int(q)))
-    return dist
+    keep = slice(None) if edge_open is None else np.asarray(edge_open, bool)
+    return geo.shortest_km(network.n_places, network.source[keep], network.target[keep],
+                           network.distance_km[keep], origins, towards=towards)
 
 
-def haversine_km(lat1, lon1, lat2, lon2):  # noqa: ANN001,ANN201 - works on floats and arrays
-    """Great-circle distance in km (mean Earth radius 6371.0088 km, IUGG)."""
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    h = np.sin((lat2 - lat1) / 2) ** 2
-    h = h + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
+def nearest_km(network: Network, origins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Road km to the nearest of ``origins`` from every place, and which origin that is (-1)."""
+    return geo.shortest_km(network.n_places, network.source, network.target,
+                           network.distance_km, origins, towards=True, nearest=True)
+
+
+haversine_km = geo.haversine_km  # re-exported: the one great-circle distance

@@ -133,10 +133,9 @@ class ScenarioIndex:
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+    from corridor.geo import haversine_km
+
+    return float(haversine_km(lat1, lon1, lat2, lon2))
 
 
 def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tuple[int, int]],

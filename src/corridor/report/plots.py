@@ -6,8 +6,6 @@ and series) and written as inline SVG: fast, no plotting library, all text plain
 
 from __future__ import annotations
 
-import heapq
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -88,24 +86,18 @@ def people_per_status_figure(runs: Sequence[RunData]) -> Figure:
 
 
 def route_km_from(run: RunData, origin: str) -> dict[str, float]:
-    """Shortest road distance (km) from ``origin`` to every reachable place (Dijkstra)."""
+    """Shortest road distance (km) from ``origin`` to every reachable place (corridor.geo)."""
     if run.routes is None:
         return {}
-    adj: dict[str, list[tuple[str, float]]] = {}
-    for a, b, km in run.routes[["from", "to", "distance_km"]].itertuples(index=False):
-        adj.setdefault(a, []).append((b, float(km)))
-        adj.setdefault(b, []).append((a, float(km)))
-    dist = {origin: 0.0}
-    heap = [(0.0, origin)]
-    while heap:
-        d, u = heapq.heappop(heap)
-        if d > dist.get(u, math.inf):
-            continue
-        for v, km in adj.get(u, []):
-            if d + km < dist.get(v, math.inf):
-                dist[v] = d + km
-                heapq.heappush(heap, (d + km, v))
-    return dist
+    from corridor.geo import shortest_km
+
+    routes = run.routes
+    ids = list(dict.fromkeys([origin, *routes["from"].astype(str), *routes["to"].astype(str)]))
+    index = {pid: i for i, pid in enumerate(ids)}
+    km = shortest_km(len(ids), routes["from"].astype(str).map(index).to_numpy(),
+                     routes["to"].astype(str).map(index).to_numpy(),
+                     routes["distance_km"].to_numpy(float), np.array([0]), undirected=True)
+    return {pid: float(d) for pid, d in zip(ids, km, strict=True) if np.isfinite(d)}
 
 
 def caravan_origin(run: RunData, group: str) -> str | None:

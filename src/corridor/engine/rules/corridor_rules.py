@@ -75,10 +75,24 @@ from corridor.engine.rules.corridor_params import (
 from corridor.engine.spawning import SpawnPlan, plan_spawns
 from corridor.scenario.targets import Place
 
+# every per-agent array of a run (CorridorState and its SpawnPlan): name -> (dtype, whether
+# the daily kernel reads or writes it). test_agent_bytes checks a real state against it.
+AGENT_ARRAYS: dict[str, tuple[type, bool]] = {
+    "location": (np.int32, True), "next_place": (np.int32, True), "km_left": (np.float32, True),
+    "status": (np.uint8, True), "group": (np.int32, True), "mode": (np.uint8, True),
+    "days_here": (np.int16, True), "flags": (np.uint8, True), "aim": (np.uint8, True),
+    "origin": (np.uint8, False),
+    "spawn.place": (np.int32, True), "spawn.key": (np.int64, True),
+    "spawn.group": (np.int32, False),
+}
+BYTES_PER_AGENT = sum(np.dtype(t).itemsize for t, _ in AGENT_ARRAYS.values())
+KERNEL_BYTES_PER_AGENT = sum(np.dtype(t).itemsize for t, used in AGENT_ARRAYS.values() if used)
+
 
 @dataclass
 class CorridorState:
-    """Struct of arrays: 24 bytes per agent, plus small per-group and per-place arrays."""
+    """Struct of arrays: BYTES_PER_AGENT bytes per agent (with the spawn plan's arrays), plus
+    small per-group and per-place arrays."""
 
     n_agents: int
     n_active: int
@@ -601,4 +615,5 @@ RULES = register(
     )
 )
 
-__all__ = ["RULES", "STATUSES", "CorridorState", "kind_code", "route_weights"]
+__all__ = ["AGENT_ARRAYS", "BYTES_PER_AGENT", "KERNEL_BYTES_PER_AGENT", "RULES", "STATUSES",
+           "CorridorState", "kind_code", "route_weights"]
