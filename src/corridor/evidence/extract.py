@@ -345,7 +345,7 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
         # news of the day; without a time of its own it is left out
         if date_how != "sentence" and _BACKREF.search(folded[max(0, vs - 14):vs]):
             continue
-        conf = 0.8 - (0.1 if not subject else 0) - (0.15 if how == "dateline" else 0)
+        conf = 0.8 - (0.25 if not subject else 0) - (0.15 if how == "dateline" else 0)
         conf -= 0.1 if date_how == "publication date" else 0.05 if date_how == "previous sentence" \
             else 0.4 if when is None else 0
         conf -= 0.05 if m.place is not None and m.place.level != "town" else 0
@@ -458,7 +458,7 @@ def _confidence(q: Quantity, kind: str, place: Mention | None, how: str,
     if kind == "other":
         c = min(c, 0.35)
     if place is None:
-        c -= 0.4
+        c -= 0.45  # under the default 0.5: a count with no place is not an observation
     elif how != "sentence":
         c -= 0.15
     elif place.margin < 1:

@@ -28,7 +28,7 @@ from pathlib import Path
 from corridor.evidence.regions import ADMIN1_ABBREV, ALIASES, REGIONS, SMALL_PLACES
 from corridor.evidence.text import fold_name
 
-GAZETTEER_VERSION = 10
+GAZETTEER_VERSION = 11
 CORRIDOR = ("MX", "GT", "HN", "SV", "NI", "BZ", "CR", "PA")
 US_BORDER_STATES = ("TX", "NM", "AZ", "CA")
 AMERICAS_OTHER = ("US", "CU", "HT", "DO", "VE", "CO", "EC", "PE", "BR", "CL", "AR", "BO", "JM",
@@ -70,7 +70,7 @@ COMMON = {
     "capital", "county", "congress", "senate", "palace", "white", "proteccion", "salud",
     "solidaridad", "emiliano zapata", "benito juarez", "adolfo lopez mateos",
     "francisco i madero", "vicente guerrero", "ignacio zaragoza", "cuauhtemoc", "miguel aleman",
-    "bienestar", "caravana", "frontera", "migracion", "nueva esperanza",
+    "bienestar", "summit", "caravana", "frontera", "migracion", "nueva esperanza",
 }
 
 

@@ -254,6 +254,9 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
     # Zapata": a venue, street or district named after a person or town, not the town
     if _VENUE.search(fold(text[max(0, s - 40):s])):
         return [c for c in cands if c.level != "town"]
+    # "Washington" in the news is the US government, not the state (unless "… state")
+    if fold_name(surface) == "washington" and not re.match(r"\s+state\b", text[e:e + 8]):
+        return []
     # "Guzmán recordó que …", "Torres said": a person speaking, not a town
     if _SPEAKS.match(fold(text[e:e + 30])):
         return [c for c in cands if c.level != "town"]
