@@ -65,6 +65,18 @@ class Scenario:
     folder: Path | None = None
     format: int = 1
 
+    def with_parameters(self, **values: float | int | bool | str | list) -> Scenario:
+        """A copy with rule-set parameters changed, checked against the rule set (API)."""
+        from corridor.api import with_parameters
+
+        return with_parameters(self, **values)
+
+    def with_tables(self, **tables: pd.DataFrame) -> Scenario:
+        """A copy with whole tables replaced, validated as a folder would be (API)."""
+        from corridor.api import with_tables
+
+        return with_tables(self, **tables)
+
     @property
     def end_date(self) -> dt.date:
         """Last simulated day (inclusive)."""
