@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pandas is heavy; the CLI imports this module for small text files too
     import pandas as pd
@@ -81,7 +81,8 @@ def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """A table as CSV (no index), formula cells neutralised, written atomically."""
+def write_csv(frame: pd.DataFrame, path: Path, **to_csv: Any) -> None:
+    """A table as CSV (no index), formula cells neutralised, written atomically; ``to_csv``
+    options such as ``float_format`` are passed on."""
     with atomic_file(path) as tmp:
-        safe_csv_frame(frame).to_csv(tmp, index=False)
+        safe_csv_frame(frame).to_csv(tmp, index=False, **to_csv)

@@ -125,6 +125,7 @@ def calibrate(
 def _write_calibration(result, out: Path, origin: str) -> None:  # noqa: ANN001
     import tomli_w
 
+    from corridor._io import write_csv
     from corridor.runs.claim import atomic_folder
     from corridor.runs.markers import CALIBRATION
 
@@ -137,7 +138,7 @@ def _write_calibration(result, out: Path, origin: str) -> None:  # noqa: ANN001
                          + (" (log-uniform prior)" if r.log else " (uniform prior)"))
             lines.append(tomli_w.dumps({name: float(value)}).strip())
         (tmp / "parameters.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        result.trials.to_csv(tmp / "trials.csv", index=False)
+        write_csv(result.trials, tmp / "trials.csv")
         (tmp / "calibration.json").write_text(json.dumps({
             "provenance": origin, "best": result.best, "best_loss": result.best_loss,
             "per_caravan_loss": result.per_caravan, "importances": result.importances,
@@ -215,6 +216,7 @@ def backtest(
 def _write_backtest(results, skill, by_horizon, out: Path, settings, ranges) -> None:  # noqa: ANN001
     import pandas as pd
 
+    from corridor._io import write_csv
     from corridor.runs.claim import atomic_folder
     from corridor.runs.markers import BACKTEST
 
@@ -223,10 +225,10 @@ def _write_backtest(results, skill, by_horizon, out: Path, settings, ranges) -> 
     fits = pd.DataFrame([{"caravan": r.caravan, "fitted_on": " ".join(r.fit.caravans),
                           "loss": r.fit.best_loss, **r.fit.best} for r in results])
     with atomic_folder(out, kind=BACKTEST, replaceable=[BACKTEST]) as tmp:
-        tracks.to_csv(tmp / "tracks.csv", index=False, float_format="%.5g")
-        skill.to_csv(tmp / "skill.csv", index=False, float_format="%.4g")
-        by_horizon.to_csv(tmp / "skill_by_horizon.csv", index=False, float_format="%.4g")
-        fits.to_csv(tmp / "fits.csv", index=False, float_format="%.5g")
+        write_csv(tracks, tmp / "tracks.csv", float_format="%.5g")
+        write_csv(skill, tmp / "skill.csv", float_format="%.4g")
+        write_csv(by_horizon, tmp / "skill_by_horizon.csv", float_format="%.4g")
+        write_csv(fits, tmp / "fits.csv", float_format="%.5g")
         (tmp / "README.md").write_text(_backtest_readme(skill, by_horizon, settings, ranges),
                                        encoding="utf-8")
 
@@ -282,13 +284,14 @@ def sensitivity(
         task = bar.add_task("sensitivity", total=runs, info=f"{method}, {runs} runs")
         result = analyse(scenario, ranges, samples, method, seed, workers,
                          progress=lambda d, n: bar.update(task, completed=d))
+    from corridor._io import write_csv
     from corridor.runs.claim import atomic_folder
     from corridor.runs.markers import SENSITIVITY
 
     with atomic_folder(out, kind=SENSITIVITY, replaceable=[SENSITIVITY],
                        inputs=[folder]) as tmp:
-        result.samples.to_csv(tmp / "samples.csv", index=False, float_format="%.6g")
-        result.indices.to_csv(tmp / "indices.csv", index=False, float_format="%.4g")
+        write_csv(result.samples, tmp / "samples.csv", float_format="%.6g")
+        write_csv(result.indices, tmp / "indices.csv", float_format="%.4g")
         (tmp / "indices.svg").write_text(bar_chart_svg(result.indices, method), encoding="utf-8")
         (tmp / "README.md").write_text(
             f"# Sensitivity of {scenario.name} ({method}, {runs} runs)\n\n"

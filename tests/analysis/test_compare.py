@@ -144,7 +144,7 @@ def test_format_shows_interval(tmp_path: Path) -> None:
 
 
 def test_format_value() -> None:
-    from corridor.analysis.compare import format_value
+    from corridor.formats import format_value
 
     assert format_value(14000.0, 7700.0, 20300.0) == "14,000 [7,700–20,300]"
     assert format_value(0.5) == "0.5"

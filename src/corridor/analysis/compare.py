@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.errors import RunError
+from corridor.formats import format_value
 from corridor.runs.markers import ensemble_members, is_ensemble
 from corridor.runs.read import read_places, read_summary, read_table
 
@@ -176,18 +177,3 @@ def format_compare_table(table: pd.DataFrame, name_a: str = "a", name_b: str = "
             pct,
         )
     return out
-
-
-def format_value(value: float, low: float = math.nan, high: float = math.nan) -> str:
-    """``1,234`` or, for an ensemble, ``1,234 [1,100–1,400]``."""
-    if pd.isna(value):
-        return "–"
-    text = _number(value)
-    if not (pd.isna(low) or pd.isna(high)):
-        text += f" [{_number(low)}–{_number(high)}]"
-    return text
-
-
-def _number(x: float) -> str:
-    """Whole thousands separated; small values with up to 6 significant digits, never 1e+04."""
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.6g}"

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._io import atomic_write_text
+from corridor.formats import format_range, whole
 from corridor.geo import EARTH_RADIUS_KM, haversine_km  # noqa: F401  (re-exported)
 from corridor.runs.read import read_csv, read_observations, read_places, read_summary, read_table
 
@@ -267,27 +268,12 @@ def format_score_table(scores: pd.DataFrame, title: str | None = None) -> Any:
             r["place"] or "(all)",
             r["kind"],
             format_range(r["low"], r["high"]),
-            _fmt(r["simulated"]),
-            _fmt(r["distance_km"]),
+            whole(r["simulated"]),
+            whole(r["distance_km"]),
             ok,
             r["note"],
         )
     return table
-
-
-def format_range(low: float, high: float) -> str:
-    """``5,500–6,500``, ``≥ 300``, ``≤ 20`` or empty."""
-    if pd.isna(low) and pd.isna(high):
-        return ""
-    if pd.isna(high):
-        return f"≥ {_fmt(low)}"
-    if pd.isna(low):
-        return f"≤ {_fmt(high)}"
-    return _fmt(low) if low == high else f"{_fmt(low)}–{_fmt(high)}"
-
-
-def _fmt(x: float) -> str:
-    return "" if pd.isna(x) else f"{x:,.0f}"
 
 
 def write_score(run_dir: Path, *, max_distance_km: float = 30.0) -> Path:

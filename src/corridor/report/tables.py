@@ -9,8 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from corridor.analysis.compare import format_value
-from corridor.analysis.observations import format_range
+from corridor.formats import format_range, format_value
 from corridor.report.data import RunData
 
 
