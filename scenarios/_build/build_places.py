@@ -622,10 +622,27 @@ def write(folder: Path, table: str, rows: list[dict]) -> None:
         w.writerows(rows)
 
 
+CARAVAN_POLICIES = ROOT.parent / "data" / "caravans" / "policies.csv"
+
+
+def caravan_policies(caravan: str, first: str, last: str, policies: list[dict]) -> list[dict]:
+    """The caravan's rows of data/caravans/policies.csv (the one record of what reports say
+    authorities did to it) that fall in the scenario's period; rows the scenario already has
+    (same lever, target and dates) are not repeated. Places are filtered by ``build``."""
+    with open(CARAVAN_POLICIES, encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["caravan"] == caravan]
+    have = {(r["lever"], r["target"], r["from_date"], r["to_date"]) for r in policies}
+    return [{k: r[k] for k in COLUMNS["policies"]} for r in rows
+            if first <= r["from_date"] and r["to_date"] <= last
+            and (r["lever"], r["target"], r["from_date"], r["to_date"]) not in have]
+
+
 def build(name: str, keep, sources, policies, observations) -> None:
     places = resolve_places()
     routes = resolve_routes(places)
     ids = [p for p in places if keep(p)]
+    policies = [r for r in policies if ">" in r["target"] or r["target"] in ids
+                or len(r["target"]) == 3]
     folder = ROOT / name
     write(folder, "places", [places[p] for p in ids])
     write(folder, "routes", [r for r in routes if r["from"] in ids and r["to"] in ids])
@@ -637,11 +654,16 @@ def build(name: str, keep, sources, policies, observations) -> None:
 
 
 def main() -> None:
+    # each shipped caravan also gets the holds, offers, turn-backs and rides reports name for
+    # it (data/caravans/policies.csv, issue 10)
     build("mexico-2023", lambda p: p not in CENTRAL_AMERICA_ONLY, mexico_2023_sources(),
-          MEXICO_2023_POLICIES, MEXICO_2023_OBS)
-    build("mexico-2018", lambda p: True, MEXICO_2018_SOURCES, MEXICO_2018_POLICIES,
+          MEXICO_2023_POLICIES + caravan_policies("2023-12", "2023-12-01", "2024-01-31",
+                                                  MEXICO_2023_POLICIES), MEXICO_2023_OBS)
+    build("mexico-2018", lambda p: True, MEXICO_2018_SOURCES, MEXICO_2018_POLICIES
+          + caravan_policies("2018-10", "2018-10-12", "2018-11-30", MEXICO_2018_POLICIES),
           MEXICO_2018_OBS)
-    build("guatemala-2021", lambda p: True, GUATEMALA_2021_SOURCES, GUATEMALA_2021_POLICIES,
+    build("guatemala-2021", lambda p: True, GUATEMALA_2021_SOURCES, GUATEMALA_2021_POLICIES
+          + caravan_policies("2021-01", "2021-01-13", "2021-02-28", GUATEMALA_2021_POLICIES),
           GUATEMALA_2021_OBS)
 
 

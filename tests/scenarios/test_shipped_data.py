@@ -27,7 +27,8 @@ COLUMNS = {
 KINDS = {"town", "border_crossing", "checkpoint", "shelter", "detention", "port_of_entry",
          "destination"}
 LEVERS = {"checkpoint", "patrol", "permits", "asylum_office", "smuggling", "port_closed",
-          "port_capacity", "closure"}
+          "port_capacity", "closure", "caravan_hold", "transfer", "transfer_to", "turnback",
+          "rides"}
 # Corridor bounding box: El Salvador/Honduras in the south-east to California in the north-west.
 LAT_RANGE = (12.0, 34.0)
 LON_RANGE = (-118.0, -86.0)

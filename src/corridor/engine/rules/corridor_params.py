@@ -245,8 +245,8 @@ PARAMETERS = (
     # caravan behaviour (issue 10): every default switches the mechanism off (or is neutral),
     # so a scenario that does not set them moves as it did before
     P("caravan_halt_probability_per_day", 0.0,
-      "base daily probability that a caravan group at a place stays there for the day "
-      "(a rest day), on top of failed votes",
+      "base daily probability that a caravan group does not move on that day (a rest day at "
+      "a place or camped by the road), on top of failed votes; never on its departure day",
       "estimate: reported caravans rested about one day in four to one in three while walking "
       "through Chiapas and Oaxaca (e.g. Oct 2018 rest days in Huixtla and Juchitan, Jan 2024 "
       "days in Huixtla); 0 = off (today's walk); prior spans none to one day in three",
@@ -296,7 +296,7 @@ PARAMETERS = (
     P("caravan_dissolve_below_share", 0.0,
       "when a caravan's members fall below this share of its peak, the rest disperse that day",
       "estimate: after offers were accepted by most, the remainder broke up (Jan 2024, "
-      "Oct 2021, Jun 2022 caravans in Chiapas); 0 = never", prior=(0.0, 0.5)),
+      "Oct 2021, Jun 2022 caravans in Chiapas); 0 = never", prior=(0.0, 0.7)),
     P("caravan_rejoin_probability_per_day", 0.0,
       "daily probability that a dispersed member at a place where a group of its caravan "
       "halts rejoins it",
