@@ -136,6 +136,13 @@ def test_rides_lever_by_region_and_time(tmp_path: Path) -> None:
     assert next(r["day"] for r in rows if r["members_arrived"] == 500) < 15
 
 
+def test_rides_lever_on_a_country_covers_all_its_places(tmp_path: Path) -> None:
+    rows, _ = run(tmp_path, STEADY + "caravan_ride_speed_km_per_day = 100.0\n",
+                  policies="rides,MEX,2024-01-01,2024-01-31,1,test\n", days=8)
+    assert next(r["day"] for r in rows if r["members_arrived"] == 500) == 3  # as by hand
+    assert all(r["members_riding"] == 500 for r in rows[:3])
+
+
 def test_vanguard_and_stragglers_spread_the_caravan(tmp_path: Path) -> None:
     rows, result = run(tmp_path, STEADY + "caravan_vanguard_share = 0.2\n"
                        "caravan_straggler_share = 0.2\ncaravan_regroup_gap_km = 1000.0\n",

@@ -86,7 +86,11 @@ def todays_levers(network: Network, in_force: Iterable[Policy], params: dict,
         lever, value = policy.lever, policy.value
         if lever in ("closure", "conflict", "camp_closed"):
             continue  # roads (corridor_rules.open_edges) or other rule sets
-        places = target_places(network, policy.target)
+        if lever == "rides" and isinstance(policy.target, Country):  # a region: all its places
+            code = network.countries.index(policy.target.code)
+            places = [int(p) for p in np.flatnonzero(network.country == code)]
+        else:
+            places = target_places(network, policy.target)
         if not places:
             continue
         share = value / len(places)
