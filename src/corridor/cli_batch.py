@@ -88,18 +88,52 @@ def ensemble(
     days: DaysOpt = None,
     agents_scale: ScaleOpt = None,
     force: ForceOpt = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Run members on this Dask scheduler (tcp://HOST:PORT)."),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", help="'local': members on a Dask LocalCluster of --workers "
+                     "processes (or a scheduler address, as --scheduler)."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Keep the members an interrupted run finished.")
+    ] = False,
 ) -> None:
     """Run a scenario under N seeds; write seed-*/ run folders, quantiles and a median summary."""
     from corridor.analysis.ensemble import run_ensemble
     from corridor.runs.read import read_headline
 
+    address = _dask_address(scheduler, dask)
     scenario = _scenario(folder, days, agents_scale)
-    out = _out_folder(out, scenario.name, "-ensemble", force, folder)
+    if resume:  # run_ensemble checks the folder (and says so when it is already complete)
+        from corridor.runs.claim import default_out
+
+        out = out if out is not None else default_out(scenario.name, "-ensemble")
+    else:
+        out = _out_folder(out, scenario.name, "-ensemble", force, folder)
     with _bar(f"{scenario.name} × {seeds} seeds") as progress:
         path = run_ensemble(scenario, out, seeds, workers=_workers(workers), force=force,
-                            progress=progress, inputs=[folder])
+                            progress=progress, inputs=[folder], resume=resume,
+                            scheduler=address,
+                            report=lambda m: err.print(m, markup=False, highlight=False))
     _print_ensemble(read_headline(path))
     console.print(f"ensemble folder: {path}")
+
+
+def _dask_address(scheduler: str | None, dask: str | None) -> str | None:
+    """The Dask scheduler to use ("local" = a LocalCluster), or None for local processes."""
+    if scheduler is not None and dask is not None:
+        raise CorridorError("give --scheduler ADDRESS or --dask local, not both")
+    address = scheduler if scheduler is not None else dask
+    if address is None:
+        return None
+    address = address.strip()
+    if address != "local" and "://" not in address and ":" not in address:
+        option = "--scheduler" if scheduler is not None else "--dask"
+        raise CorridorError(f"{option} {address!r}: expected 'local' or tcp://HOST:PORT")
+    return address
 
 
 def _print_ensemble(headline: dict) -> None:

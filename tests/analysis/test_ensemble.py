@@ -66,7 +66,7 @@ def test_ensemble_folder_layout(ensemble: Path) -> None:
     for i, seed in enumerate(meta["seeds"]):
         assert read_summary(ensemble / f"seed-{i:03d}")["seed"] == seed
     assert is_ensemble(ensemble) and len(ensemble_members(ensemble)) == 3
-    assert not list(ensemble.parent.glob(".ens.tmp-*"))  # nothing left behind
+    assert not list(ensemble.parent.glob(".ens.*"))  # nothing left behind (temp, partial, lock)
 
 
 def test_members_differ(ensemble: Path) -> None:

@@ -391,7 +391,7 @@ def test_killed_ensemble_leaves_no_workers(work: Path, monkeypatch: pytest.Monke
     workers: set[int] = set()
     while time.monotonic() < deadline and proc.poll() is None:
         below = _descendants(proc.pid)
-        if len(below) >= 3 and any(work.glob(".ens.tmp-*/seed-*")):  # fork server + 2 workers
+        if len(below) >= 3 and any(work.glob(".ens.*/seed-*")):  # fork server + 2 workers
             workers = below
             break
         time.sleep(0.2)

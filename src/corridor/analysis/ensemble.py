@@ -38,6 +38,7 @@ import json
 import math
 import multiprocessing
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -169,15 +170,22 @@ def run_ensemble(
     progress: Progress | None = None,
     overrides: Mapping[str, Any] | None = None,
     inputs: Iterable[Path] = (),
+    *,
+    resume: bool = False,
+    scheduler: str | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> Path:
     """Run ``seeds`` members of a scenario and write the ensemble folder ``out``; returns it.
 
     ``overrides`` are passed to ``Scenario.with_overrides`` (``days``, ``agents_per_person``,
     ``parameters``, ``seed`` = a different base seed). ``progress(done, total)`` counts members.
     ``out`` is claimed as ``corridor.runs.claim.atomic_folder`` does (``inputs``, such as the
-    scenario folder, are never replaced).
+    scenario folder, are never replaced). ``scheduler`` runs members on Dask distributed
+    (``tcp://HOST:PORT``, or ``"local"`` for a LocalCluster of ``workers`` processes) instead
+    of local processes; the files are the same. ``resume`` keeps the members an interrupted
+    run of the same ensemble finished (see ``corridor.analysis.members``).
     """
-    from corridor.runs.claim import atomic_folder
+    from corridor.analysis import members as mb
 
     if isinstance(folder_or_scenario, Scenario):
         scenario = folder_or_scenario
@@ -193,26 +201,59 @@ def run_ensemble(
     started = time.perf_counter()
     if not isinstance(folder_or_scenario, Scenario):
         inputs = [*inputs, Path(folder_or_scenario)]
-    with atomic_folder(out, force=force, kind=ENSEMBLE, inputs=inputs) as tmp:
+    meta = {
+        "scenario": scenario.name,
+        "base_seed": int(scenario.seed),
+        "n": seeds,
+        "seeds": seed_list,
+        "members": names,
+        "seed_rule": "SeedSequence(base_seed).spawn(n)[i].generate_state(1)[0]",
+    }
+    plan = {**meta, "fingerprint": mb.fingerprint(scenario)}
+    say = report or mb._stderr
+    if resume and not mb.partial_path(out).exists() and _same_ensemble(out, meta):
+        say(f"{out}: this ensemble is already complete; nothing to do")
+        return out
+    with mb.partial_folder(out, plan, force=force, resume=resume, inputs=inputs,
+                           report=say) as tmp:
         jobs = [
-            (scenario.with_overrides(seed=s), tmp / name)
-            for s, name in zip(seed_list, names, strict=True)
+            mb.Member(i, name, s, scenario.with_overrides(seed=s))
+            for i, (s, name) in enumerate(zip(seed_list, names, strict=True))
         ]
-        summaries = run_members(jobs, workers=workers, progress=progress)
+        done = {}
+        if resume:
+            for job in jobs:
+                summary = mb.finished_summary(tmp / job.name, job.seed)
+                if summary is not None:
+                    done[job.index] = summary
+                elif (tmp / job.name).exists():  # not a finished member: run it again
+                    shutil.rmtree(tmp / job.name)
+        backend: mb.Backend
+        if scheduler is not None:
+            from corridor.analysis.dask_backend import DaskBackend
+
+            backend = DaskBackend(scheduler, workers=workers)
+        else:
+            backend = mb.LocalBackend(workers, total=len(jobs) - len(done))
+        summaries = mb.run_all(jobs, tmp, backend, progress=progress, report=say,
+                               done_before=done)
         members = [tmp / name for name in names]
         write_parquet(ensemble_quantiles(members), tmp / "quantiles.parquet")
-        meta = {
-            "scenario": scenario.name,
-            "base_seed": int(scenario.seed),
-            "n": seeds,
-            "seeds": seed_list,
-            "members": names,
-            "seed_rule": "SeedSequence(base_seed).spawn(n)[i].generate_state(1)[0]",
-        }
         atomic_write_text(tmp / "ensemble.json", json.dumps(meta, indent=2) + "\n")
         headline = ensemble_summary(summaries, scenario, time.perf_counter() - started)
         atomic_write_text(tmp / "summary.json", json.dumps(headline, indent=2) + "\n")
     return out
+
+
+def _same_ensemble(out: Path, meta: dict[str, Any]) -> bool:
+    """Is ``out`` a finished ensemble with these member seeds (``--resume`` after the end)?"""
+    from corridor.runs.markers import read_marker
+
+    try:
+        written = json.loads((out / "ensemble.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return read_marker(out) == ENSEMBLE and written == meta and (out / "summary.json").is_file()
 
 
 def ensemble_quantiles(members: list[Path]) -> pd.DataFrame:

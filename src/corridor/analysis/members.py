@@ -1,0 +1,276 @@
+"""Run an ensemble's members on a backend and build the ensemble folder so that it can resume.
+
+The ensemble is built in ``.NAME.partial/`` beside ``out`` (``NAME`` = the folder's name). Each
+member folder inside it appears in one atomic step (``corridor.runs.claim.atomic_folder``), so
+after Ctrl-C, a crash or a kill it holds only finished members. ``--resume`` reuses those
+(checked: corridor's run marker, a readable ``summary.json`` with the member's seed, every
+table) and runs the rest; without ``--resume`` the next command starts over. When every member
+is finished the ensemble files are written and the folder is renamed to ``out``. A plan file
+(``.ensemble-plan.json``: scenario fingerprint, base seed, member seeds) makes sure a resumed
+ensemble is the one that was interrupted; it is removed before the rename.
+
+Backends:
+
+``LocalBackend``
+    members in this process (1 worker) or in local worker processes; they write their folder.
+``corridor.analysis.dask_backend.DaskBackend``
+    members on Dask distributed; a member returns its files as bytes and this process writes
+    them (workers need no shared file system).
+
+A member that fails is reported (name, seed, parameters, error) and retried once; the others go
+on. Members still failing after the retry make the command fail at the end with all of them
+named; the finished ones stay in the partial folder for ``--resume``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from corridor.errors import RunError
+from corridor.runs.markers import ENSEMBLE, RUN, read_marker, write_marker
+from corridor.scenario.model import Scenario
+
+PLAN = ".ensemble-plan.json"
+TABLES = ("counts", "flows", "groups", "events")
+Report = Callable[[str], None]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member: its index, folder name, seed and scenario (already carrying that seed)."""
+
+    index: int
+    name: str
+    seed: int
+    scenario: Scenario
+
+    def describe(self) -> str:
+        """``seed-003 (seed 123, parameters {...})``: what a failure report names."""
+        params = json.dumps(self.scenario.parameters, sort_keys=True, default=str)
+        return f"{self.name} (seed {self.seed}, parameters {params})"
+
+
+class Backend(Protocol):
+    """Where members run. ``submit`` starts one; ``outcome`` turns a finished handle into the
+    member's summary, its folder written in ``folder`` (raising the member's error)."""
+
+    def submit(self, member: Member, folder: Path, attempt: int) -> Any: ...
+
+    def wait_any(self, handles: list[Any]) -> tuple[set[Any], set[Any]]: ...
+
+    def outcome(self, handle: Any, member: Member, folder: Path) -> dict[str, Any]: ...
+
+    def cancel(self, handles: Iterable[Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class LocalBackend:
+    """Members in this process (``workers`` = 1) or a local pool; each writes its own folder."""
+
+    def __init__(self, workers: int = 1, total: int = 1) -> None:
+        from corridor.analysis.ensemble import _pool
+
+        self.pool = _pool(min(workers, total)) if workers > 1 and total > 1 else None
+
+    def submit(self, member: Member, folder: Path, attempt: int) -> Future:
+        from corridor.analysis.ensemble import _run_member
+
+        if self.pool is not None:
+            return self.pool.submit(_run_member, member.scenario, folder / member.name)
+        future: Future = Future()
+        try:
+            future.set_result(_run_member(member.scenario, folder / member.name))
+        except Exception as exc:  # reported and retried like a worker's failure
+            future.set_exception(exc)
+        return future
+
+    def wait_any(self, handles: list[Future]) -> tuple[set[Future], set[Future]]:
+        done, pending = wait(handles, return_when=FIRST_COMPLETED)
+        return set(done), set(pending)
+
+    def outcome(self, handle: Future, member: Member, folder: Path) -> dict[str, Any]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            summary = handle.result()
+        except BrokenProcessPool:  # not the member's fault: the pool is gone, stop
+            raise RunError("a local worker process died; finished members are kept, rerun "
+                           "with --resume") from None
+        # as read back from summary.json, like members of a resumed run or of Dask
+        return json.loads(json.dumps(summary))
+
+    def cancel(self, handles: Iterable[Future]) -> None:
+        for handle in handles:
+            handle.cancel()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _error_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def run_all(members: list[Member], folder: Path, backend: Backend, *,
+            progress: Progress | None = None, report: Report = _stderr,
+            done_before: dict[int, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Run ``members`` on ``backend`` into ``folder``; their summaries in member order.
+
+    ``done_before`` holds the summaries of members finished earlier (``--resume``). A failed
+    member is reported and retried once. Ctrl-C (or any error of this process) cancels what is
+    still queued or running and closes the backend; finished member folders stay.
+    """
+    summaries: dict[int, dict[str, Any]] = dict(done_before or {})
+    total = len(members) + len(summaries)
+    todo = [m for m in members if m.index not in summaries]
+    failed: list[str] = []
+    if progress is not None:
+        progress(len(summaries), total)
+    running: dict[Any, tuple[Member, int]] = {}
+    try:
+        for member in todo:
+            running[backend.submit(member, folder, 1)] = (member, 1)
+        while running:
+            done, _ = backend.wait_any(list(running))
+            for handle in done:
+                member, attempt = running.pop(handle)
+                try:
+                    summaries[member.index] = backend.outcome(handle, member, folder)
+                except RunError:
+                    raise
+                except Exception as exc:  # the member's own failure: report, retry once
+                    if attempt == 1:
+                        report(f"member {member.describe()} failed: {_error_line(exc)}; "
+                               "retrying it once")
+                        running[backend.submit(member, folder, 2)] = (member, 2)
+                    else:
+                        report(f"member {member.describe()} failed again: {_error_line(exc)}")
+                        failed.append(f"{member.describe()}: {_error_line(exc)}")
+                    continue
+                if progress is not None:
+                    progress(len(summaries), total)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            backend.cancel(list(running))
+        raise
+    finally:
+        backend.close()
+    if failed:
+        raise RunError(f"{len(failed)} of {total} members failed twice (finished members are "
+                       f"kept in {folder}; rerun with --resume): " + "; ".join(failed))
+    return [summaries[i] for i in sorted(summaries)]
+
+
+# --------------------------------------------------------------------------- the partial folder
+
+
+def partial_path(out: Path) -> Path:
+    """``.NAME.partial`` beside ``out``: where an ensemble is built (and resumed)."""
+    out = Path(out)
+    return out.with_name(f".{out.name}.partial")
+
+
+def fingerprint(scenario: Scenario) -> str:
+    """A hash of everything that decides a member's output except its seed."""
+    from corridor.scenario.save import table_for_csv
+
+    digest = hashlib.sha256()
+    settings = {
+        "name": scenario.name, "start_date": scenario.start_date.isoformat(),
+        "days": int(scenario.days), "rules": scenario.rules,
+        "agents_per_person": float(scenario.agents_per_person),
+        "parameters": scenario.parameters, "format": scenario.format,
+    }
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    for name in ("places", "routes", "sources", "policies", "observations"):
+        digest.update(name.encode() + b"\0")
+        digest.update(table_for_csv(scenario, name).to_csv(index=False).encode())
+    return digest.hexdigest()
+
+
+def finished_summary(member_dir: Path, seed: int) -> dict[str, Any] | None:
+    """The summary of a finished member folder with this seed, or None if it is not one."""
+    try:
+        if read_marker(member_dir) != RUN:
+            return None
+        if not all((member_dir / f"{t}.parquet").is_file() for t in TABLES):
+            return None
+        data = json.loads((member_dir / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("seed") != seed:
+        return None
+    return data
+
+
+@contextmanager
+def partial_folder(out: Path, plan: dict[str, Any], *, force: bool, resume: bool,
+                   inputs: Iterable[Path] = (), report: Report = _stderr) -> Iterator[Path]:
+    """Claim ``out`` and yield its partial folder; it becomes ``out`` when the block succeeds.
+
+    The same refusals as ``corridor.runs.claim.atomic_folder`` (checked before anything is
+    written, again under the lock). On an error the partial folder is kept for ``--resume``;
+    without ``--resume`` an earlier partial folder is discarded (with a note).
+    """
+    from corridor._io import atomic_write_text
+    from corridor.runs.claim import _install, _lock, _unlock, check_out_folder, clean_stale
+
+    out = Path(out)
+    inputs = list(inputs)
+    partial = partial_path(out)
+    check_out_folder(out, force=force, inputs=inputs)
+    check_out_folder(partial, force=True, inputs=inputs, replaceable={ENSEMBLE})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd = _lock(out)
+    try:
+        clean_stale(out)
+        check_out_folder(out, force=force, inputs=inputs)
+        if partial.exists():
+            if resume and _plan_of(partial) == plan:
+                kept = sum(1 for p in partial.iterdir() if p.is_dir())
+                report(f"resuming {out}: {kept} member folder(s) found in {partial}")
+            elif resume:
+                raise RunError(f"{partial}: holds an interrupted ensemble of other settings "
+                               "(scenario, seed or --seeds differ); run without --resume to "
+                               "start over")
+            else:
+                if any(partial.iterdir()):
+                    report(f"note: discarding the interrupted ensemble in {partial} "
+                           "(--resume would have kept its finished members)")
+                shutil.rmtree(partial)
+        if not partial.exists():
+            partial.mkdir()
+            partial.chmod(0o755)
+            write_marker(partial, ENSEMBLE)
+        atomic_write_text(partial / PLAN, json.dumps(plan, indent=2) + "\n")
+        yield partial
+        (partial / PLAN).unlink()
+        _install(partial, out, force)
+    finally:
+        _unlock(out, fd)
+
+
+def _plan_of(partial: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((partial / PLAN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
