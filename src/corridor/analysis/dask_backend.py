@@ -110,8 +110,10 @@ class DaskBackend:
             self.client.cancel(handles, force=True)
 
     def close(self) -> None:
+        """Close the client (and a LocalCluster); safe to call again."""
         try:
-            self.client.close(timeout=10)
+            if self.client.status not in ("closed", "closing"):
+                self.client.close(timeout=10)
         finally:
             self._close_cluster()
 

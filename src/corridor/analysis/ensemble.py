@@ -214,34 +214,37 @@ def run_ensemble(
     if resume and not mb.partial_path(out).exists() and _same_ensemble(out, meta):
         say(f"{out}: this ensemble is already complete; nothing to do")
         return out
-    with mb.partial_folder(out, plan, force=force, resume=resume, inputs=inputs,
-                           report=say) as tmp:
-        jobs = [
-            mb.Member(i, name, s, scenario.with_overrides(seed=s))
-            for i, (s, name) in enumerate(zip(seed_list, names, strict=True))
-        ]
-        done = {}
-        if resume:
-            for job in jobs:
-                summary = mb.finished_summary(tmp / job.name, job.seed)
-                if summary is not None:
-                    done[job.index] = summary
-                elif (tmp / job.name).exists():  # not a finished member: run it again
-                    shutil.rmtree(tmp / job.name)
-        backend: mb.Backend
-        if scheduler is not None:
-            from corridor.analysis.dask_backend import DaskBackend
+    remote = None  # connect first: a missing package or scheduler is an error before any write
+    if scheduler is not None:
+        from corridor.analysis.dask_backend import DaskBackend
 
-            backend = DaskBackend(scheduler, workers=workers)
-        else:
-            backend = mb.LocalBackend(workers, total=len(jobs) - len(done))
-        summaries = mb.run_all(jobs, tmp, backend, progress=progress, report=say,
-                               done_before=done)
-        members = [tmp / name for name in names]
-        write_parquet(ensemble_quantiles(members), tmp / "quantiles.parquet")
-        atomic_write_text(tmp / "ensemble.json", json.dumps(meta, indent=2) + "\n")
-        headline = ensemble_summary(summaries, scenario, time.perf_counter() - started)
-        atomic_write_text(tmp / "summary.json", json.dumps(headline, indent=2) + "\n")
+        remote = DaskBackend(scheduler, workers=workers)
+    try:
+        with mb.partial_folder(out, plan, force=force, resume=resume, inputs=inputs,
+                               report=say) as tmp:
+            jobs = [
+                mb.Member(i, name, s, scenario.with_overrides(seed=s))
+                for i, (s, name) in enumerate(zip(seed_list, names, strict=True))
+            ]
+            done = {}
+            if resume:
+                for job in jobs:
+                    summary = mb.finished_summary(tmp / job.name, job.seed)
+                    if summary is not None:
+                        done[job.index] = summary
+                    elif (tmp / job.name).exists():  # not a finished member: run it again
+                        shutil.rmtree(tmp / job.name)
+            backend = remote or mb.LocalBackend(workers, total=len(jobs) - len(done))
+            summaries = mb.run_all(jobs, tmp, backend, progress=progress, report=say,
+                                   done_before=done)
+            members = [tmp / name for name in names]
+            write_parquet(ensemble_quantiles(members), tmp / "quantiles.parquet")
+            atomic_write_text(tmp / "ensemble.json", json.dumps(meta, indent=2) + "\n")
+            headline = ensemble_summary(summaries, scenario, time.perf_counter() - started)
+            atomic_write_text(tmp / "summary.json", json.dumps(headline, indent=2) + "\n")
+    finally:
+        if remote is not None:
+            remote.close()
     return out
 
 
