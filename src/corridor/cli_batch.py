@@ -90,7 +90,8 @@ def ensemble(
     force: ForceOpt = False,
     scheduler: Annotated[
         str | None,
-        typer.Option("--scheduler", help="Run members on this Dask scheduler (tcp://HOST:PORT)."),
+        typer.Option("--scheduler", help="Run members on this Dask scheduler: tcp://HOST:PORT "
+                     "or a scheduler file (dask scheduler --scheduler-file FILE.json)."),
     ] = None,
     dask: Annotated[
         str | None,
@@ -130,9 +131,10 @@ def _dask_address(scheduler: str | None, dask: str | None) -> str | None:
     if address is None:
         return None
     address = address.strip()
-    if address != "local" and "://" not in address and ":" not in address:
+    if address != "local" and not address.endswith(".json") and ":" not in address:
         option = "--scheduler" if scheduler is not None else "--dask"
-        raise CorridorError(f"{option} {address!r}: expected 'local' or tcp://HOST:PORT")
+        raise CorridorError(f"{option} {address!r}: expected 'local', tcp://HOST:PORT or a "
+                            "scheduler file (.json)")
     return address
 
 

@@ -173,8 +173,8 @@ def test_ctrl_c_cancels_everything_and_keeps_finished_members(
     while cluster.tasks() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert cluster.tasks() == 0, "futures were left on the scheduler"
-    resumed = in_thread(lambda: ens.run_ensemble(
-        scenario_dir, out, seeds=SEEDS, scheduler=cluster.address, resume=True,
+    resumed = in_thread(lambda: ens.run_ensemble(  # via the scheduler file this time
+        scenario_dir, out, seeds=SEEDS, scheduler=str(cluster.file), resume=True,
         report=lambda m: None), 120).result()
     assert outputs(Path(resumed)) == outputs(local)
 
@@ -189,6 +189,8 @@ def test_unreachable_scheduler_is_one_clear_error() -> None:
         port = s.getsockname()[1]  # closed again: nobody listens there
     with pytest.raises(CorridorError, match=f"--scheduler tcp://127.0.0.1:{port}: cannot"):
         DaskBackend(f"tcp://127.0.0.1:{port}", timeout_s=2)
+    with pytest.raises(CorridorError, match="no such scheduler file"):
+        DaskBackend("/nonexistent/scheduler.json")
 
 
 def test_killed_worker_every_member_exactly_once(cluster: Cluster, scenario_dir: Path,

@@ -174,7 +174,7 @@ def _cli(args: list[str]) -> tuple[int, str]:
 
 @pytest.mark.parametrize(("extra", "message"), [
     (["--scheduler", "tcp://127.0.0.1:1", "--dask", "local"], "not both"),
-    (["--dask", "lokal"], "--dask 'lokal': expected 'local' or tcp://HOST:PORT"),
+    (["--dask", "lokal"], "--dask 'lokal': expected 'local', tcp://HOST:PORT or a scheduler file"),
     (["--scheduler", "somehost"], "--scheduler 'somehost': expected"),
 ])
 def test_bad_backend_options_are_one_line(scenario_dir: Path, tmp_path: Path,

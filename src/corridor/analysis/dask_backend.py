@@ -64,7 +64,8 @@ def write_member(files: dict[str, bytes], out: Path) -> None:
 
 
 class DaskBackend:
-    """Members as Dask futures on ``scheduler`` (``tcp://HOST:PORT``) or a LocalCluster.
+    """Members as Dask futures on ``scheduler`` (``tcp://HOST:PORT``, a scheduler file
+    ``*.json`` as written by ``dask scheduler --scheduler-file``) or a LocalCluster.
 
     ``workers`` sizes a LocalCluster (one thread each: the engine is single-threaded and a
     thread per process keeps members independent); it is ignored for a scheduler address.
@@ -81,6 +82,10 @@ class DaskBackend:
                     n_workers=max(1, workers), threads_per_worker=1, processes=True,
                     dashboard_address=None, silence_logs=logging.ERROR)
                 self.client = distributed.Client(self.cluster, timeout=timeout_s)
+            elif scheduler.endswith(".json"):  # a scheduler file (dask scheduler --scheduler-file)
+                if not Path(scheduler).is_file():
+                    raise CorridorError(f"--scheduler {scheduler}: no such scheduler file")
+                self.client = distributed.Client(scheduler_file=scheduler, timeout=timeout_s)
             else:
                 self.client = distributed.Client(scheduler, timeout=timeout_s)
         except OSError as exc:  # unreachable scheduler: a TimeoutError / OSError

@@ -7,7 +7,8 @@ Member seeds come from the scenario seed, never from the clock, so an ensemble i
 
 Member ``i`` is a normal run folder ``out/seed-<i>/`` (``seed-000``, ``seed-001`` ...) whose
 scenario seed is ``seed_i``. Members run in local worker processes (``workers`` > 1) or in this
-process (``workers`` = 1); the files do not depend on the number of workers. Worker processes
+process (``workers`` = 1), or on Dask distributed (``scheduler``); the files depend neither on
+the backend nor on the number of workers (``corridor.analysis.members``). Worker processes
 start from a fork server (spawn where there is none), so a script that calls ``run_ensemble``
 with ``workers`` > 1 needs the usual ``if __name__ == "__main__":`` guard.
 
@@ -28,8 +29,9 @@ Besides the members the ensemble folder holds:
     counts as "later than any day"; None if at least half never arrived).
 
 Everything but wall-clock times (``runtime_s`` in the summaries and the timings in ``run.log``)
-is byte-identical when the same scenario is run again with the same ``n``. The whole folder is
-written atomically.
+is byte-identical when the same scenario is run again with the same ``n``. The folder is built
+in ``.NAME.partial/`` and renamed into place when complete; ``resume`` keeps the members an
+interrupted run finished there.
 """
 
 from __future__ import annotations
