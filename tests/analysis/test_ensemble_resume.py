@@ -68,8 +68,11 @@ def test_interrupted_then_resumed_is_the_uninterrupted_ensemble(
     out = tmp_path / "ens"
     first = Calls(stop_after=2)
     monkeypatch.setattr(ens, "_run_member", first)
+    notes: list[str] = []
     with pytest.raises(KeyboardInterrupt):
-        ens.run_ensemble(scenario_dir, out, seeds=5)
+        ens.run_ensemble(scenario_dir, out, seeds=5, report=notes.append)
+    assert notes == [f"interrupted: 2 of 5 members are finished in {partial_path(out)}; the "
+                     "same command with --resume runs only the others"]
     assert not out.exists()
     partial = partial_path(out)
     kept = sorted(p.name for p in partial.iterdir() if p.is_dir())
@@ -78,8 +81,11 @@ def test_interrupted_then_resumed_is_the_uninterrupted_ensemble(
 
     second = Calls()
     monkeypatch.setattr(ens, "_run_member", second)
-    notes: list[str] = []
-    ens.run_ensemble(scenario_dir, out, seeds=5, resume=True, report=notes.append)
+    notes = []
+    counts: list[tuple[int, int]] = []
+    ens.run_ensemble(scenario_dir, out, seeds=5, resume=True, report=notes.append,
+                     progress=lambda done, total: counts.append((done, total)))
+    assert counts == [(2, 5), (3, 5), (4, 5), (5, 5)]
     seeds = json.loads((reference / "ensemble.json").read_text())["seeds"]
     assert second.seeds == seeds[2:]  # the two finished members were not run again
     assert any("2 member folder(s)" in n for n in notes)
@@ -101,8 +107,16 @@ def test_without_resume_the_next_run_starts_over(scenario_dir: Path, tmp_path: P
     monkeypatch.setattr(ens, "_run_member", calls)
     notes: list[str] = []
     ens.run_ensemble(scenario_dir, out, seeds=3, report=notes.append)
-    assert len(calls.seeds) == 3 and "discarding" in notes[0]
+    assert len(calls.seeds) == 3 and "discarding the 1 finished member(s)" in notes[0]
     assert not partial_path(out).exists()
+
+
+def test_interrupted_before_any_member_leaves_nothing(scenario_dir: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ens, "_run_member", Calls(stop_after=0))
+    with pytest.raises(KeyboardInterrupt):
+        ens.run_ensemble(scenario_dir, tmp_path / "ens", seeds=3)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_resume_refuses_a_partial_ensemble_of_other_settings(

@@ -134,12 +134,13 @@ def run_all(members: list[Member], folder: Path, backend: Backend, *,
             done_before: dict[int, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Run ``members`` on ``backend`` into ``folder``; their summaries in member order.
 
-    ``done_before`` holds the summaries of members finished earlier (``--resume``). A failed
+    ``done_before`` holds the summaries of members finished earlier (``--resume``), by index;
+    those are not run again. A failed
     member is reported and retried once. Ctrl-C (or any error of this process) cancels what is
     still queued or running and closes the backend; finished member folders stay.
     """
     summaries: dict[int, dict[str, Any]] = dict(done_before or {})
-    total = len(members) + len(summaries)
+    total = len(members)
     todo = [m for m in members if m.index not in summaries]
     failed: list[str] = []
     if progress is not None:
@@ -167,9 +168,13 @@ def run_all(members: list[Member], folder: Path, backend: Backend, *,
                     continue
                 if progress is not None:
                     progress(len(summaries), total)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(Exception):
             backend.cancel(list(running))
+        finished = sum(1 for m in members if (folder / m.name).is_dir())
+        if isinstance(exc, KeyboardInterrupt) and finished:
+            report(f"interrupted: {finished} of {total} members are finished in {folder}; "
+                   "the same command with --resume runs only the others")
         raise
     finally:
         backend.close()
@@ -244,28 +249,40 @@ def partial_folder(out: Path, plan: dict[str, Any], *, force: bool, resume: bool
         clean_stale(out)
         check_out_folder(out, force=force, inputs=inputs)
         if partial.exists():
+            kept = _members_in(partial)
             if resume and _plan_of(partial) == plan:
-                kept = sum(1 for p in partial.iterdir() if p.is_dir())
                 report(f"resuming {out}: {kept} member folder(s) found in {partial}")
             elif resume:
                 raise RunError(f"{partial}: holds an interrupted ensemble of other settings "
                                "(scenario, seed or --seeds differ); run without --resume to "
                                "start over")
             else:
-                if any(partial.iterdir()):
-                    report(f"note: discarding the interrupted ensemble in {partial} "
-                           "(--resume would have kept its finished members)")
+                if kept:
+                    report(f"note: discarding the {kept} finished member(s) of an interrupted "
+                           f"ensemble in {partial} (--resume would have kept them)")
                 shutil.rmtree(partial)
         if not partial.exists():
             partial.mkdir()
             partial.chmod(0o755)
             write_marker(partial, ENSEMBLE)
         atomic_write_text(partial / PLAN, json.dumps(plan, indent=2) + "\n")
-        yield partial
+        try:
+            yield partial
+        except BaseException:
+            if not _members_in(partial):  # nothing worth resuming: leave nothing behind
+                shutil.rmtree(partial, ignore_errors=True)
+            raise
         (partial / PLAN).unlink()
         _install(partial, out, force)
     finally:
         _unlock(out, fd)
+
+
+def _members_in(partial: Path) -> int:
+    """How many member folders (finished ones: they appear in one step) ``partial`` holds."""
+    from corridor.runs.markers import MEMBER_PREFIX
+
+    return sum(1 for p in partial.glob(f"{MEMBER_PREFIX}*") if p.is_dir())
 
 
 def _plan_of(partial: Path) -> dict[str, Any] | None:
