@@ -340,16 +340,19 @@ class Ensemble:
 
 def ensemble(scenario: Scenario | str | Path, out: str | Path, *, seeds: int = 10,
              workers: int = 1, days: int | None = None, agents_scale: float | None = None,
-             force: bool = False, progress: Callable[[int, int], None] | None = None
-             ) -> Ensemble:
+             force: bool = False, progress: Callable[[int, int], None] | None = None,
+             scheduler: str | None = None, resume: bool = False) -> Ensemble:
     """Run ``seeds`` members (seeds derived from the scenario's) and write the ensemble
-    folder ``out``, as `corridor ensemble` does; same seeds give the same bytes."""
+    folder ``out``, as `corridor ensemble` does; same seeds give the same bytes.
+    ``scheduler``: a Dask scheduler address (or ``"local"``) to run the members on;
+    ``resume``: keep the members an interrupted run finished."""
     from corridor.analysis.ensemble import run_ensemble
 
     sc = _overridden(scenario, None, days, agents_scale)
     inputs = [sc.folder] if sc.folder is not None else []
     folder = run_ensemble(sc, Path(out), seeds, workers=workers, force=force,
-                          progress=progress, inputs=inputs)
+                          progress=progress, inputs=inputs, scheduler=scheduler,
+                          resume=resume)
     return Ensemble(Path(folder))
 
 
