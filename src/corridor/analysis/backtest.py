@@ -107,7 +107,8 @@ def run_fold(network: Scenario, timeline: pd.DataFrame, caravans: pd.DataFrame,
     graph = RoadGraph(network)
     start = _with_destination(target.start, graph, network)
     members = [({**(fixed or {}), **p}, s) for p, s in _members(fit, settings)]
-    tracks = ensemble_tracks(network, start, target.days, members)
+    model_start = CaravanStart(start.caravan, start.place, start.date, start.people, "")
+    tracks = ensemble_tracks(network, model_start, target.days, members)
     summary = summarise_tracks(tracks).assign(caravan=held_out)
     scored = [_score(held_out, "model", summary, target, graph, start),
               _score(held_out, "constant_25km_day",
@@ -121,8 +122,11 @@ def run_fold(network: Scenario, timeline: pd.DataFrame, caravans: pd.DataFrame,
 
 
 def _with_destination(start: CaravanStart, graph: RoadGraph, network: Scenario) -> CaravanStart:
-    if start.destination in graph.index:
-        return start
+    """The forecast's aim: the nearest US destination by road, whatever the dataset says.
+
+    A dataset's destination may be where the caravan ended (known only afterwards: a blockade
+    town, a border crossing it happened to reach), so the backtest never uses it.
+    """
     return CaravanStart(start.caravan, start.place, start.date, start.people,
                         default_destination(graph, network, start.place))
 
@@ -163,11 +167,13 @@ def _restarts(network: Scenario, graph: RoadGraph, target: Target, start: Carava
         people = float((known.iloc[-1]["low"] + known.iloc[-1]["high"]) / 2) if len(known) \
             else start.people
         here = graph.ids[graph.nearest(p.lat, p.lon)]
-        restart = CaravanStart(start.caravan, here, p.date, people, start.destination)
+        restart = CaravanStart(start.caravan, here, p.date, people,
+                               default_destination(graph, network, here))
+        model_restart = CaravanStart(start.caravan, here, p.date, people, "")
         days = (later["date"].max() - p.date).days + 1
         dates = [p.date + dt.timedelta(days=k) for k in range(days)]
         forecasts = {
-            "model": summarise_tracks(ensemble_tracks(network, restart, days, members)),
+            "model": summarise_tracks(ensemble_tracks(network, model_restart, days, members)),
             "persistence": persistence_track(graph, restart, dates),
             "constant_25km_day": constant_speed_track(graph, restart, dates),
         }
