@@ -193,7 +193,7 @@ def sweep(
     for metric, row in medians.iterrows():
         table.add_row(str(metric), *(f"{v:,.6g}" if abs(v) < 1000 else f"{v:,.0f}" for v in row))
     console.print(table)
-    console.print(f"sweep folder: {path} (sweep.parquet, sweep.png)")
+    console.print(f"sweep folder: {path} (sweep.parquet, sweep.svg)")
 
 
 def compare(

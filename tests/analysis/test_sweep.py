@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
@@ -145,7 +146,10 @@ def test_closure_sweep_changes_flows(tmp_path: Path) -> None:
     assert len(table) == 2 * 2 * table["metric"].nunique()  # every run has every metric
     medians = median_table(table)
     assert list(medians.columns) == [0.0, 1.0]
-    assert (out / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = ET.fromstring((out / "sweep.svg").read_text("utf-8"))  # well-formed
+    panels = svg.findall("{http://www.w3.org/2000/svg}g[@class='axes']")
+    assert 1 <= len(panels) <= table["metric"].nunique()
+    assert all(p.find(".//{http://www.w3.org/2000/svg}polyline") is not None for p in panels)
     meta = json.loads((out / "sweep.json").read_text())
     assert meta["lever"] == "closure" and meta["target"] == "b>c" and meta["values"] == [0, 1]
     assert meta["folders"] == {"0": "value-0", "1": "value-1"}

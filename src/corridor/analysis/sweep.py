@@ -18,7 +18,7 @@ values are the lever's effect rather than seed noise.
 
 The sweep folder (written atomically) holds ``value-<v>/`` ensemble folders, ``sweep.parquet``
 (``value``, ``seed``, ``metric``, ``number``: one row per member run and metric), ``sweep.json``
-(the spec, values, seeds and folders) and ``sweep.png`` (median and 5-95 % band per metric
+(the spec, values, seeds and folders) and ``sweep.svg`` (median and 5-95 % band per metric
 against the lever value, for the metrics that vary most).
 
 Metrics come from each member's summary.json: every numeric top-level key starting with
@@ -262,7 +262,7 @@ def run_sweep(
                     rows.append((value, seed, metric, number))
         table = _sweep_table(rows, metrics)
         write_parquet(table, tmp / "sweep.parquet")
-        plot_sweep(table, tmp / "sweep.png", title=f"{parsed.lever} {target} ({scenario.name})")
+        plot_sweep(table, tmp / "sweep.svg", title=f"{parsed.lever} {target} ({scenario.name})")
         meta = {
             "scenario": scenario.name,
             "spec": spec if isinstance(spec, str) else None,
@@ -327,34 +327,28 @@ def most_varying(table: pd.DataFrame, n: int = MAX_PANELS) -> list[str]:
 
 
 def plot_sweep(table: pd.DataFrame, path: Path, title: str = "") -> None:
-    """One small panel per metric: median and 5-95 % band over seeds against the lever value."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """One small panel per metric: median and 5-95 % band over seeds against the lever value,
+    written as an SVG file (corridor.report.svg: no plotting library, text stays plain)."""
+    from corridor._io import atomic_write_text
+    from corridor.report.svg import Band, Figure, LegendEntry, color
 
     chosen = most_varying(table)
     med = sweep_medians(table)
     cols = min(3, max(1, len(chosen)))
-    nrows = max(1, math.ceil(len(chosen) / cols))
-    fig, axes = plt.subplots(nrows, cols, figsize=(3.6 * cols, 2.6 * nrows), squeeze=False)
-    for ax in axes.flat[len(chosen) :]:
-        ax.set_visible(False)
-    for ax, metric in zip(axes.flat, chosen, strict=False):
+    fig = Figure(width=330.0 * cols, panel_height=250.0, ncols=cols)
+    for metric in chosen:
         rows = med[med["metric"] == metric].sort_values("value")
-        x = rows["value"].to_numpy()
-        ax.fill_between(x, rows["q05"], rows["q95"], alpha=0.25, linewidth=0, label="5–95 %")
-        ax.plot(x, rows["q50"], marker="o", label="median")
-        ax.set_title(metric.replace("people_per_status_end.", "end: "), fontsize=9)
-        ax.tick_params(labelsize=8)
-        ax.grid(alpha=0.3)
-    if chosen:
-        axes.flat[0].legend(fontsize=7)
-    fig.suptitle(title, fontsize=10)
-    fig.supxlabel("lever value", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100, metadata={"Software": None})
-    plt.close(fig)
+        x = [float(v) for v in rows["value"]]
+        ax = fig.add_axes(title=metric.replace("people_per_status_end.", "end: "),
+                          xlabel="lever value", dates=False, title_size=11.0, legend=False)
+        ax.bands.append(Band(x, [float(v) for v in rows["q05"]], [float(v) for v in rows["q95"]],
+                             color(0), label="5–95 %"))
+        ax.plot(x, rows["q50"].tolist(), color=color(0), label="median")
+        for xv, yv in zip(x, rows["q50"], strict=True):
+            ax.marker(xv, float(yv), "o", color=color(0), size=3.0)
+    fig.footer_legend = [LegendEntry("median over seeds", color(0)),
+                         LegendEntry("5–95 % over seeds", color(0), "circle:60")]
+    atomic_write_text(Path(path), fig.to_svg(title or "sweep", name="sweep") + "\n")
 
 
 def median_table(table: pd.DataFrame) -> pd.DataFrame:

@@ -84,6 +84,18 @@ class Circle:
 
 
 @dataclass
+class Band:
+    """A shaded area between two curves over the same x (a 5-95 % band)."""
+
+    x: list[float]
+    low: list[float]
+    high: list[float]
+    color: str
+    label: str | None = None
+    opacity: float = 0.25
+
+
+@dataclass
 class Text:
     x: float
     y: float
@@ -117,6 +129,7 @@ class Axes:
     markers: list[Marker] = field(default_factory=list)
     errorbars: list[ErrorBar] = field(default_factory=list)
     circles: list[Circle] = field(default_factory=list)
+    bands: list[Band] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
     extra_legend: list[LegendEntry] = field(default_factory=list)
     legend: bool = True
@@ -150,6 +163,10 @@ class Axes:
             if e.label and e.label not in seen:
                 seen.add(e.label)
                 entries.append(LegendEntry(e.label, e.color, "D"))
+        for b in self.bands:
+            if b.label and b.label not in seen:
+                seen.add(b.label)
+                entries.append(LegendEntry(b.label, b.color, "circle:60"))
         return entries + self.extra_legend
 
     def limits(self) -> tuple[float, float, float, float]:
@@ -157,6 +174,8 @@ class Axes:
         xs += [e.x for e in self.errorbars] + [c.x for c in self.circles]
         ys = [v for ln in self.lines for v in ln.y] + [m.y for m in self.markers]
         ys += [e.high for e in self.errorbars] + [c.y for c in self.circles]
+        xs += [v for b in self.bands for v in b.x]
+        ys += [v for b in self.bands for v in (*b.low, *b.high)]
         x0, x1 = self.xlim or ((min(xs), max(xs)) if xs else (0.0, 1.0))
         y0, y1 = self.ylim or ((min(ys), max(ys)) if ys else (0.0, 1.0))
         if self.ylim is None and self.y_from_zero:
@@ -360,6 +379,11 @@ def _render_axes(ax: Axes, left: float, top: float, width: float, height: float,
     clip = "clip-" + "".join(ch for ch in clip if ch.isalnum() or ch == "-")
     out.append(f'<clipPath id="{clip}"><rect x="{ox:.1f}" y="{oy:.1f}" width="{pw:.1f}" '
                f'height="{ph:.1f}"/></clipPath><g clip-path="url(#{clip})">')
+    for b in ax.bands:
+        edge = list(zip(b.x, b.high, strict=True)) + list(zip(b.x, b.low, strict=True))[::-1]
+        pts = " ".join(f"{sx(a):.1f},{sy(v):.1f}" for a, v in edge if math.isfinite(v))
+        out.append(f'<polygon class="band" points="{pts}" fill="{b.color}" '
+                   f'fill-opacity="{b.opacity}" stroke="none"/>')
     for c in ax.circles:
         out.append(f'<circle class="people" cx="{sx(c.x):.1f}" cy="{sy(c.y):.1f}" '
                    f'r="{math.sqrt(c.area / math.pi):.2f}" fill="{c.color}" '
