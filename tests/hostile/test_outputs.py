@@ -442,3 +442,37 @@ def test_run_folder_csv_cells_cannot_run_as_formulas(work: Path,
     code, _, err = cli(["compare", "out", "out", "--out", "table.csv"], work, monkeypatch, capsys)
     assert code == 0, err
     assert (work / "table.csv").is_file()
+
+
+# --------------------------------------------------------------------------- the claim itself
+
+
+def test_a_held_claim_stops_a_second_writer(tmp_path: Path) -> None:
+    from corridor.errors import RunError
+    from corridor.runs.claim import atomic_folder
+
+    out = tmp_path / "out"
+    with atomic_folder(out) as tmp:
+        (tmp / "a.txt").write_text("first")
+        with pytest.raises(RunError, match="another corridor process"), atomic_folder(out):
+            pass
+    assert (out / "a.txt").read_text() == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # lock and temp gone
+
+
+def test_an_empty_folder_may_be_forced_and_a_late_rival_is_not_replaced(tmp_path: Path) -> None:
+    from corridor.errors import RunError
+    from corridor.runs.claim import atomic_folder
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with atomic_folder(out, force=True) as tmp:
+        (tmp / "x").write_text("1")
+    assert (out / "x").read_text() == "1"
+    other = tmp_path / "other"
+    with pytest.raises(RunError, match="appeared while"), atomic_folder(other) as tmp:
+        (tmp / "x").write_text("mine")
+        other.mkdir()  # someone else (not using the lock) wrote it meanwhile
+        (other / "theirs").write_text("keep")
+    assert (other / "theirs").read_text() == "keep" and not (other / "x").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other", "out"]
