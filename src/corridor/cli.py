@@ -335,3 +335,10 @@ def main() -> None:
         if exc.code == 130:  # typer turns Ctrl-C into Exit(130) before it reaches us
             err.print("interrupted: nothing was written")
         raise
+    except SystemError as exc:
+        # Ctrl-C while a compiled (numba) kernel runs surfaces as "returned a result with an
+        # exception set", the KeyboardInterrupt as its cause; the atomic steps have cleaned up
+        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+            err.print("interrupted: nothing was written")
+            sys.exit(130)
+        raise
