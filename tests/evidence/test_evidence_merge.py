@@ -116,3 +116,28 @@ def test_extract_merge_and_timeline_cli(tmp_path: Path) -> None:
                            "low", "high", "source", "url", "published", "note"]
     res = runner.invoke(app, ["extract", str(texts), "--as", "xml"])
     assert res.exit_code == 2 and "--as" in res.stderr
+
+
+def test_bad_inputs_are_one_line_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    binary = tmp_path / "bin.csv"
+    binary.write_bytes(bytes(range(256)) * 8)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    cases = [
+        (["merge", str(bad)], "needs columns"),
+        (["merge", str(binary)], "cannot read"),
+        (["merge", str(tmp_path / "nope.csv")], "no such file"),
+        (["merge", str(bad), "--as", "xml"], "--as"),
+        (["score", str(empty), "--articles", str(texts)], "no gold files"),
+        (["score", str(bad), str(bad)], "needs columns"),
+        (["score", str(empty)], "give PRED GOLD"),
+        (["score", str(bad), "--articles", str(bad)], "not a folder"),
+    ]
+    for args, why in cases:
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert why in res.stderr and "Traceback" not in res.output, (args, res.stderr)

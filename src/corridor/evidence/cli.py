@@ -259,7 +259,16 @@ def _score(paths: list[Path], articles: Path | None, index: Path | None, split: 
         raise EvidenceError(f"--index: {index}: no such file")
     if split != "all" and index is None:
         raise EvidenceError("--split needs --index articles.csv (the split is by event)")
+    if gold_path.is_dir() and not any(gold_path.glob("*.csv")):
+        raise EvidenceError(f"{gold_path}: no gold files (<article id>.csv) in this folder")
     corpus = load(gold_path, index, split)
+    for what, rows in (("gold", corpus.gold),):
+        if rows and not {"date", "kind"} <= set(rows[0]):
+            raise EvidenceError(f"{gold_path}: {what} needs columns date, kind, place "
+                                "(or place_id), low, high")
+    if index is not None and corpus.articles == {} and split == "all":
+        raise EvidenceError(f"--index: {index}: no article of the gold is listed (needs "
+                            "columns id, language, event)")
     if articles is not None:
         if not articles.is_dir():
             raise EvidenceError(f"--articles: {articles} is not a folder")
@@ -285,8 +294,8 @@ def _score(paths: list[Path], articles: Path | None, index: Path | None, split: 
         t = Table(title="Per language")
         for c in ("language", "tp", "fp", "fn", "precision", "recall", "F1"):
             t.add_column(c, justify="left" if c == "language" else "right")
-        for lang, r in by_group(pred, corpus, "language").items():
-            s = r.overall
+        for lang, lang_rep in by_group(pred, corpus, "language").items():
+            s = lang_rep.overall
             t.add_row(lang, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.2f}",
                       f"{s.recall:.2f}", f"{s.f1:.2f}")
         out.print(t)
