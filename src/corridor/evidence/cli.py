@@ -259,6 +259,8 @@ def _score(paths: list[Path], articles: Path | None, index: Path | None, split: 
         raise EvidenceError(f"--index: {index}: no such file")
     if split != "all" and index is None:
         raise EvidenceError("--split needs --index articles.csv (the split is by event)")
+    if articles is not None and not articles.is_dir():
+        raise EvidenceError(f"--articles: {articles} is not a folder")
     if gold_path.is_dir() and not any(gold_path.glob("*.csv")):
         raise EvidenceError(f"{gold_path}: no gold files (<article id>.csv) in this folder")
     corpus = load(gold_path, index, split)
