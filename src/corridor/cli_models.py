@@ -21,8 +21,10 @@ console = Console()
 err = Console(stderr=True)
 
 #: fitted by default: the caravan behaviour every caravan shares (rule-set parameters)
-DEFAULT_FIT = ("walk_speed_km_per_day=10:60", "caravan_move_probability=0.3:1.0",
-               "caravan_split_probability_per_day=0.0:0.1")
+DEFAULT_FIT = ("walk_speed_km_per_day=10:45", "caravan_halt_probability_per_day=0:0.35",
+               "caravan_ride_probability_per_day=0:0.6",
+               "caravan_split_probability_per_day=0:0.1",
+               "caravan_dissolve_below_share=0:0.5")
 DEFAULT_NETWORK = Path("scenarios/caravans")
 
 DatasetArg = Annotated[Path, typer.Argument(
