@@ -19,7 +19,7 @@ import pytest
 
 import corridor.analysis.ensemble as ens
 from corridor.analysis.members import partial_path
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, RunError
 
 from tinyscenario import write_scenario
 
@@ -221,3 +221,21 @@ def test_killed_worker_every_member_exactly_once(cluster: Cluster, scenario_dir:
     assert outputs(out) == outputs(local)
     assert not list(out.parent.glob(".ens.*"))
     assert len(cluster.client.scheduler_info()["workers"]) == 1
+
+
+def test_lost_scheduler_is_one_line_and_keeps_finished_members(
+        cluster: Cluster, scenario_dir: Path, tmp_path: Path) -> None:
+    """Kept very last: it kills the module's scheduler."""
+    out = tmp_path / "ens"
+    handle = in_thread(lambda: ens.run_ensemble(
+        scenario_dir, out, seeds=4 * SEEDS, scheduler=cluster.address,
+        report=lambda m: None), 120)
+    deadline = time.monotonic() + 60
+    while (not list(partial_path(out).glob("seed-*")) and handle.alive()
+           and time.monotonic() < deadline):
+        time.sleep(0.05)
+    cluster.procs[0].kill()  # the scheduler
+    with pytest.raises(RunError, match="lost the Dask scheduler .*--resume"):
+        handle.result()
+    assert not out.exists()
+    assert list(partial_path(out).glob("seed-*"))

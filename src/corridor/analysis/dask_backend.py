@@ -13,6 +13,7 @@ every member is written once, by this process, from the first result that arrive
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, RunError
 from corridor.runs.markers import MARKER, RUN
 
 LOCAL = "local"
@@ -75,7 +76,9 @@ class DaskBackend:
         distributed = _distributed()
         self._distributed = distributed
         self.cluster = None
-        logging.getLogger("distributed").setLevel(logging.ERROR)
+        # failures are reported by corridor, one line each; distributed's own logs would add
+        # tracebacks (a lost worker or scheduler) to the terminal
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
         try:
             if scheduler == LOCAL:
                 self.cluster = distributed.LocalCluster(
@@ -91,6 +94,7 @@ class DaskBackend:
         except OSError as exc:  # unreachable scheduler: a TimeoutError / OSError
             self._close_cluster()
             raise CorridorError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+        self.scheduler = scheduler
         self._token = uuid.uuid4().hex[:8]
 
     def submit(self, member: Any, folder: Path, attempt: int) -> Any:
@@ -98,16 +102,33 @@ class DaskBackend:
         return self.client.submit(member_files, member.scenario, key=key, pure=False, retries=0)
 
     def wait_any(self, handles: list[Any]) -> tuple[set[Any], set[Any]]:
-        done, pending = self._distributed.wait(handles, return_when="FIRST_COMPLETED")
+        try:
+            done, pending = self._distributed.wait(handles, return_when="FIRST_COMPLETED")
+        except (Exception, asyncio.CancelledError) as exc:
+            raise self._lost(exc) from None
         return set(done), set(pending)
 
     def outcome(self, handle: Any, member: Any, folder: Path) -> dict[str, Any]:
         import json
 
-        files = handle.result()
+        try:
+            files = handle.result()
+        except (Exception, asyncio.CancelledError) as exc:
+            if self._is_lost(exc):
+                raise self._lost(exc) from None
+            raise  # the member's own error (or KilledWorker): reported and retried once
         handle.release()
         write_member(files, folder / member.name)
         return json.loads(files["summary.json"].decode("utf-8"))
+
+    def _is_lost(self, exc: BaseException) -> bool:
+        """Is this the connection to the scheduler failing rather than the member?"""
+        return isinstance(exc, asyncio.CancelledError) or self.client.status != "running"
+
+    def _lost(self, exc: BaseException) -> RunError:
+        line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return RunError(f"lost the Dask scheduler {self.scheduler} ({line[:200]}); the finished "
+                        "members are kept: rerun the same command with --resume")
 
     def cancel(self, handles: Iterable[Any]) -> None:
         handles = list(handles)
