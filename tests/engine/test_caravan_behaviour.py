@@ -162,6 +162,20 @@ def test_vanguard_waits_when_too_far_ahead(tmp_path: Path) -> None:
     assert gaps.max() <= 30 + 2 * 25.0  # it can overshoot by at most one day's walk
 
 
+def test_vanguard_and_stragglers_merge_back_where_the_body_halts(tmp_path: Path) -> None:
+    params = (STEADY + "caravan_vanguard_share = 0.2\ncaravan_straggler_share = 0.2\n"
+              "caravan_regroup_gap_km = 1000.0\ncaravan_rejoin_probability_per_day = 1.0\n")
+    rows, result = run(tmp_path, params, policies="caravan_hold,c,2024-01-01,2024-01-31,1,test\n",
+                       days=20)
+    table = groups_table(result)
+    assert table["body_members"].iloc[3] < 400  # spread out on the road
+    last = table.iloc[-1]
+    # all three groups reached the held place c (km 180) and are one body again
+    assert last["body_members"] == 500 and last["body_place"] == "c"
+    assert last["head_km"] == last["body_km"] == 180
+    assert all(states(r) == 500 for r in rows)
+
+
 def test_turnback_sends_members_home(tmp_path: Path) -> None:
     rows, result = run(tmp_path, policies="turnback,b,2024-01-01,2024-01-31,1,test\n", days=5)
     assert rows[2]["members_returned"] == 500

@@ -115,12 +115,14 @@ class S(IntEnum):
     G_RIDE = 57
     G_REFORM = 58
     G_HOLD = 59
+    G_REGROUP = 60
     GROUP_HOP = 1100  # (IntEnum would alias a repeated value: CARAVAN streams apart from HOP)
 
 
 (S_MOVE, S_SPLIT, S_VOTE, S_MODE, S_GROUP, S_STOP, S_DETAIN, S_OUTCOME, S_ASYLUM, S_RETURN,
  S_SMUGGLE, S_IRREGULAR, S_ENCOUNTER, S_PAY, S_TRANSFER, S_TRANSFER_OUT, S_TURNBACK, S_REJOIN,
- S_SUBGROUP, S_HOP, S_STOP_HOP, S_G_HALT, S_G_RIDE, S_G_REFORM, S_G_HOLD, S_GROUP_HOP) = S
+ S_SUBGROUP, S_HOP, S_STOP_HOP, S_G_HALT, S_G_RIDE, S_G_REFORM, S_G_HOLD, S_G_REGROUP,
+ S_GROUP_HOP) = S
 
 # the policies.csv levers these rules act on: target kinds and values (docs/scenario-format.md)
 PORT = frozenset({"port_of_entry"})
@@ -299,7 +301,8 @@ PARAMETERS = (
       "Oct 2021, Jun 2022 caravans in Chiapas); 0 = never", prior=(0.0, 0.7)),
     P("caravan_rejoin_probability_per_day", 0.0,
       "daily probability that a dispersed member at a place where a group of its caravan "
-      "halts rejoins it",
+      "halts rejoins it, and that a vanguard or stragglers at the main body's place merge "
+      "back into it",
       "estimate: split-off groups rejoined the body on rest days; 0 = never", prior=(0.0, 0.5)),
     P("caravan_reform_probability_per_day", 0.0,
       "daily probability that a caravan with no members left re-forms where most of its "

@@ -62,6 +62,7 @@ from corridor.engine.rules.corridor_params import (
     S_G_HALT,
     S_G_HOLD,
     S_G_REFORM,
+    S_G_REGROUP,
     S_G_RIDE,
     S_GROUP_HOP,
     S_MODE,
@@ -447,10 +448,33 @@ def move_caravans(ctx: Context) -> None:
             s.g_activity[g] = G_RODE if rides else G_WALKED
             s.g_days_walked[g] += 1
     if p["caravan_rejoin_probability_per_day"] > 0:
+        merge_groups(ctx, alive)
         s.rejoin_at[:] = -1
         halted = alive & (s.g_status == AT_PLACE) & (s.g_activity == G_HALTED)
         for g in np.flatnonzero(halted)[::-1]:  # the main body (lowest index) wins a place
             s.rejoin_at[s.g_caravan[g], s.g_place[g]] = g
+
+
+def merge_groups(ctx: Context, alive: np.ndarray) -> None:
+    """A vanguard or stragglers ending the day at the main body's place merge back into it
+    (``caravan_rejoin_probability_per_day``, one draw per group and day)."""
+    s: CorridorState = ctx.state
+    n = s.n_caravans
+    p_rejoin = float(ctx.params["caravan_rejoin_probability_per_day"])
+    for g in np.flatnonzero(alive[n:]) + n:
+        c = int(s.g_caravan[g])
+        if not (alive[c] and s.g_status[g] == AT_PLACE and s.g_status[c] == AT_PLACE
+                and s.g_place[g] == s.g_place[c]):
+            continue
+        if draw(ctx.day_seed, CARAVAN, s.g_key[g], np.int64(S_G_REGROUP)) >= p_rejoin:
+            continue
+        lo, hi = int(s.spawn.group_start[c]), min(int(s.spawn.group_end[c]), s.n_active)
+        block = s.group[lo:hi]
+        block[block == g] = c  # the kernel then moves them with the main body
+        s.g_members[c] += s.g_members[g]
+        s.g_members[g] = 0
+        if s.g_activity[g] != G_HALTED:
+            s.g_activity[c] = s.g_activity[g]  # they arrived today: counted as travelling
 
 
 def walk_group(ctx: Context, g: int, budget: float, members: int) -> bool:
