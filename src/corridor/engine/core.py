@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from corridor.engine.budget import check_memory
 from corridor.engine.network import Network, compile_network
 from corridor.errors import CorridorError, Problem, ScenarioError
 from corridor.scenario.model import Scenario
@@ -48,6 +49,10 @@ class RuleSet:
     describe: str = ""
     # the policies.csv levers the rules act on (target kinds, value range); others are errors
     levers: Mapping[str, LeverRule] = field(default_factory=dict)
+    # memory a run needs, checked before anything is allocated (engine/budget.py)
+    bytes_per_agent: int = 64
+    bytes_per_place_day: int = 1024
+    estimate_agents: Callable[[Scenario, dict], float] | None = None  # None: from sources.csv
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
@@ -201,6 +206,7 @@ def simulate(
     rules = get_rules(scenario.rules)
     params = resolve_parameters(scenario)
     network = network if network is not None else compile_network(scenario)
+    check_memory(scenario, rules, network, params)
     recorder = Recorder(
         counts=np.zeros((scenario.days, network.n_places, len(rules.statuses)), np.int64),
         flows=np.zeros((scenario.days, network.n_edges), np.int64),

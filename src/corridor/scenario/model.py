@@ -114,7 +114,7 @@ class Scenario:
 
             option = {"agents_per_person": "agents-scale"}
             key, message = next(iter(problems.items()))
-            raise CorridorError(f"--{option.get(key, key)} {message}")
+            raise CorridorError(f"--{option.get(key, key)}: {message}")
         merged = dict(self.parameters)
         merged.update(parameters or {})
         return replace(

@@ -40,6 +40,7 @@ from corridor.engine.rules.flee_setup import (
     conflict_decay,
     daily_events,
     enumerate_paths,
+    estimate_agents,
     kind_flags,
     place_column,
     route_column,
@@ -352,5 +353,10 @@ RULES = register(
                 ("move", move), ("record", record)),
         describe="Flee 3 default rules (djgroen/flee), vectorised: see docs/flee.md",
         levers=LEVERS,
+        # estimate: FleeState holds 86 bytes per agent (a route of 8 int32 nodes, 3 float64,
+        # 5 int32, 1 int64, 2 uint8) plus kernel scratch
+        bytes_per_agent=128,
+        bytes_per_place_day=512,
+        estimate_agents=estimate_agents,
     )
 )

@@ -54,6 +54,16 @@ def observation_series(scenario: Scenario) -> dict[str, list[tuple[int, float]]]
     return out
 
 
+def estimate_agents(scenario: Scenario, params: dict) -> float:
+    """At most how many agents a run spawns (float, for the memory check before a run): the
+    peak of the series it spawns from (camps summed, or refugees.csv's total), scaled."""
+    peaks = {name: max((v for _, v in rows), default=0.0)
+             for name, rows in observation_series(scenario).items()}
+    camps = sum(v for name, v in peaks.items() if name != "total")
+    spawned = camps if params.get("spawn_mode") == "camps" else peaks.get("total", 0.0)
+    return scenario.agents_per_person * max(spawned, 0.0)
+
+
 def daily_int_series(table: list[tuple[int, float]], days: int, scale: float) -> np.ndarray:
     """int(interpolated count) for each day, as DataTable.get_field returns it (scaled to
     agents: Flee's ``hasten`` divides the counts before interpolating)."""
