@@ -250,10 +250,12 @@ def score(
     """
     from rich.table import Table
 
+    from corridor.analysis.observations import check_max_distance
     from corridor.runs.claim import check_out_file
     from corridor.runs.markers import is_ensemble
     from corridor.runs.read import read_summary
 
+    check_max_distance(max_distance_km)
     headline = read_summary(run_dir)
     check_out_file(Path(run_dir) / "score.json")
     if is_ensemble(run_dir):

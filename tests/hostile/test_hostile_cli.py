@@ -81,9 +81,7 @@ CASES = [
          r"2030-01-01.*outside"),
 ]
 
-NOT_YET_FIXED: set[str] = {
-    "score-distance-negative", "score-distance-nan", "compare-date-outside",
-}
+NOT_YET_FIXED: set[str] = set()  # ids of cases that still fail (xfail, not run)
 
 
 def _params() -> list:

@@ -16,6 +16,7 @@ its members and the 5-95 % interval (``*_low``/``*_high``); single runs leave th
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -110,6 +111,21 @@ def _zero_fill(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _check_in_period(run: Path, dates: Sequence[Any]) -> None:
+    """A date outside a run's period would compare zero people with zero people: refuse it."""
+    folder = ensemble_members(run)[0] if is_ensemble(run) else run
+    summary = read_summary(folder)
+    try:
+        first = dt.date.fromisoformat(str(summary["start_date"]))
+        last = first + dt.timedelta(days=int(summary["days"]) - 1)
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return  # an older summary without its period: nothing to check against
+    for d in dates:
+        day = pd.Timestamp(d).date()
+        if not first <= day <= last:
+            raise RunError(f"date {day} is outside the period {first}..{last} of {run}")
+
+
 def compare_runs(run_a: Path, run_b: Path, dates: Sequence[Any] | None = None) -> pd.DataFrame:
     """Headline outputs of two runs side by side; ``diff`` = b - a, ``pct_diff`` in %.
 
@@ -118,6 +134,9 @@ def compare_runs(run_a: Path, run_b: Path, dates: Sequence[Any] | None = None) -
     if dates is None:  # compare both runs on the same dates, taken from run a
         first = ensemble_members(run_a)[0] if is_ensemble(Path(run_a)) else Path(run_a)
         dates = _default_dates(read_table(first, "counts"))
+    else:
+        for run in (run_a, run_b):
+            _check_in_period(Path(run), dates)
     a, b = _side(run_a, dates), _side(run_b, dates)
     shared_top = {k for k in a.index.intersection(b.index) if "." not in k}
     keep = [k for k in a.index.union(b.index, sort=False) if "." in k or k in shared_top]

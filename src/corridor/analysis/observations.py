@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._io import atomic_write_text
+from corridor.errors import CorridorError
 from corridor.formats import format_range, whole
 from corridor.geo import EARTH_RADIUS_KM, haversine_km  # noqa: F401  (re-exported)
 from corridor.runs.read import read_csv, read_observations, read_places, read_summary, read_table
@@ -194,12 +195,19 @@ def _score_one(run: _Run, obs: pd.Series, max_distance_km: float) -> dict[str, A
     return _score_counts(run, obs)
 
 
+def check_max_distance(km: float) -> None:
+    """A pass radius must be a finite distance >= 0 (negative or nan would fail everything)."""
+    if not (math.isfinite(km) and km >= 0):
+        raise CorridorError(f"--max-distance-km must be a finite number >= 0, got {km}")
+
+
 def score_run(run_dir: Path, *, max_distance_km: float = 30.0) -> pd.DataFrame:
     """One row per observation: simulated value, head distance (caravans), ok (bool or NA), note.
 
     ``ok`` is a nullable boolean: NA where the observation cannot be compared with this run.
     Extra columns ``quote`` and ``source`` are carried along for reports.
     """
+    check_max_distance(max_distance_km)
     run_dir = Path(run_dir)
     run = _Run(run_dir)
     obs = read_observations(run_dir)
