@@ -8,6 +8,8 @@ metadata, so the same table always gives the same bytes.
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import secrets
 from collections.abc import Iterator
@@ -48,6 +50,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write UTF-8 ``text`` to ``path`` via a temporary file and rename."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def json_text(obj: object, *, indent: int | None = 2, ensure_ascii: bool = True) -> str:
+    """Strict JSON text: JSON has no NaN or Infinity (``json.dumps`` would write them and other
+    readers reject the file), so non-finite numbers become null; allow_nan=False checks it."""
+    return json.dumps(_finite(obj), indent=indent, ensure_ascii=ensure_ascii,
+                      allow_nan=False) + "\n"
+
+
+def _finite(obj: object) -> object:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:

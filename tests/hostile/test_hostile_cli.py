@@ -5,6 +5,7 @@ Add a case by adding one ``Case`` row to CASES (see cli_harness.Case for the fie
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import subprocess
@@ -152,3 +153,16 @@ def test_ctrl_c_says_nothing_was_written(base: tuple[Path, Path], tmp_path: Path
     assert proc.returncode == 130, stderr
     assert "interrupted: nothing was written" in stderr
     assert tree_state(work) == before
+
+
+def test_run_folder_json_is_strict(base: tuple[Path, Path], tmp_path: Path) -> None:
+    """summary.json and score.json parse as standard JSON (no NaN, Infinity)."""
+    _, run = base
+    folder = shutil.copytree(run, tmp_path / "run")
+    res = run_corridor(["score", str(folder)], cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    written = sorted(folder.glob("*.json"))
+    assert {p.name for p in written} >= {"summary.json", "score.json"}
+    for path in written:
+        json.loads(path.read_text(encoding="utf-8"),
+                   parse_constant=lambda name, p=path: pytest.fail(f"{p.name}: {name}"))

@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor._io import atomic_write_text, write_parquet
+from corridor._io import atomic_write_text, json_text, write_parquet
 from corridor.errors import CorridorError, ScenarioError
 from corridor.runs.markers import ENSEMBLE, MEMBER_PREFIX
 from corridor.runs.read import read_table
@@ -241,9 +241,9 @@ def run_ensemble(
                                    done_before=done)
             members = [tmp / name for name in names]
             write_parquet(ensemble_quantiles(members), tmp / "quantiles.parquet")
-            atomic_write_text(tmp / "ensemble.json", json.dumps(meta, indent=2) + "\n")
+            atomic_write_text(tmp / "ensemble.json", json_text(meta))
             headline = ensemble_summary(summaries, scenario, time.perf_counter() - started)
-            atomic_write_text(tmp / "summary.json", json.dumps(headline, indent=2) + "\n")
+            atomic_write_text(tmp / "summary.json", json_text(headline))
     finally:
         if remote is not None:
             remote.close()

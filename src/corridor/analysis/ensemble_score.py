@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
-from corridor._io import atomic_write_text
+from corridor._io import atomic_write_text, json_text
 from corridor.analysis.observations import score_run, score_summary
 from corridor.runs.markers import ensemble_members
 from corridor.runs.read import read_summary
@@ -38,5 +37,5 @@ def score_ensemble(folder: Path, max_distance_km: float = 30.0) -> dict:
                         if len(values) > 1 else 0.0, "min": float(values.min()),
                         "max": float(values.max()), "n": int(len(values))}
     result = {"rules": rules, "members": per_member, "spread": spread}
-    atomic_write_text(folder / "score.json", json.dumps(result, indent=2) + "\n")
+    atomic_write_text(folder / "score.json", json_text(result))
     return result

@@ -17,13 +17,12 @@ Per-day absolute differences are rounded to 4 decimals as Flee's ``abs_diffs`` d
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from corridor._io import atomic_write_text
+from corridor._io import atomic_write_text, json_text
 from corridor.errors import RunError
 from corridor.runs.read import read_csv, read_resolved, read_table
 
@@ -202,7 +201,7 @@ def write_score(run_dir: Path) -> Path:
     run_dir = Path(run_dir)
     result = score_flee_run(run_dir)
     target = run_dir / "score.json"
-    atomic_write_text(target, json.dumps(result, indent=2, allow_nan=True))
+    atomic_write_text(target, json_text(result))
     return target
 
 

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor._io import atomic_write_text
+from corridor._io import atomic_write_text, json_text
 from corridor.errors import CorridorError
 from corridor.formats import format_range, whole
 from corridor.geo import EARTH_RADIUS_KM, haversine_km  # noqa: F401  (re-exported)
@@ -292,6 +292,6 @@ def write_score(run_dir: Path, *, max_distance_km: float = 30.0) -> Path:
     records = json.loads(rows.to_json(orient="records"))  # NaN/NA -> null
     payload = {"max_distance_km": max_distance_km, **score_summary(scores), "rows": records}
     out = run_dir / "score.json"
-    atomic_write_text(out, json.dumps(payload, indent=2, ensure_ascii=False))
+    atomic_write_text(out, json_text(payload, ensure_ascii=False))
     return out
 

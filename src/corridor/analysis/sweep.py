@@ -28,7 +28,6 @@ Metrics come from each member's summary.json: every numeric top-level key starti
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -230,7 +229,7 @@ def run_sweep(
     ``progress(done, total)`` counts member runs over all values. ``out`` is claimed as
     ``corridor.runs.claim.atomic_folder`` does (``inputs`` are never replaced).
     """
-    from corridor._io import atomic_write_text, write_parquet
+    from corridor._io import atomic_write_text, json_text, write_parquet
     from corridor.analysis.ensemble import run_ensemble
     from corridor.engine import check_rules
     from corridor.runs.claim import atomic_folder
@@ -275,7 +274,7 @@ def run_sweep(
             "folders": {f"{v:g}": value_name(v) for v in parsed.values},
             "metrics": list(dict.fromkeys(table["metric"])),
         }
-        atomic_write_text(tmp / "sweep.json", json.dumps(meta, indent=2) + "\n")
+        atomic_write_text(tmp / "sweep.json", json_text(meta))
     return out
 
 

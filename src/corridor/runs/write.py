@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corridor._io import atomic_write_text, write_csv, write_parquet
+from corridor._io import atomic_write_text, json_text, write_csv, write_parquet
 from corridor.engine.core import RunResult
 from corridor.runs.claim import atomic_folder
 from corridor.runs.markers import RUN
@@ -183,7 +183,7 @@ def write_run_files(result: RunResult, folder: Path, *, log: str = "") -> dict:
     write_parquet(events_table(result), folder / "events.parquet")
     for name in CSV_TABLES:
         write_csv(table_for_csv(scenario, name), folder / f"{name}.csv")
-    atomic_write_text(folder / "summary.json", json.dumps(headline, indent=2) + "\n")
+    atomic_write_text(folder / "summary.json", json_text(headline))
     timings = "\n".join(f"  {k}: {v:.3f} s" for k, v in result.timings_s.items())
     atomic_write_text(
         folder / "run.log",
