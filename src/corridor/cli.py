@@ -92,6 +92,10 @@ def _load(folder: Path):  # noqa: ANN202
         problems += check_rules(scenario)
     if problems:
         raise ScenarioError(problems)
+    from corridor.scenario.reach import unreachable_sources
+
+    for warning in unreachable_sources(scenario):
+        err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
     return scenario
 
 

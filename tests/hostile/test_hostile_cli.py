@@ -166,3 +166,24 @@ def test_run_folder_json_is_strict(base: tuple[Path, Path], tmp_path: Path) -> N
     for path in written:
         json.loads(path.read_text(encoding="utf-8"),
                    parse_constant=lambda name, p=path: pytest.fail(f"{p.name}: {name}"))
+
+
+CUT_OFF_ROUTES = "from,to,distance_km,mode,source\na,b,60,road,test\nc,d,200,road,test\n"
+
+
+def test_unreachable_sources_are_named(base: tuple[Path, Path], tmp_path: Path) -> None:
+    """No route from the sources to a destination: validate and run say so, row by row."""
+    scenario, _ = base
+    places = prepare(Case("cut-off", (), "", files={"routes.csv": CUT_OFF_ROUTES}),
+                     tmp_path / "work", scenario)
+    expected = {f"sources.csv:{row}:place: warning: no route joins 'a' to any destination"
+                for row in (2, 3)}
+    for args in (["validate", places["scenario"]],
+                 ["run", places["scenario"], "--out", places["out"], "--no-report"]):
+        res = run_corridor(args, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr
+        warned = {line.split(": these")[0] for line in res.stderr.splitlines()
+                  if "warning" in line}
+        assert warned == expected, res.stderr
+    ok = run_corridor(["validate", str(scenario)], cwd=tmp_path)
+    assert ok.returncode == 0 and "warning" not in ok.stderr
