@@ -68,3 +68,27 @@ def write_scenario(
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def write_flee_input(folder: Path, days: int = 5) -> Path:
+    """A tiny Flee input folder (``input/``) with its validation data (``validation/``)."""
+    inp, val = folder / "input", folder / "validation"
+    inp.mkdir(parents=True, exist_ok=True)
+    val.mkdir(parents=True, exist_ok=True)
+    files = {
+        inp / "locations.csv": "#name,region,country,lat,lon,location_type,conflict_date,"
+        "population\nA,r,Mali,15,0,conflict_zone,0,1000\nB,r,Mali,15,1,town,0,500\n"
+        "C,r,Mali,15,2,camp,0,\nD,r,Niger,15,3,camp,0,\n",
+        inp / "routes.csv": "#name1,name2,distance,forced_redirection\nA,B,50,0\nA,C,100,0\n"
+        "A,D,200,0\nB,C,30,0\n",
+        inp / "closures.csv": "#closure_type,name1,name2,start,end\n",
+        inp / "conflicts.csv": "#Day,A,B\n" + "".join(f"{d},1,0\n" for d in range(days)),
+        inp / "sim_period.csv": f"StartDate,2020-01-01\nLength,{days}\n",
+        val / "data_layout.csv": "total,refugees.csv\nC,c.csv\nD,d.csv\n",
+        val / "refugees.csv": "Date,n\n2020-01-01,0\n2020-01-03,300\n",
+        val / "c.csv": "Date,n\n2020-01-01,0\n",
+        val / "d.csv": "Date,n\n2020-01-01,0\n",
+    }
+    for path, text in files.items():
+        path.write_text(text, encoding="utf-8")
+    return folder

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from corridor.scenario.flee_import import add_tables, check_flee_folder, import_flee, interpolate
+from corridor.scenario.flee_import import (
+    add_tables,
+    check_flee_folder,
+    import_flee,
+    interpolate,
+    iso3,
+)
 from corridor.scenario.load import load_scenario
 
 FLEE = Path(__file__).resolve().parents[2].parent / "shared" / "flee"
@@ -117,3 +123,68 @@ def test_interpolation_and_table_sum_follow_flee() -> None:
     # AddCSVTables adds the second table's entry to the first's entries it passes
     assert add_tables([(0, 1.0), (5, 2.0)], [(0, 10.0), (5, 20.0)]) == [(0, 11.0), (5, 22.0)]
     assert add_tables([(0, 1.0), (5, 2.0)], [(3, 10.0)]) == [(0, 1.0), (3, 12.0)]
+
+
+def test_every_mapped_simsetting_key_is_a_declared_parameter() -> None:
+    """A simsetting key that maps to a parameter the flee rules lack would be refused later,
+    blaming scenario.toml for a file the user never wrote."""
+    from corridor.engine import get_rules
+    from corridor.scenario.flee_import import SIMSETTING_KEYS
+
+    declared = get_rules("flee").defaults()
+    mapped = [(f"{section}.{key}", spec[0]) for section, keys in SIMSETTING_KEYS.items()
+              for key, spec in keys.items() if isinstance(spec, tuple)]
+    assert len(mapped) > 20
+    assert [m for m in mapped if m[1] not in declared] == []
+
+
+@pytest.mark.parametrize(("setting", "problem"), [
+    ("spawn_rules:\n  conflict_zone_spawning_only: True\n", None),
+    ("spawn_rules:\n  conflict_zone_spawning_only: False\n",
+     "simsetting.yml:spawn_rules.conflict_zone_spawning_only: only True is supported"),
+    ("move_rules:\n  max_move_speed: fast\n",
+     "simsetting.yml:move_rules.max_move_speed: unusable value 'fast'"),
+    ("optimisations:\n  hasten: 2.5\n", "simsetting.yml:optimisations.hasten: unusable value"),
+    ("- a list\n", "simsetting.yml: expected sections"),
+])
+def test_simsetting_values(tmp_path: Path, setting: str, problem: str | None) -> None:
+    from corridor.engine import check_rules
+
+    from tinyscenario import write_flee_input
+
+    folder = write_flee_input(tmp_path / "flee")
+    (tmp_path / "simsetting.yml").write_text(setting, encoding="utf-8")
+    scenario, problems = check_flee_folder(folder / "input", folder / "validation",
+                                           tmp_path / "simsetting.yml")
+    text = [str(p) for p in problems]
+    if problem is None:
+        assert text == [] and scenario is not None and check_rules(scenario) == []
+    else:
+        assert scenario is None and any(t.startswith(problem) for t in text), text
+
+
+def test_country_names_everyday_iso_and_flee_spellings() -> None:
+    assert iso3("Turkey") == iso3("Türkiye") == "TUR"  # ISO renamed it in 2022
+    assert iso3("Syria") == iso3("Syrian Arab Republic") == "SYR"
+    assert iso3("Ivory_Coast") == iso3("Cote_d'Ivoire") == "CIV"
+    assert iso3("CAR") == "CAF" and iso3("DRC") == "COD"
+    assert iso3("Atlantis") is None
+
+
+def test_every_shipped_flee_country_resolves() -> None:
+    _need_data()
+    names = {row[2] for folder in sorted((FLEE / "conflict_input").iterdir())
+             if (folder / "locations.csv").exists()
+             and not folder.name.startswith("test")  # Flee's unit tests: country "ABC"
+             for row in _data_rows(folder / "locations.csv") if len(row) > 2}
+    assert len(names) > 10
+    assert sorted(n for n in names if iso3(n) is None) == []
+
+
+def test_syria_imports() -> None:
+    """Flee's syria input (Turkey, an empty registration_corrections.csv) imports cleanly."""
+    _need_data()
+    scenario, problems = check_flee_folder(FLEE / "conflict_input" / "syria",
+                                           FLEE / "conflict_validation" / "syria2013")
+    assert [str(p) for p in problems] == [] and scenario is not None
+    assert {"SYR", "TUR", "JOR", "LBN", "IRQ"} <= set(scenario.places["country"])

@@ -32,7 +32,8 @@ class Case:
     finished run of it), {out} (a folder that must not appear) and {work} (the working folder,
     also the current directory). ``toml`` sets keys of scenario.toml to raw TOML values;
     ``files`` replaces scenario files by text or by FIFO / DEV_ZERO / HUGE / DELETE; ``append`` adds
-    lines to scenario files. ``expect`` is a regular expression the error line must match.
+    lines to scenario files (paths inside the copy, e.g. ``input/conflicts.csv``). ``expect``
+    is a regular expression the error line must match.
     """
 
     id: str
@@ -43,6 +44,7 @@ class Case:
     append: dict[str, str] = field(default_factory=dict)
     lines: int = 1  # most stderr lines allowed (validate adds "N problem(s) in ...")
     timeout: float = 60.0
+    base: str = "tiny"  # which base folder {scenario} copies (the test module's bases)
 
 
 def corridor_command() -> list[str]:

@@ -25,7 +25,7 @@ from cli_harness import (
     run_corridor,
     tree_state,
 )
-from tinyscenario import write_scenario
+from tinyscenario import write_flee_input, write_scenario
 
 S, OUT, RUN = "{scenario}", "{out}", "{run}"
 RUN_S = ("run", S, "--out", OUT, "--no-report")
@@ -78,6 +78,18 @@ CASES = [
     Case("score-distance-negative", ("score", RUN, "--max-distance-km", "-5"),
          r"--max-distance-km"),
     Case("score-distance-nan", ("score", RUN, "--max-distance-km", "nan"), r"--max-distance-km"),
+    # Flee input folders ({scenario}/input, {scenario}/validation)
+    Case("flee-conflicts-extra-value", ("import-flee", f"{S}/input", f"{S}/validation", "--out",
+                                        OUT), r"conflicts\.csv:4: 4 values, the header names 3",
+         base="flee", files={"input/conflicts.csv": "#Day,A,B\n0,1,0\n1,1,0\n2,0,1,1\n3,1,0\n"
+                             "4,1,0\n"}),
+    Case("flee-simsetting-unsupported", ("import-flee", f"{S}/input", f"{S}/validation",
+                                         "--out", OUT, "--simsetting", f"{S}/simsetting.yml"),
+         r"simsetting\.yml:spawn_rules\.conflict_zone_spawning_only", base="flee",
+         files={"simsetting.yml": "spawn_rules:\n  conflict_zone_spawning_only: false\n"}),
+    Case("flee-locations-fifo", ("import-flee", f"{S}/input", f"{S}/validation", "--out", OUT),
+         r"locations\.csv.*not a regular file", base="flee",
+         files={"input/locations.csv": FIFO}, timeout=30),
     Case("compare-date-outside", ("compare", RUN, RUN, "--date", "2030-01-01"),
          r"2030-01-01.*outside"),
 ]
@@ -91,20 +103,25 @@ def _params() -> list:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """One tiny scenario and one finished run of it, shared (as copies) by every case."""
+def bases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The folders cases copy: a tiny scenario, a tiny Flee input, one finished run."""
     root = tmp_path_factory.mktemp("hostile-base")
     scenario = write_scenario(root / "tiny", days=12)
     res = run_corridor(["run", str(scenario), "--out", str(root / "run"), "--no-report"],
                        cwd=root)
     assert res.returncode == 0, res.stderr
-    return scenario, root / "run"
+    return {"tiny": scenario, "flee": write_flee_input(root / "flee"), "run": root / "run"}
+
+
+@pytest.fixture(scope="module")
+def base(bases: dict[str, Path]) -> tuple[Path, Path]:
+    return bases["tiny"], bases["run"]
 
 
 @pytest.mark.parametrize("case", _params())
-def test_refused_cleanly(case: Case, base: tuple[Path, Path], tmp_path: Path) -> None:
-    scenario, run = base
-    assert_refused(case, tmp_path / "work", scenario, run if RUN in case.args else None)
+def test_refused_cleanly(case: Case, bases: dict[str, Path], tmp_path: Path) -> None:
+    run = bases["run"] if any(RUN in a for a in case.args) else None
+    assert_refused(case, tmp_path / "work", bases[case.base], run)
 
 
 def test_case_ids_are_unique() -> None:

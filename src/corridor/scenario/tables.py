@@ -15,7 +15,7 @@ from corridor.scenario.schema import Column, ColumnType
 HEADER_ROW = 1  # row numbers in messages are file line numbers; the header is line 1
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
+def read_text(path: Path, problems: list[Problem], allow_empty: bool = False) -> str | None:
     """The file's text, or None with a problem if it is unreadable, not a regular file, too
     large, empty, binary or not UTF-8."""
     try:
@@ -24,6 +24,8 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         problems.append(Problem(path.name, str(exc)))
         return None
     if not raw.strip():
+        if allow_empty:  # an optional table with no rows (Flee writes such files)
+            return ""
         problems.append(Problem(path.name, "file is empty"))
         return None
     if b"\x00" in raw[:65536]:
