@@ -5,7 +5,6 @@ its CSV tables, summary.json and run.log, all inside one atomic step (``claim.at
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
