@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from corridor._io import json_text
 from corridor.errors import RunError
 from corridor.runs.markers import ENSEMBLE, RUN, read_marker, write_marker
 from corridor.scenario.model import Scenario
@@ -57,7 +58,8 @@ class Member:
 
     def describe(self) -> str:
         """``seed-003 (seed 123, parameters {...})``: what a failure report names."""
-        params = json.dumps(self.scenario.parameters, sort_keys=True, default=str)
+        params = json.dumps(self.scenario.parameters, sort_keys=True, default=str,
+                            allow_nan=True)  # a fingerprint, not a file
         return f"{self.name} (seed {self.seed}, parameters {params})"
 
 
@@ -109,7 +111,7 @@ class LocalBackend:
             raise RunError("a local worker process died; finished members are kept, rerun "
                            "with --resume") from None
         # as read back from summary.json, like members of a resumed run or of Dask
-        return json.loads(json.dumps(summary))
+        return json.loads(json_text(summary))
 
     def cancel(self, handles: Iterable[Future]) -> None:
         for handle in handles:
@@ -204,7 +206,8 @@ def fingerprint(scenario: Scenario) -> str:
         "agents_per_person": float(scenario.agents_per_person),
         "parameters": scenario.parameters, "format": scenario.format,
     }
-    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    digest.update(json.dumps(settings, sort_keys=True, default=str,
+                             allow_nan=True).encode())  # a fingerprint, not a file
     for name in ("places", "routes", "sources", "policies", "observations"):
         digest.update(name.encode() + b"\0")
         digest.update(table_for_csv(scenario, name).to_csv(index=False).encode())
@@ -265,7 +268,7 @@ def partial_folder(out: Path, plan: dict[str, Any], *, force: bool, resume: bool
             partial.mkdir()
             partial.chmod(0o755)
             write_marker(partial, ENSEMBLE)
-        atomic_write_text(partial / PLAN, json.dumps(plan, indent=2) + "\n")
+        atomic_write_text(partial / PLAN, json_text(plan))
         try:
             yield partial
         except BaseException:
