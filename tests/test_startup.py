@@ -68,3 +68,10 @@ def test_evidence_subcommand_still_runs() -> None:
                          capture_output=True, text=True, check=False)
     assert res.returncode == 0, res.stderr
     assert "extract" in res.stdout
+
+
+@pytest.mark.parametrize("rules", ["corridor", "flee"])
+def test_rule_declarations_need_no_numba(rules: str) -> None:
+    code = ("from corridor.engine.core import declared_levers, declared_parameters\n"
+            f"assert declared_parameters({rules!r}) and declared_levers({rules!r}) is not None")
+    assert loaded_after(code, "numba") == []

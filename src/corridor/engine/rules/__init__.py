@@ -10,4 +10,4 @@ BUILTIN: dict[str, tuple[str, str]] = {
     "corridor": ("corridor.engine.rules.corridor_rules", "corridor.engine.rules.corridor_params"),
 }
 if find_spec("corridor.engine.rules.flee") is not None:  # the Flee-compatible rules
-    BUILTIN["flee"] = ("corridor.engine.rules.flee", "corridor.engine.rules.flee")
+    BUILTIN["flee"] = ("corridor.engine.rules.flee", "corridor.engine.rules.flee_params")
