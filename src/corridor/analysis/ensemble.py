@@ -53,7 +53,7 @@ import pandas as pd
 from corridor._io import atomic_write_text, json_text, write_parquet
 from corridor.errors import CorridorError, ScenarioError
 from corridor.runs.markers import ENSEMBLE, MEMBER_PREFIX
-from corridor.runs.read import read_table
+from corridor.runs.read import require_table
 from corridor.scenario.model import Scenario
 
 Progress = Callable[[int, int], None]
@@ -265,7 +265,7 @@ def ensemble_quantiles(members: list[Path]) -> pd.DataFrame:
     """5/50/95 % quantiles over members of people per (day, place, status); absent rows are 0."""
     frames = []
     for i, member in enumerate(members):
-        counts = read_table(member, "counts", raw=True)
+        counts = require_table(member, "counts", raw=True)
         frames.append(counts.assign(member=i))
     both = pd.concat(frames, ignore_index=True)
     places = _categories(frames, "place")

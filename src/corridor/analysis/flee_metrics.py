@@ -24,7 +24,7 @@ import pandas as pd
 
 from corridor._io import atomic_write_text, json_text
 from corridor.errors import RunError
-from corridor.runs.read import read_csv, read_resolved, read_table
+from corridor.runs.read import read_csv, read_resolved, require_table
 
 ROUND_NDIGITS = 4  # flee/postprocessing/analysis.py
 
@@ -146,7 +146,7 @@ def score_frames(sim: pd.DataFrame, data: pd.DataFrame) -> dict:
 
 
 def _read_run(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    counts = read_table(run_dir, "counts")
+    counts = require_table(run_dir, "counts")
     for name in ("observations.csv", "scenario.resolved.toml"):
         if not (run_dir / name).exists():
             raise RunError(f"{run_dir / name}: missing (is {run_dir} a corridor run folder?)")
@@ -161,7 +161,6 @@ def _read_run(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
         if column in observations.columns:
             observations[column] = pd.to_numeric(observations[column].replace("", np.nan),
                                                   errors="coerce")
-    assert counts is not None  # counts is required: read_table raises when it is missing
     return counts, observations, settings
 
 

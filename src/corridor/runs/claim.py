@@ -190,7 +190,7 @@ def clean_stale(path: Path) -> list[Path]:
     parent = path.parent if str(path.parent) else Path(".")
     pattern = re.compile(rf"^\.{re.escape(path.name)}\.(tmp|old)-(\d+)-[0-9a-f]+$")
     legacy = re.compile(rf"^\.{re.escape(path.name)}\.(tmp|old)-")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(parent))
     except OSError:

@@ -144,6 +144,13 @@ def read_table(run_dir: Path, name: str, *, required: bool | None = None,
     return df
 
 
+def require_table(run_dir: Path, name: str, *, raw: bool = False) -> pd.DataFrame:
+    """``read_table`` for a table the caller cannot do without (missing: a RunError)."""
+    table = read_table(run_dir, name, required=True, raw=raw)
+    assert table is not None  # required=True raises instead of returning None
+    return table
+
+
 def _unescape(value: Any) -> Any:
     """Undo the apostrophe corridor puts before formula-like CSV cells (``_io.safe_cell``)."""
     if isinstance(value, str) and value.startswith("'") and value[1:2] and \
