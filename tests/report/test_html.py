@@ -136,3 +136,8 @@ def test_overlay_note_names_runs(run_dir: Path, other_run_dir: Path) -> None:
     note = report_html._overlay_note(runs)
     assert "run-a: '-'" in note and "run-b: '--'" in note
     assert report_html._overlay_note(runs[:1]) == ""
+
+
+def test_same_run_same_report_bytes(run_dir: Path, tmp_path: Path) -> None:
+    first = write_report(run_dir, tmp_path / "a.html").read_bytes()
+    assert write_report(run_dir, tmp_path / "b.html").read_bytes() == first
