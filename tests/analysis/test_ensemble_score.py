@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
+
+import pytest
 
 from corridor.analysis.ensemble import run_ensemble
 from corridor.analysis.ensemble_score import score_ensemble
+from corridor.analysis.observations import score_run, score_summary
 
 from tinyscenario import write_scenario
 
@@ -21,6 +25,11 @@ def test_ensemble_score_spread(tmp_path: Path) -> None:
     out = run_ensemble(folder, tmp_path / "ens", seeds=3)
     result = score_ensemble(out)
     assert set(result["members"]) == {"seed-000", "seed-001", "seed-002"}
+    # the spread is over the members' own scores, each computed as `corridor score` would
+    shares = [score_summary(score_run(out / m))["share_ok"] for m in sorted(result["members"])]
     share = result["spread"]["share_ok"]
-    assert share["n"] == 3 and 0.0 <= share["min"] <= share["mean"] <= share["max"] <= 1.0
+    assert share["n"] == 3
+    assert share["mean"] == pytest.approx(statistics.mean(shares))
+    assert share["sd"] == pytest.approx(statistics.stdev(shares))
+    assert (share["min"], share["max"]) == (min(shares), max(shares))
     assert json.loads((out / "score.json").read_text())["spread"]["scored"]["mean"] == 2.0

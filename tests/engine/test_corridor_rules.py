@@ -107,7 +107,11 @@ def test_agents_scale_changes_agents_not_people(tiny: Path) -> None:
     full = simulate(scenario)
     tenth = simulate(scenario.with_overrides(agents_per_person=0.1))
     assert tenth.agents == full.agents // 10
-    assert full.state.location.nbytes + full.state.next_place.nbytes > 0
+    assert len(tenth.state.location) == tenth.agents  # only the agents it needs are allocated
+    # one agent stands for 10 people: the same 800 people are accounted for every day
+    people = full.recorder.counts.sum(axis=(1, 2))
+    np.testing.assert_array_equal(tenth.recorder.counts.sum(axis=(1, 2)) * 10, people)
+    assert people[-1] == 800  # tinyscenario: 50 a day for 10 days + a caravan of 300
     state = full.state
     per_agent = sum(getattr(state, k).itemsize for k in (
         "location", "next_place", "km_left", "status", "group", "mode", "days_here", "origin",
