@@ -20,9 +20,13 @@ PARA = ("About 3,000 migrants from Honduras left Tapachula, Chiapas, on Monday, 
 
 
 def _seconds(text: str) -> float:
-    t0 = time.process_time()
-    extract_text(text, published=dt.date(2023, 12, 27))
-    return time.process_time() - t0
+    """CPU seconds, the best of three (a loaded machine adds noise, never removes it)."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.process_time()
+        extract_text(text, published=dt.date(2023, 12, 27))
+        best = min(best, time.process_time() - t0)
+    return best
 
 
 def test_time_grows_linearly_with_size() -> None:
