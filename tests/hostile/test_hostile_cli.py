@@ -51,6 +51,11 @@ CASES = [
     Case("flow-1e300", RUN_S, r"memory.*available|too many",
          files={"sources.csv": "place,start_date,end_date,people,per,group,origin_country,"
                 "source\na,2024-01-01,2024-01-10,1e300,day,flow,HND,test\n"}),
+    Case("ensemble-agents-scale-1e9", ("ensemble", S, "--seeds", "2", "--agents-scale", "1e9",
+                                       "--out", OUT), r"memory.*GB.*available"),
+    Case("sweep-agents-scale-1e9", ("sweep", S, "--lever", "patrol.b.value=0,10", "--seeds", "1",
+                                    "--agents-scale", "1e9", "--out", OUT),
+         r"memory.*GB.*available"),
     # agents_per_person that is not a positive finite number
     Case("agents-per-person-inf", ("validate", S), r"scenario\.toml:agents_per_person",
          toml={"agents_per_person": "inf"}, lines=2),

@@ -197,6 +197,9 @@ def run_ensemble(
         scenario = scenario.with_overrides(**dict(overrides))
     if workers < 1:
         raise CorridorError(f"workers must be >= 1, got {workers}")
+    from corridor.engine.budget import check_scenario_memory
+
+    check_scenario_memory(scenario)  # the seed does not change how many agents spawn
     out = Path(out)
     seed_list = member_seeds(scenario.seed, seeds)
     names = [member_name(i, seeds) for i in range(seeds)]

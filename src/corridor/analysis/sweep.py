@@ -245,6 +245,10 @@ def run_sweep(
         problems = check_rules(variant)  # the rule set may not take this lever, target, value
         if problems:
             raise CorridorError(f"sweep {parsed.lever} {target} = {value:g}: {problems[0]}")
+    from corridor.engine.budget import check_scenario_memory
+
+    for variant in variants:
+        check_scenario_memory(variant)
     out = Path(out)
     if not isinstance(folder, Scenario):
         inputs = [*inputs, Path(folder)]

@@ -94,3 +94,13 @@ def check_memory(scenario: Scenario, rules: RuleSet, network: Network, params: d
 
 def _gb(n: float) -> str:
     return f"{n / 1e9:,.3g} GB" if n < 1e15 else f"{n / 1e9:.2e} GB"
+
+
+def check_scenario_memory(scenario: Scenario) -> float:
+    """``check_memory`` for a scenario about to be run many times (ensembles, sweeps): refused
+    once, before any member starts or any folder is made, instead of failing in every worker."""
+    from corridor.engine.core import get_rules, resolve_parameters
+    from corridor.engine.network import compile_network
+
+    rules = get_rules(scenario.rules)
+    return check_memory(scenario, rules, compile_network(scenario), resolve_parameters(scenario))
