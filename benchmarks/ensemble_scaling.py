@@ -3,10 +3,14 @@
 Runs ``--members`` members (default 64) of a scenario (default scenarios/mexico-2023) with
 
 * ``local-1``: in this process (what ``--workers 1`` does), after one warm-up member;
-* ``local-2``: ``--workers 2`` (a fork-server pool; its start is part of the time);
-* ``dask-1`` / ``dask-2``: ``--dask local`` with 1 / 2 workers of one thread each. The cluster is
-  started and warmed (imports, compiled kernels, one tiny member per worker) before the clock
-  starts; that start-up is reported on its own.
+* ``local-2``: ``--workers 2`` (a fork-server pool per ensemble; its start is part of the time);
+* ``dask-1`` / ``dask-2``: on a LocalCluster with 1 / 2 workers of one thread each. The cluster
+  is started and warmed (imports, compiled kernels, one tiny member per worker) before the
+  clock starts; that start-up is reported on its own.
+
+The members are split into ``--rounds`` ensembles that every configuration runs in turn (the
+order reversed every other round), so that the load of a shared machine, which drifts, falls
+on every configuration alike.
 
 and prints members/s, parallel efficiency (t1 / (2 t2), per backend), the Dask overhead
 (t_dask / t_local - 1 at the same number of workers) and peak memory per worker (the largest
@@ -14,7 +18,7 @@ resident set of each worker process, sampled every 0.1 s with psutil). All ratio
 the same run of this script. Every ensemble's files are checked to be the same bytes across
 the four ways of running it (wall-clock timings aside).
 
-    python benchmarks/ensemble_scaling.py [--members 64] [--agents-scale 0.2] [SCENARIO]
+    python benchmarks/ensemble_scaling.py [--members 64] [--rounds 4] [--agents-scale 0.2] [DIR]
 """
 
 from __future__ import annotations
@@ -35,19 +39,26 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class PeakRSS:
-    """Peak resident memory of every process below this one (workers, fork server, nannies)."""
+    """Peak resident memory of chosen processes, sampled every 0.1 s: ``pids``, or every process
+    below this one that did not exist when sampling started (a local pool's processes)."""
 
-    def __init__(self, include_self: bool = False) -> None:
+    def __init__(self, pids: list[int] | None = None) -> None:
         self.peaks: dict[int, int] = {}
-        self.include_self = include_self
+        self.pids = pids
         self._stop = threading.Event()
+        me = psutil.Process()
+        self._before = {p.pid for p in me.children(recursive=True)}
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def _procs(self) -> list[psutil.Process]:
+        if self.pids is not None:
+            return [psutil.Process(p) for p in self.pids if psutil.pid_exists(p)]
+        return [p for p in psutil.Process().children(recursive=True)
+                if p.pid not in self._before]
+
     def _run(self) -> None:
-        me = psutil.Process()
         while not self._stop.is_set():
-            procs = me.children(recursive=True) + ([me] if self.include_self else [])
-            for p in procs:
+            for p in self._procs():
                 try:
                     rss = p.memory_info().rss
                 except psutil.Error:
@@ -63,16 +74,11 @@ class PeakRSS:
         self._stop.set()
         self._thread.join()
 
-    def per_worker_mb(self, workers: int, pids: list[int] | None = None) -> float:
-        """The largest peak among the worker processes (the ``workers`` largest if unknown)."""
-        if pids:
-            values = [self.peaks.get(p, 0) for p in pids]
-        else:
-            values = sorted(self.peaks.values(), reverse=True)[:workers]
-        return max(values, default=0) / 2**20
+    def max_mb(self) -> float:
+        return max(self.peaks.values(), default=0) / 2**20
 
 
-def _warm(scenario_dir: str, scale: float | None) -> int:
+def _warm(scenario_dir: str) -> int:
     """Import the engine and load its compiled kernels in a worker; returns the worker's pid."""
     from corridor.analysis.dask_backend import member_files
     from corridor.analysis.ensemble import load_checked
@@ -81,48 +87,42 @@ def _warm(scenario_dir: str, scale: float | None) -> int:
     return os.getpid()
 
 
-def run(config: str, scenario_dir: Path, members: int, scale: float | None,
-        work: Path) -> dict:
-    """One configuration: wall time of the ensemble, peak memory per worker, start-up."""
-    from corridor.analysis.ensemble import run_ensemble
+class Dask:
+    """A started and warmed LocalCluster of ``workers`` single-threaded workers."""
 
-    backend, workers = config.split("-")[0], int(config.split("-")[1])
-    overrides = {"agents_per_person": scale} if scale else None
-    out = work / config
-    start_s = 0.0
-    if backend == "local":
-        if workers == 1:  # warm this process (imports, compiled kernels) like a warm worker
-            _warm(str(scenario_dir), scale)
-        with PeakRSS(include_self=workers == 1) as rss:
-            t0 = time.perf_counter()
-            run_ensemble(scenario_dir, out, members, workers=workers, overrides=overrides,
-                         report=lambda m: None)
-            wall = time.perf_counter() - t0
-        mem = rss.per_worker_mb(workers, [os.getpid()] if workers == 1 else None)
-    else:
+    def __init__(self, workers: int, scenario_dir: Path) -> None:
         import logging
 
         import distributed
 
         t0 = time.perf_counter()
-        cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                           processes=True, dashboard_address=None,
-                                           silence_logs=logging.ERROR)
-        client = distributed.Client(cluster)
-        try:
-            pids = list(client.run(_warm, str(scenario_dir), scale).values())
-            start_s = time.perf_counter() - t0
-            with PeakRSS() as rss:
-                t0 = time.perf_counter()
-                run_ensemble(scenario_dir, out, members, overrides=overrides,
-                             scheduler=cluster.scheduler_address, report=lambda m: None)
-                wall = time.perf_counter() - t0
-            mem = rss.per_worker_mb(workers, pids)
-        finally:
-            client.close()
-            cluster.close()
-    return {"config": config, "workers": workers, "wall_s": wall, "start_s": start_s,
-            "members_per_s": members / wall, "peak_rss_per_worker_mb": mem}
+        self.cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
+                                                processes=True, dashboard_address=None,
+                                                silence_logs=logging.ERROR)
+        self.client = distributed.Client(self.cluster)
+        self.pids = list(self.client.run(_warm, str(scenario_dir)).values())
+        self.start_s = time.perf_counter() - t0
+
+    def close(self) -> None:
+        self.client.close()
+        self.cluster.close()
+
+
+def run_once(config: str, scenario_dir: Path, members: int, overrides: dict,
+             out: Path, clusters: dict[str, Dask]) -> tuple[float, float]:
+    """One ensemble in one configuration: (wall seconds, peak RSS of a worker in MB)."""
+    from corridor.analysis.ensemble import run_ensemble
+
+    backend, workers = config.split("-")[0], int(config.split("-")[1])
+    scheduler = clusters[config].cluster.scheduler_address if backend == "dask" else None
+    pids = ([os.getpid()] if backend == "local" and workers == 1
+            else clusters[config].pids if backend == "dask" else None)
+    with PeakRSS(pids) as rss:
+        t0 = time.perf_counter()
+        run_ensemble(scenario_dir, out, members, workers=workers, overrides=overrides,
+                     scheduler=scheduler, report=lambda m: None)
+        wall = time.perf_counter() - t0
+    return wall, rss.max_mb()
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
@@ -145,47 +145,80 @@ def main() -> None:
     parser.add_argument("--agents-scale", type=float, default=None,
                         help="agents per person (the scenario's own value by default)")
     parser.add_argument("--configs", default="local-1,local-2,dask-1,dask-2")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="split the members into rounds run in turn by every configuration "
+                        "(order reversed every other round), so a load that drifts during the "
+                        "run hits every configuration alike")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     scenario_dir = Path(args.scenario)
+    configs = args.configs.split(",")
     work = Path(tempfile.mkdtemp(prefix="corridor-ensemble-scaling-"))
+    clusters: dict[str, Dask] = {}
+    from corridor.analysis.ensemble import load_checked
+
+    base_seed = load_checked(scenario_dir).seed
+    sizes = [args.members // args.rounds + (1 if r < args.members % args.rounds else 0)
+             for r in range(args.rounds)]
+    results = {c: {"config": c, "workers": int(c.split("-")[1]), "wall_s": 0.0,
+                   "start_s": 0.0, "peak_rss_per_worker_mb": 0.0, "same_bytes": True}
+               for c in configs}
     try:
-        results = {}
-        for config in args.configs.split(","):
-            results[config] = run(config, scenario_dir, args.members, args.agents_scale, work)
-            r = results[config]
-            print(f"{config:8s} {r['wall_s']:7.1f} s  {r['members_per_s']:6.2f} members/s  "
-                  f"peak RSS/worker {r['peak_rss_per_worker_mb']:6.0f} MB"
-                  + (f"  (cluster start + warm-up {r['start_s']:.1f} s)" if r["start_s"] else ""),
-                  flush=True)
-        reference = None
-        for config in results:
-            files = outputs(work / config)
-            reference = reference or files
-            results[config]["same_bytes_as_first"] = files == reference
-        summary: dict = {"members": args.members, "agents_scale": args.agents_scale,
-                         "scenario": scenario_dir.name, "cpus": os.cpu_count(),
-                         "load_avg_1min": os.getloadavg()[0], "configs": results}
-        for backend in ("local", "dask"):
-            one, two = results.get(f"{backend}-1"), results.get(f"{backend}-2")
-            if one and two:
-                summary[f"{backend}_efficiency_2_workers"] = one["wall_s"] / (2 * two["wall_s"])
-        for w in (1, 2):
-            loc, dsk = results.get(f"local-{w}"), results.get(f"dask-{w}")
-            if loc and dsk:
-                summary[f"dask_overhead_{w}_workers"] = dsk["wall_s"] / loc["wall_s"] - 1
-                summary[f"dask_overhead_{w}_workers_incl_start"] = (
-                    (dsk["wall_s"] + dsk["start_s"]) / loc["wall_s"] - 1)
-        for key, value in summary.items():
-            if key.endswith(("efficiency_2_workers", "_workers", "_incl_start")):
-                print(f"{key}: {value:.1%}")
-        print(f"same bytes in every configuration: "
-              f"{all(r['same_bytes_as_first'] for r in results.values())}; "
-              f"load average {summary['load_avg_1min']:.1f} on {summary['cpus']} CPUs")
-        if args.json:
-            args.json.write_text(json.dumps(summary, indent=2) + "\n")
+        if "local-1" in configs:  # this process as a warm worker, like the Dask workers
+            _warm(str(scenario_dir))
+        for c in configs:
+            if c.startswith("dask"):
+                clusters[c] = Dask(int(c.split("-")[1]), scenario_dir)
+                results[c]["start_s"] = clusters[c].start_s
+        for r, size in enumerate(sizes):
+            order = configs if r % 2 == 0 else configs[::-1]
+            overrides = {"seed": base_seed + r}  # every round other members
+            if args.agents_scale:
+                overrides["agents_per_person"] = args.agents_scale
+            reference = None
+            for c in order:
+                out = work / f"{c}-round{r}"
+                wall, mem = run_once(c, scenario_dir, size, overrides, out, clusters)
+                results[c]["wall_s"] += wall
+                results[c]["peak_rss_per_worker_mb"] = max(
+                    results[c]["peak_rss_per_worker_mb"], mem)
+                files = outputs(out)
+                reference = reference or files
+                results[c]["same_bytes"] &= files == reference
+                shutil.rmtree(out)
+            print(f"round {r + 1}/{args.rounds} ({size} members) done", flush=True)
     finally:
+        for cluster in clusters.values():
+            cluster.close()
         shutil.rmtree(work, ignore_errors=True)
+    for c, res in results.items():
+        res["members_per_s"] = args.members / res["wall_s"]
+        print(f"{c:8s} {res['wall_s']:7.1f} s  {res['members_per_s']:6.2f} members/s  "
+              f"peak RSS/worker {res['peak_rss_per_worker_mb']:6.0f} MB"
+              + (f"  (cluster start + warm-up {res['start_s']:.1f} s)" if res["start_s"] else ""))
+    summary: dict = {"members": args.members, "rounds": args.rounds,
+                     "agents_scale": args.agents_scale, "scenario": scenario_dir.name,
+                     "cpus": os.cpu_count(), "load_avg_1_5_15min": os.getloadavg(),
+                     "configs": results}
+    for backend in ("local", "dask"):
+        one, two = results.get(f"{backend}-1"), results.get(f"{backend}-2")
+        if one and two:
+            summary[f"{backend}_efficiency_2_workers"] = one["wall_s"] / (2 * two["wall_s"])
+    for w in (1, 2):
+        loc, dsk = results.get(f"local-{w}"), results.get(f"dask-{w}")
+        if loc and dsk:
+            summary[f"dask_overhead_{w}_workers"] = dsk["wall_s"] / loc["wall_s"] - 1
+            summary[f"dask_overhead_{w}_workers_incl_start"] = (
+                (dsk["wall_s"] + dsk["start_s"]) / loc["wall_s"] - 1)
+    for key, value in summary.items():
+        if "efficiency" in key or "overhead" in key:
+            print(f"{key}: {value:+.1%}" if "overhead" in key else f"{key}: {value:.1%}")
+    load = summary["load_avg_1_5_15min"]
+    print(f"same bytes in every configuration: "
+          f"{all(r['same_bytes'] for r in results.values())}; load average "
+          f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) on {summary['cpus']} CPUs")
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2) + "\n")
 
 
 if __name__ == "__main__":
