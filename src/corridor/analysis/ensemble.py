@@ -43,7 +43,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -128,39 +128,6 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_die_with_parent)
-
-
-def run_members(
-    jobs: list[tuple[Scenario, Path]],
-    workers: int = 1,
-    progress: Progress | None = None,
-) -> list[dict[str, Any]]:
-    """Run (scenario, out) jobs, in this process (workers=1) or a pool; summaries in job order."""
-    total = len(jobs)
-    if progress is not None:
-        progress(0, total)
-    if workers <= 1 or total <= 1:
-        results = []
-        for done, (scenario, out) in enumerate(jobs, start=1):
-            results.append(_run_member(scenario, out))
-            if progress is not None:
-                progress(done, total)
-        return results
-    summaries: list[dict[str, Any] | None] = [None] * total
-    with _pool(min(workers, total)) as pool:
-        futures: dict[Future, int] = {
-            pool.submit(_run_member, scenario, out): i for i, (scenario, out) in enumerate(jobs)
-        }
-        try:
-            for done, future in enumerate(as_completed(futures), start=1):
-                summaries[futures[future]] = future.result()
-                if progress is not None:
-                    progress(done, total)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-    return [s for s in summaries if s is not None]
 
 
 def run_ensemble(
