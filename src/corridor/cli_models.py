@@ -43,7 +43,12 @@ OutOpt = Annotated[Path, typer.Option(help="Folder to write (refused if it exist
 def _ranges(params: list[str] | None):  # noqa: ANN202
     from corridor.analysis.calibrate import ParamRange
 
-    return [ParamRange.parse(p) for p in (params or DEFAULT_FIT)]
+    ranges = [ParamRange.parse(p) for p in (params or DEFAULT_FIT)]
+    names = [r.name for r in ranges]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # SALib and Optuna would otherwise fail deep inside with a traceback
+        raise CorridorError(f"--param {twice[0]}: given twice; give each parameter once")
+    return ranges
 
 
 def _bar():  # noqa: ANN202
@@ -55,8 +60,12 @@ def _bar():  # noqa: ANN202
 
 
 def _check_out(out: Path) -> None:
+    """Refuse a bad --out before any trial runs (not only when the results are written)."""
+    from corridor.runs.claim import check_out_folder
+
     if out.exists() or out.is_symlink():
         raise CorridorError(f"{out}: exists; choose a new folder")
+    check_out_folder(out)  # under a file, under /proc, in a folder that cannot be written
 
 
 def _caravan_ids(text: str | None, caravans) -> list[str]:  # noqa: ANN001
@@ -64,6 +73,9 @@ def _caravan_ids(text: str | None, caravans) -> list[str]:  # noqa: ANN001
     if not text:
         return known
     wanted = [c.strip() for c in text.split(",") if c.strip()]
+    if not wanted:
+        raise CorridorError(f"--caravans {text!r}: no caravan id given (known: "
+                            f"{', '.join(known)})")
     unknown = [c for c in wanted if c not in known]
     if unknown:
         raise CorridorError(f"--caravans: unknown caravan {unknown[0]!r} (known: "

@@ -29,6 +29,10 @@ from tinyscenario import write_flee_input, write_scenario
 
 S, OUT, RUN = "{scenario}", "{out}", "{run}"
 RUN_S = ("run", S, "--out", OUT, "--no-report")
+ROOT = Path(__file__).resolve().parents[2]
+DATASET, NETWORK = str(ROOT / "data" / "caravans"), str(ROOT / "scenarios" / "caravans")
+FIT = ("--trials", "1", "--seeds", "1", "--network", NETWORK)
+WALK = "walk_speed_km_per_day"
 CARAVAN_1E9 = "a,2024-01-02,2024-01-02,1e9,total,caravan:huge,HND,test\n"
 
 CASES = [
@@ -97,6 +101,17 @@ CASES = [
          files={"input/locations.csv": FIFO}, timeout=30),
     Case("compare-date-outside", ("compare", RUN, RUN, "--date", "2030-01-01"),
          r"2030-01-01.*outside"),
+    # the model-fitting commands: refused before any trial or sample runs
+    Case("sensitivity-param-twice", ("sensitivity", S, "--param", f"{WALK}=10:20", "--param",
+                                     f"{WALK}=20:30", "--out", OUT), rf"--param {WALK}.*twice"),
+    Case("sensitivity-out-proc", ("sensitivity", S, "--param", f"{WALK}=10:20", "--out",
+                                  "/proc/corridor-qa"), r"/proc"),
+    Case("calibrate-out-proc", ("calibrate", DATASET, *FIT, "--out", "/proc/corridor-qa"),
+         r"/proc"),
+    Case("calibrate-caravans-empty", ("calibrate", DATASET, *FIT, "--caravans", ",", "--out",
+                                      OUT), r"--caravans.*no caravan"),
+    Case("backtest-caravans-empty", ("backtest", DATASET, *FIT, "--caravans", ",", "--out",
+                                     OUT), r"--caravans.*no caravan"),
 ]
 
 NOT_YET_FIXED: set[str] = set()  # ids of cases that still fail (xfail, not run)
