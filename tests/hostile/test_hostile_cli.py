@@ -110,6 +110,9 @@ CASES = [
          r"/proc"),
     Case("calibrate-caravans-empty", ("calibrate", DATASET, *FIT, "--caravans", ",", "--out",
                                       OUT), r"--caravans.*no caravan"),
+    # evidence merge of something that is not an extract output (was exit 0, 0 rows written)
+    Case("evidence-merge-not-csv", ("evidence", "merge", f"{S}/scenario.toml", "--out",
+                                    f"{OUT}.csv"), r"scenario\.toml: needs columns"),
     Case("backtest-caravans-empty", ("backtest", DATASET, *FIT, "--caravans", ",", "--out",
                                      OUT), r"--caravans.*no caravan"),
 ]
@@ -224,3 +227,12 @@ def test_unreachable_sources_are_named(base: tuple[Path, Path], tmp_path: Path) 
         assert warned == expected, res.stderr
     ok = run_corridor(["validate", str(scenario)], cwd=tmp_path)
     assert ok.returncode == 0 and "warning" not in ok.stderr
+
+
+def test_evidence_merge_empty_folder_refused(tmp_path: Path) -> None:
+    """A folder with no CSVs is a wrong path: refused, not an empty merged file (was exit 0)."""
+    (tmp_path / "empty").mkdir()
+    res = run_corridor(["evidence", "merge", "empty", "--out", "merged.csv"], cwd=tmp_path)
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr and "no observation CSVs" in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]

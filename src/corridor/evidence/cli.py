@@ -140,6 +140,23 @@ def _strings(row: dict[str, object]) -> dict[str, str]:
     return {k: "" if v is None else str(v) for k, v in row.items()}
 
 
+def _header(path: Path) -> list[str]:
+    """Column names of a CSV that has no data rows (its first line)."""
+    import csv
+
+    first = _first_line(path)
+    return [c.strip() for c in next(csv.reader([first]), [])]
+
+
+def _first_line(path: Path) -> str:
+    """The first line of a text file (empty when the file is empty)."""
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            return fh.readline()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvidenceError(f"{path}: cannot read ({exc})") from None
+
+
 @app.command("merge")
 def merge_cmd(
     inputs: list[Path] = typer.Argument(..., help="Observation CSVs (from extract), or folders "
@@ -157,11 +174,13 @@ def merge_cmd(
         rows: list[dict[str, str]] = []
         for p in inputs:
             files = sorted(p.glob("*.csv")) if p.is_dir() else [p]
+            if not files:  # merging nothing is a mistake in the path, not an empty result
+                raise EvidenceError(f"{p}: no observation CSVs (*.csv) in this folder")
             for f in files:
                 if not f.is_file():
                     raise EvidenceError(f"{f}: no such file")
                 got = read_csv(f)
-                if got and not {"date", "kind", "place_id"} <= set(got[0]):
+                if not {"date", "kind", "place_id"} <= set(got[0] if got else _header(f)):
                     raise EvidenceError(f"{f}: needs columns date, kind, place_id (an "
                                         "extract output)")
                 rows.extend(got)
