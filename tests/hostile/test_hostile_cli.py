@@ -113,6 +113,8 @@ CASES = [
     # evidence merge of something that is not an extract output (was exit 0, 0 rows written)
     Case("evidence-merge-not-csv", ("evidence", "merge", f"{S}/scenario.toml", "--out",
                                     f"{OUT}.csv"), r"scenario\.toml: needs columns"),
+    Case("evidence-score-not-gold", ("evidence", "score", f"{S}/scenario.toml",
+                                     f"{S}/scenario.toml"), r"gold needs columns"),
     Case("backtest-caravans-empty", ("backtest", DATASET, *FIT, "--caravans", ",", "--out",
                                      OUT), r"--caravans.*no caravan"),
 ]

@@ -284,7 +284,8 @@ def _score(paths: list[Path], articles: Path | None, index: Path | None, split: 
         raise EvidenceError(f"{gold_path}: no gold files (<article id>.csv) in this folder")
     corpus = load(gold_path, index, split)
     for what, rows in (("gold", corpus.gold),):
-        if rows and not {"date", "kind"} <= set(rows[0]):
+        columns = set(rows[0]) if rows else set(_header(gold_path)) if gold_path.is_file() else None
+        if columns is not None and not {"date", "kind"} <= columns:
             raise EvidenceError(f"{gold_path}: {what} needs columns date, kind, place "
                                 "(or place_id), low, high")
     if index is not None and corpus.articles == {} and split == "all":
