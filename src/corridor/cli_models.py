@@ -59,6 +59,16 @@ def _bar():  # noqa: ANN202
                     transient=True)
 
 
+def _network(network: Path, dataset: Path) -> Path:
+    """The default network is looked up beside the dataset too (a repository checkout holds
+    data/caravans and scenarios/caravans), so the commands work from any folder."""
+    if network == DEFAULT_NETWORK and not network.exists():
+        beside = Path(dataset).resolve().parent.parent / DEFAULT_NETWORK
+        if beside.exists():
+            return beside
+    return network
+
+
 def _check_out(out: Path) -> None:
     """Refuse a bad --out before any trial runs (not only when the results are written)."""
     from corridor.runs.claim import check_out_folder
@@ -115,7 +125,7 @@ def calibrate(
     _check_out(out)
     ranges = _ranges(param)
     timeline, table = read_timeline(dataset)
-    net = load_network(network)
+    net = load_network(_network(network, dataset))
     targets = targets_for(timeline, table, net, _caravan_ids(caravans, table))
     with _bar() as bar:
         task = bar.add_task("calibrate", total=trials, info="")
@@ -209,7 +219,7 @@ def backtest(
     _check_out(out)
     ranges = _ranges(param)
     timeline, table = read_timeline(dataset)
-    net = load_network(network)
+    net = load_network(_network(network, dataset))
     settings = BacktestSettings(trials=trials, seeds=seeds, members=members, seed=seed,
                                 workers=workers)
     only = _caravan_ids(caravans, table)

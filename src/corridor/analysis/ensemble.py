@@ -38,8 +38,6 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -51,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from corridor._io import atomic_write_text, json_text, write_parquet
+from corridor.analysis.pools import local_pool
 from corridor.errors import CorridorError, ScenarioError
 from corridor.runs.markers import ENSEMBLE, MEMBER_PREFIX
 from corridor.runs.read import require_table
@@ -94,40 +93,8 @@ def _run_member(scenario: Scenario, out: Path) -> dict[str, Any]:
     return write_run(simulate(scenario), out)
 
 
-def _die_with_parent() -> None:
-    """Worker initializer: a worker must not outlive the command that started it.
-
-    A worker started from the fork server is the fork server's child, so neither the kernel's
-    parent-death signal nor a changed parent pid tells it that the command died (and the fork
-    server stays up while workers hold its pipe). The process that asked for the worker is
-    ``multiprocessing.parent_process()``: a daemon thread waits on its sentinel, which becomes
-    ready when that process ends for any reason (SIGKILL included), and exits the worker.
-    """
-    import threading
-
-    parent = multiprocessing.parent_process()
-    if parent is None:  # not started by multiprocessing: nothing to watch
-        return
-
-    def watch() -> None:
-        parent.join()
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="corridor-parent-watch").start()
-
-
 def _pool(workers: int) -> ProcessPoolExecutor:
-    # forkserver (or spawn): a plain fork of a process holding threads (rich's refresh thread,
-    # BLAS pools) can deadlock; the fork server imports the engine once and forks from there.
-    methods = multiprocessing.get_all_start_methods()
-    context: multiprocessing.context.BaseContext
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["corridor.engine", "corridor.runs.write"])
-    else:
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_die_with_parent)
+    return local_pool(workers, preload=("corridor.engine", "corridor.runs.write"))
 
 
 def run_ensemble(
