@@ -33,15 +33,9 @@ TABLE_NAMES = ("places", "routes", "sources", "policies", "observations")
 def load(folder: str | Path) -> Scenario:
     """Load and validate a scenario folder (or a Flee input folder), as `corridor validate`
     does: a ScenarioError lists every problem (``.problems``)."""
-    from corridor.engine import check_rules
-    from corridor.scenario.load import check_scenario
+    from corridor.analysis.ensemble import load_checked
 
-    scenario, problems = check_scenario(folder)
-    if scenario is not None:
-        problems += check_rules(scenario)
-    if problems or scenario is None:
-        raise ScenarioError(problems)
-    return scenario
+    return load_checked(Path(folder))
 
 
 def check(scenario: Scenario) -> Scenario:
