@@ -23,6 +23,25 @@ def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
+def road_graph(n_nodes: int, source: np.ndarray, target: np.ndarray, km: np.ndarray, *,
+               undirected: bool = False) -> Any:
+    """The road network as a scipy CSR matrix of km, keeping the shortest of parallel edges
+    (building a sparse matrix straight from the edges would add them up)."""
+    from scipy.sparse import csr_matrix
+
+    source = np.asarray(source, np.int64)
+    target = np.asarray(target, np.int64)
+    km = np.asarray(km, np.float64)
+    if undirected:
+        source, target = np.concatenate([source, target]), np.concatenate([target, source])
+        km = np.concatenate([km, km])
+    order = np.lexsort((km, target, source))
+    source, target, km = source[order], target[order], km[order]
+    first = np.ones(len(km), bool)
+    first[1:] = (source[1:] != source[:-1]) | (target[1:] != target[:-1])
+    return csr_matrix((km[first], (source[first], target[first])), shape=(n_nodes, n_nodes))
+
+
 def shortest_km(n_nodes: int, source: np.ndarray, target: np.ndarray, km: np.ndarray,
                 origins: np.ndarray, *, towards: bool = False, undirected: bool = False,
                 nearest: bool = False) -> Any:
@@ -32,24 +51,12 @@ def shortest_km(n_nodes: int, source: np.ndarray, target: np.ndarray, km: np.nda
 
     scipy.sparse.csgraph.dijkstra, one call for all origins; parallel edges keep the shortest.
     """
-    from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    source = np.asarray(source, np.int64)
-    target = np.asarray(target, np.int64)
-    km = np.asarray(km, np.float64)
     origins = np.asarray(origins, np.int64)
     if towards:
         source, target = target, source
-    if undirected:
-        source, target = np.concatenate([source, target]), np.concatenate([target, source])
-        km = np.concatenate([km, km])
-    # keep the shortest of parallel edges (a sparse matrix would add them up)
-    order = np.lexsort((km, target, source))
-    source, target, km = source[order], target[order], km[order]
-    first = np.ones(len(km), bool)
-    first[1:] = (source[1:] != source[:-1]) | (target[1:] != target[:-1])
-    graph = csr_matrix((km[first], (source[first], target[first])), shape=(n_nodes, n_nodes))
+    graph = road_graph(n_nodes, source, target, km, undirected=undirected)
     if len(origins) == 0:
         dist = np.full(n_nodes, np.inf)
         return (dist, np.full(n_nodes, -1, np.int64)) if nearest else dist
@@ -60,4 +67,4 @@ def shortest_km(n_nodes: int, source: np.ndarray, target: np.ndarray, km: np.nda
     return dijkstra(graph, directed=True, indices=origins, min_only=True)
 
 
-__all__ = ["EARTH_RADIUS_KM", "haversine_km", "shortest_km"]
+__all__ = ["EARTH_RADIUS_KM", "haversine_km", "road_graph", "shortest_km"]

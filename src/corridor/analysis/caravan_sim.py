@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, ScenarioError
 from corridor.scenario.model import Scenario
 
 #: agents per caravan in calibration runs: enough for a stable main body, cheap to run
@@ -37,16 +37,12 @@ class CaravanStart:
 
 def load_network(folder: Path) -> Scenario:
     """The shared network scenario (validated once); its sources and policies are replaced."""
-    from corridor.engine import check_rules
-    from corridor.scenario import check_scenario
+    from corridor.analysis.ensemble import load_checked
 
-    scenario, problems = check_scenario(Path(folder))
-    if scenario is not None:
-        problems += check_rules(scenario)
-    if problems:
-        raise CorridorError(f"{folder}: network scenario has problems: {problems[0]}"
-                            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
-    return scenario
+    try:
+        return load_checked(Path(folder))
+    except ScenarioError as exc:
+        raise CorridorError(f"{folder}: network scenario has problems: {exc}") from None
 
 
 def caravan_scenario(network: Scenario, start: CaravanStart, days: int,

@@ -22,6 +22,7 @@ import pandas as pd
 
 from corridor.analysis.caravan_sim import CaravanStart
 from corridor.errors import CorridorError
+from corridor.geo import haversine_km, road_graph
 from corridor.scenario.model import Scenario
 
 #: timeline kinds whose place says where the caravan's main body was that day
@@ -31,12 +32,6 @@ SIZE_KINDS = ("size", "position", "halted", "departed", "arrived")
 TIMELINE_COLUMNS = ("caravan", "date", "place", "lat", "lon", "kind", "low", "high", "source")
 BASELINE_SPEED_KM_PER_DAY = 25.0
 WITHIN_KM = 30.0
-
-
-def haversine_km(lat1, lon1, lat2, lon2):  # noqa: ANN001,ANN201 - floats or arrays
-    from corridor.geo import haversine_km as distance
-
-    return distance(lat1, lon1, lat2, lon2)
 
 
 def read_timeline(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -123,20 +118,15 @@ class RoadGraph:
     """Shortest road routes over a network scenario (scipy's Dijkstra, computed on demand)."""
 
     def __init__(self, network: Scenario) -> None:
-        from scipy.sparse import csr_matrix
-
         places = network.places
         self.ids = list(places["id"].astype(str))
         self.index = {p: i for i, p in enumerate(self.ids)}
         self.lat = places["lat"].to_numpy(float)
         self.lon = places["lon"].to_numpy(float)
         routes = network.routes
-        a = routes["from"].map(self.index).to_numpy()
-        b = routes["to"].map(self.index).to_numpy()
-        km = routes["distance_km"].to_numpy(float)
-        n = len(self.ids)
-        self.graph = csr_matrix((np.concatenate([km, km]), (np.concatenate([a, b]),
-                                 np.concatenate([b, a]))), shape=(n, n))
+        self.graph = road_graph(len(self.ids), routes["from"].map(self.index).to_numpy(),
+                                routes["to"].map(self.index).to_numpy(),
+                                routes["distance_km"].to_numpy(float), undirected=True)
         self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def _from(self, origin: int) -> tuple[np.ndarray, np.ndarray]:
