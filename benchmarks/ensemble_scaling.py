@@ -81,7 +81,7 @@ class PeakRSS:
 def _warm(scenario_dir: str) -> int:
     """Import the engine and load its compiled kernels in a worker; returns the worker's pid."""
     from corridor.analysis.dask_backend import member_files
-    from corridor.analysis.ensemble import load_checked
+    from corridor.checked import load_checked
 
     member_files(load_checked(Path(scenario_dir)).with_overrides(days=2, agents_per_person=0.01))
     return os.getpid()
@@ -155,7 +155,7 @@ def main() -> None:
     configs = args.configs.split(",")
     work = Path(tempfile.mkdtemp(prefix="corridor-ensemble-scaling-"))
     clusters: dict[str, Dask] = {}
-    from corridor.analysis.ensemble import load_checked
+    from corridor.checked import load_checked
 
     base_seed = load_checked(scenario_dir).seed
     sizes = [args.members // args.rounds + (1 if r < args.members % args.rounds else 0)

@@ -1,7 +1,8 @@
 """Startup stays light: which libraries each entry point imports (checked in a fresh process).
 
 `corridor --help` must not wait for pandas, numba, matplotlib or the evidence package, and
-`validate` must not load numba; a fresh interpreter per check so earlier imports cannot hide one.
+`validate` must not load numba or pandas; a fresh interpreter per check so earlier imports
+cannot hide one.
 """
 
 from __future__ import annotations
@@ -47,11 +48,13 @@ def test_help_does_not_import_evidence_but_lists_it() -> None:
     assert res.returncode == 0 and "evidence" in res.stdout
 
 
-def test_validate_does_not_load_numba_or_evidence(tiny: Path) -> None:
+def test_validate_does_not_load_numba_pandas_or_evidence(tiny: Path) -> None:
+    """validate reads its CSVs with the stdlib: pandas (and pyarrow) were 0.4 s of 0.65."""
     code = ("import sys\nfrom corridor.cli import main\n"
             f"sys.argv = ['corridor', 'validate', {str(tiny)!r}]\n"
             "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code")
-    assert loaded_after(code, "numba", "corridor.evidence", "matplotlib") == []
+    assert loaded_after(code, "numba", "corridor.evidence", "matplotlib", "pandas",
+                        "pyarrow") == []
 
 
 def test_version_and_python_dash_m() -> None:

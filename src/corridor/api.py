@@ -33,7 +33,7 @@ TABLE_NAMES = ("places", "routes", "sources", "policies", "observations")
 def load(folder: str | Path) -> Scenario:
     """Load and validate a scenario folder (or a Flee input folder), as `corridor validate`
     does: a ScenarioError lists every problem (``.problems``)."""
-    from corridor.analysis.ensemble import load_checked
+    from corridor.checked import load_checked
 
     return load_checked(Path(folder))
 

@@ -83,17 +83,12 @@ FolderArg = Annotated[Path, typer.Argument(help="A scenario folder (or a Flee in
 RunArg = Annotated[Path, typer.Argument(help="A run folder written by `corridor run`.")]
 
 
-def _load(folder: Path):  # noqa: ANN202
-    from corridor.engine import check_rules
-    from corridor.scenario import check_scenario
-
-    scenario, problems = check_scenario(folder)
-    if scenario is not None:
-        problems += check_rules(scenario)
-    if problems:
-        raise ScenarioError(problems)
+def _load(folder: Path, *, frames: bool = True):  # noqa: ANN202
+    """``corridor.checked.load_checked``, then one warning line per source nobody can leave."""
+    from corridor.checked import load_checked
     from corridor.scenario.reach import unreachable_sources
 
+    scenario = load_checked(folder, frames=frames)
     for warning in unreachable_sources(scenario):
         err.print(str(warning), markup=False, highlight=False, soft_wrap=True)
     return scenario
@@ -103,7 +98,7 @@ def _load(folder: Path):  # noqa: ANN202
 def validate(folder: FolderArg) -> None:
     """Check a scenario folder and list every problem as file:row:column: what is wrong."""
     try:
-        scenario = _load(folder)
+        scenario = _load(folder, frames=False)  # no pandas: validate stays fast
     except ScenarioError as exc:
         for problem in exc.problems:
             err.print(str(problem), markup=False, highlight=False, soft_wrap=True)

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from corridor.analysis.calibrate import ParamRange
-from corridor.analysis.ensemble import load_checked
 from corridor.analysis.sensitivity import OUTPUTS, sample, sensitivity
+from corridor.checked import load_checked
 from corridor.cli import app
 from corridor.errors import CorridorError
 

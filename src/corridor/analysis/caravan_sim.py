@@ -37,7 +37,7 @@ class CaravanStart:
 
 def load_network(folder: Path) -> Scenario:
     """The shared network scenario (validated once); its sources and policies are replaced."""
-    from corridor.analysis.ensemble import load_checked
+    from corridor.checked import load_checked
 
     try:
         return load_checked(Path(folder))

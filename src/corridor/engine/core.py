@@ -178,8 +178,8 @@ def check_rules(scenario: Scenario) -> list[Problem]:
         table = scenario.policy_table
     except ScenarioError as exc:
         return problems + exc.problems
-    kinds = dict(zip(scenario.places["id"].astype(str), scenario.places["kind"].astype(str),
-                     strict=True))
+    kinds = dict(zip(map(str, scenario.places["id"]), map(str, scenario.places["kind"]),
+                     strict=True))  # plain iteration: validate's tables are not DataFrames
     levers = declared_levers(scenario.rules) or {}
     return problems + check_policies(table, levers, scenario.rules, kinds)
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
-
-import pandas as pd
-import pycountry
+from typing import TYPE_CHECKING
 
 from corridor.errors import Problem, ScenarioError
 from corridor.scenario.model import Scenario, settings_problems
@@ -19,7 +18,10 @@ from corridor.scenario.schema import (
     TABLES,
     TOML_KEYS,
 )
-from corridor.scenario.tables import empty_table, read_table, read_text
+from corridor.scenario.tables import Table, empty_columns, empty_table, read_columns, read_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCENARIO_FILE = "scenario.toml"
 
@@ -41,8 +43,13 @@ def is_flee_folder(folder: Path) -> bool:
     )
 
 
-def check_scenario(folder: str | Path) -> tuple[Scenario | None, list[Problem]]:
-    """Read a scenario folder; return it (None if unusable) and the list of every problem."""
+def check_scenario(folder: str | Path, *, frames: bool = True
+                   ) -> tuple[Scenario | None, list[Problem]]:
+    """Read a scenario folder; return it (None if unusable) and the list of every problem.
+
+    ``frames=False`` leaves the tables as ``Table``s (plain columns): enough to check and count
+    them, and no pandas import (``corridor validate``). Flee input folders always use pandas.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         return None, [Problem(str(folder), "scenario folder does not exist")]
@@ -52,25 +59,33 @@ def check_scenario(folder: str | Path) -> tuple[Scenario | None, list[Problem]]:
         return check_flee_folder(folder)
     problems: list[Problem] = []
     settings = _read_settings(folder / SCENARIO_FILE, problems)
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, Table] = {}
+    absent: set[str] = set()
     for name in REQUIRED_TABLES + OPTIONAL_TABLES:
         path = folder / f"{name}.csv"
         if not path.exists():
             if name in REQUIRED_TABLES:
                 problems.append(Problem(path.name, "required file is missing"))
-            tables[name] = empty_table(TABLES[name])
+            tables[name] = empty_columns(TABLES[name])
+            absent.add(name)
             continue
-        tables[name] = read_table(path, TABLES[name], problems)
+        tables[name] = read_columns(path, TABLES[name], problems)
     if any(p.file == "places.csv" and p.row is None for p in problems):
         return None, problems  # no usable places: every reference to one would be reported
     if settings is None:
         # still check references between tables, with a stand-in period (no date checks)
-        stand_in = Scenario(name="", start_date=dt.date.min, days=1, **tables)
+        stand_in = Scenario(name="", start_date=dt.date.min, days=1, **tables)  # type: ignore[arg-type]
         problems.extend(cross_check(stand_in, check_dates=False))
         return None, problems
     scenario = Scenario(folder=folder, **settings, **tables)  # type: ignore[arg-type]
     problems.extend(cross_check(scenario))
-    return (None if problems else scenario), problems
+    if problems:
+        return None, problems
+    if frames:
+        scenario = Scenario(folder=folder, **settings, **{  # type: ignore[arg-type]
+            name: empty_table(TABLES[name]) if name in absent else table.to_frame(TABLES[name])
+            for name, table in tables.items()})
+    return scenario, problems
 
 
 def _read_settings(path: Path, problems: list[Problem]) -> dict | None:
@@ -134,61 +149,69 @@ def _read_settings(path: Path, problems: list[Problem]) -> dict | None:
 
 @cache
 def _iso3_codes() -> frozenset[str]:
+    import pycountry
+
     return frozenset(c.alpha_3 for c in pycountry.countries)
 
 
+def _missing(value: object) -> bool:
+    """A blank cell: None, or NaN / NaT (the only values not equal to themselves)."""
+    return value is None or value != value
+
+
 def cross_check(scenario: Scenario, check_dates: bool = True) -> list[Problem]:
-    """Checks that span tables: unique ids, known references, dates inside the period."""
+    """Checks that span tables: unique ids, known references, dates inside the period.
+
+    Tables may be ``Table``s or DataFrames: the checks only iterate columns (no pandas here).
+    """
     problems: list[Problem] = []
     places = scenario.places
-    ids = set(places["id"])
-    duplicated = places["id"].duplicated(keep="first") & (places["id"] != "")
-    for row, value in zip(places["_row"][duplicated], places["id"][duplicated], strict=True):
-        problems.append(Problem("places.csv", f"duplicated id {value!r}", int(row), "id"))
+    place_rows = [int(r) for r in places["_row"]]
+    place_ids = list(places["id"])
+    ids = set(place_ids)
+    seen: set[str] = set()
+    for row, value in zip(place_rows, place_ids, strict=True):
+        if value in seen and value != "":
+            problems.append(Problem("places.csv", f"duplicated id {value!r}", row, "id"))
+        seen.add(value)
     for column, limit in (("lat", 90.0), ("lon", 180.0)):
-        high = places[column] > limit
-        for row, value in zip(places["_row"][high], places[column][high], strict=True):
-            problems.append(Problem("places.csv", f"must be <= {limit:g}, got {value:g}",
-                                    int(row), column))
-    codes = _iso3_codes()
-    bad_country = (places["country"] != "") & ~places["country"].isin(codes)
-    for row, value in zip(places["_row"][bad_country], places["country"][bad_country],
-                          strict=True):
-        problems.append(
-            Problem("places.csv", f"unknown country code {value!r} (ISO-3166 alpha-3)", int(row),
-                    "country")
-        )
+        for row, value in zip(place_rows, places[column], strict=True):
+            if value > limit:
+                problems.append(Problem("places.csv", f"must be <= {limit:g}, got {value:g}",
+                                        row, column))
+    codes = _iso3_codes() if any(c != "" for c in places["country"]) else frozenset()
+    for row, value in zip(place_rows, places["country"], strict=True):
+        if value != "" and value not in codes:
+            problems.append(Problem("places.csv", f"unknown country code {value!r} "
+                                    "(ISO-3166 alpha-3)", row, "country"))
 
-    def unknown(file: str, frame: pd.DataFrame, column: str, allow_blank: bool = False) -> None:
-        values = frame[column].astype(str)
-        bad = ~values.isin(ids) & (values != "")
-        if not allow_blank:
-            bad &= values != ""
-        for row, value in zip(frame["_row"][bad], values[bad], strict=True):
-            problems.append(Problem(file, f"unknown place id {value!r}", int(row), column))
+    def unknown(file: str, frame: Table | pd.DataFrame, column: str) -> None:
+        for row, value in zip(frame["_row"], frame[column], strict=True):
+            value = str(value)
+            if value != "" and value not in ids:
+                problems.append(Problem(file, f"unknown place id {value!r}", int(row), column))
 
-    unknown("routes.csv", scenario.routes, "from")
-    unknown("routes.csv", scenario.routes, "to")
-    loops = scenario.routes["from"] == scenario.routes["to"]
-    for row in scenario.routes["_row"][loops & (scenario.routes["from"] != "")]:
-        problems.append(Problem("routes.csv", "route from a place to itself", int(row), "to"))
-    unknown("sources.csv", scenario.sources, "place")
-    unknown("observations.csv", scenario.observations, "place", allow_blank=True)
-    if "destination" in scenario.sources:  # optional column (absent in built scenarios)
-        _check_destinations(scenario, unknown, problems)
+    routes = scenario.routes
+    unknown("routes.csv", routes, "from")
+    unknown("routes.csv", routes, "to")
+    for row, a, b in zip(routes["_row"], routes["from"], routes["to"], strict=True):
+        if a == b and a != "":
+            problems.append(Problem("routes.csv", "route from a place to itself", int(row), "to"))
     sources = scenario.sources
-    bad_group = (sources["group"] != "flow") & ~sources["group"].str.match(r"^caravan:[\w.-]+$")
-    bad_group &= sources["group"] != ""
-    for row, value in zip(sources["_row"][bad_group], sources["group"][bad_group], strict=True):
-        problems.append(
-            Problem("sources.csv", f"unknown group {value!r} (expected flow or caravan:<name>)",
-                    int(row), "group")
-        )
+    unknown("sources.csv", sources, "place")
+    unknown("observations.csv", scenario.observations, "place")
+    if "destination" in sources:  # optional column (absent in built scenarios)
+        unknown("sources.csv", sources, "destination")
+        _check_destinations(sources, problems)
+    for row, value in zip(sources["_row"], sources["group"], strict=True):
+        if value not in ("flow", "") and not _CARAVAN_GROUP.match(str(value)):
+            problems.append(Problem("sources.csv", f"unknown group {value!r} (expected flow or "
+                                    "caravan:<name>)", int(row), "group"))
     _check_targets(scenario, problems)
     if not check_dates:
         return problems
     for file, frame, columns in (
-        ("sources.csv", scenario.sources, ("start_date", "end_date")),
+        ("sources.csv", sources, ("start_date", "end_date")),
         ("policies.csv", scenario.policies, ("from_date", "to_date")),
         ("observations.csv", scenario.observations, ("date",)),
     ):
@@ -198,23 +221,29 @@ def cross_check(scenario: Scenario, check_dates: bool = True) -> list[Problem]:
             for column in columns:
                 _check_dates(scenario, file, frame, column, problems)
         if len(columns) == 2:
-            first, last = frame[columns[0]], frame[columns[1]]
-            ok = first.notna() & last.notna()
-            reversed_ = ok & (first.where(ok).astype(object) > last.where(ok).astype(object))
-            for row in frame["_row"][reversed_]:
-                problems.append(Problem(file, f"{columns[1]} is before {columns[0]}", int(row),
-                                        columns[1]))
+            for row, first, last in zip(frame["_row"], frame[columns[0]], frame[columns[1]],
+                                        strict=True):
+                if not _missing(first) and not _missing(last) and first > last:
+                    problems.append(Problem(file, f"{columns[1]} is before {columns[0]}",
+                                            int(row), columns[1]))
     return problems
 
 
-def _check_destinations(scenario: Scenario, unknown, problems: list[Problem]) -> None:  # noqa: ANN001
+_CARAVAN_GROUP = re.compile(r"^caravan:[\w.-]+$")
+
+
+def _check_destinations(sources: Table | pd.DataFrame, problems: list[Problem]) -> None:
     """People may aim at a place; a caravan's rows must agree on where it goes."""
-    unknown("sources.csv", scenario.sources, "destination", allow_blank=True)
-    caravans = scenario.sources[scenario.sources["group"] != "flow"]
-    for _, rows in caravans.groupby("group"):
-        if rows["destination"].nunique() > 1:
+    groups: dict[str, list[tuple[int, object]]] = {}
+    for row, group, aim in zip(sources["_row"], sources["group"], sources["destination"],
+                               strict=True):
+        if group != "flow":
+            groups.setdefault(group, []).append((int(row), aim))
+    for group in sorted(groups):
+        rows = groups[group]
+        if len({aim for _, aim in rows if not _missing(aim)}) > 1:
             problems.append(Problem("sources.csv", "rows of one caravan name different "
-                                    "destinations", int(rows["_row"].iloc[1]), "destination"))
+                                    "destinations", rows[1][0], "destination"))
 
 
 def _check_targets(scenario: Scenario, problems: list[Problem]) -> None:
@@ -225,12 +254,11 @@ def _check_targets(scenario: Scenario, problems: list[Problem]) -> None:
     parse_policies(scenario.places, scenario.routes, scenario.policies, problems)
 
 
-def _check_dates(
-    scenario: Scenario, file: str, frame: pd.DataFrame, column: str, problems: list[Problem]
-) -> None:
+def _check_dates(scenario: Scenario, file: str, frame: Table | pd.DataFrame, column: str,
+                 problems: list[Problem]) -> None:
     first, last = scenario.start_date, scenario.end_date
     for row, value in zip(frame["_row"], frame[column], strict=True):
-        if value is None or pd.isna(value):
+        if _missing(value):
             continue
         if not first <= value <= last:
             problems.append(
@@ -244,7 +272,7 @@ def _check_policy_overlap(scenario: Scenario, problems: list[Problem]) -> None:
     first, last = scenario.start_date, scenario.end_date
     frame = scenario.policies
     for row, start, end in zip(frame["_row"], frame["from_date"], frame["to_date"], strict=True):
-        if start is None or end is None or pd.isna(start) or pd.isna(end):
+        if _missing(start) or _missing(end):
             continue
         if end < first or start > last:
             problems.append(

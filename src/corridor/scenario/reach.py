@@ -28,16 +28,16 @@ def _components(scenario: Scenario) -> dict[str, str]:
 
 def unreachable_sources(scenario: Scenario) -> list[Problem]:
     """One warning per sources.csv row from which no route reaches where its people go."""
-    if scenario.rules != "corridor" or scenario.sources.empty:
+    if scenario.rules != "corridor" or len(scenario.sources) == 0:
         return []  # flee agents spawn at conflict zones and need no destination
     part = _components(scenario)
     kinds = dict(zip(scenario.places["id"], scenario.places["kind"], strict=True))
     reachable = {part[p] for p, kind in kinds.items() if kind == "destination"}
-    aims = scenario.sources.get("destination")
+    sources = scenario.sources
+    aims = (list(sources["destination"]) if "destination" in sources
+            else [""] * len(sources))
     warnings = []
-    for k, (row, place) in enumerate(zip(scenario.sources["_row"], scenario.sources["place"],
-                                         strict=True)):
-        aim = str(aims.iloc[k]) if aims is not None else ""
+    for row, place, aim in zip(sources["_row"], sources["place"], map(str, aims), strict=True):
         if place not in part:
             continue
         if aim and aim in part:

@@ -26,7 +26,7 @@ import numpy as np
 
 from corridor.errors import Problem, ScenarioError
 
-if TYPE_CHECKING:  # tables are DataFrames; importing pandas here would slow `import corridor`
+if TYPE_CHECKING:  # tables are DataFrames or Tables; pandas would slow `validate`
     import pandas as pd
 
 
@@ -132,9 +132,9 @@ def parse_target(text: str, place_ids: Collection[str],
 
 def scenario_parser(places: pd.DataFrame, routes: pd.DataFrame):  # noqa: ANN201
     """A ``parse(text) -> Target`` bound to one scenario's places, routes and countries."""
-    ids = frozenset(places["id"].astype(str))
-    pairs = frozenset(zip(routes["from"].astype(str), routes["to"].astype(str), strict=True))
-    countries = frozenset(c for c in places["country"].astype(str) if c)
+    ids = frozenset(str(p) for p in places["id"])
+    pairs = frozenset((str(a), str(b)) for a, b in zip(routes["from"], routes["to"], strict=True))
+    countries = frozenset(c for c in map(str, places["country"]) if c)
 
     def parse(text: str) -> Target:
         return parse_target(text, ids, pairs, countries)
@@ -186,7 +186,7 @@ def parse_policies(places: pd.DataFrame, routes: pd.DataFrame, policies: pd.Data
     """Parse every row of ``policies``; rows with a bad target or date are reported and left
     out. Row numbers come from the ``_row`` column when the table was read from a file."""
     parse = scenario_parser(places, routes)
-    rows = (policies["_row"].astype(int).tolist() if "_row" in policies
+    rows = ([int(r) for r in policies["_row"]] if "_row" in policies
             else list(range(2, len(policies) + 2)))
     out = []
     for row, lever, text, first, last, value in zip(
@@ -204,9 +204,8 @@ def parse_policies(places: pd.DataFrame, routes: pd.DataFrame, policies: pd.Data
 
 
 def _missing(value: object) -> bool:
-    import pandas as pd
-
-    return value is None or bool(pd.isna(value))
+    """None, or NaN / NaT (the only values not equal to themselves): no pandas needed."""
+    return value is None or bool(value != value)
 
 
 def policy_table(scenario) -> PolicyTable:  # noqa: ANN001 - a Scenario (avoids an import cycle)
