@@ -32,6 +32,16 @@ DaysOpt = Annotated[int | None, typer.Option(help="Override the number of days."
 ScaleOpt = Annotated[
     float | None, typer.Option(help="Agents per person (0.1 = 1 agent per 10 people).")
 ]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run members on this Dask scheduler: tcp://HOST:PORT "
+                 "or a scheduler file (dask scheduler --scheduler-file FILE.json)."),
+]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option("--dask", help="'local': members on a Dask LocalCluster of --workers "
+                 "processes (or a scheduler address, as --scheduler)."),
+]
 
 
 @contextmanager
@@ -62,7 +72,7 @@ def _workers(workers: int) -> int:
 
 
 def _scenario(folder: Path, days: int | None, agents_scale: float | None):  # noqa: ANN202
-    from corridor.analysis.ensemble import load_checked
+    from corridor.checked import load_checked
 
     if agents_scale is not None and not agents_scale > 0:
         raise CorridorError(f"--agents-scale must be > 0, got {agents_scale}")
@@ -88,16 +98,8 @@ def ensemble(
     days: DaysOpt = None,
     agents_scale: ScaleOpt = None,
     force: ForceOpt = False,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Run members on this Dask scheduler: tcp://HOST:PORT "
-                     "or a scheduler file (dask scheduler --scheduler-file FILE.json)."),
-    ] = None,
-    dask: Annotated[
-        str | None,
-        typer.Option("--dask", help="'local': members on a Dask LocalCluster of --workers "
-                     "processes (or a scheduler address, as --scheduler)."),
-    ] = None,
+    scheduler: SchedulerOpt = None,
+    dask: DaskOpt = None,
     resume: Annotated[
         bool, typer.Option("--resume", help="Keep the members an interrupted run finished.")
     ] = False,
@@ -106,7 +108,7 @@ def ensemble(
     from corridor.analysis.ensemble import run_ensemble
     from corridor.runs.read import read_headline
 
-    address = _dask_address(scheduler, dask)
+    address = dask_address(scheduler, dask)
     scenario = _scenario(folder, days, agents_scale)
     if resume:  # run_ensemble checks the folder (and says so when it is already complete)
         from corridor.runs.claim import default_out
@@ -123,7 +125,7 @@ def ensemble(
     console.print(f"ensemble folder: {path}")
 
 
-def _dask_address(scheduler: str | None, dask: str | None) -> str | None:
+def dask_address(scheduler: str | None, dask: str | None) -> str | None:
     """The Dask scheduler to use ("local" = a LocalCluster), or None for local processes."""
     if scheduler is not None and dask is not None:
         raise CorridorError("give --scheduler ADDRESS or --dask local, not both")
@@ -162,12 +164,15 @@ def sweep(
     days: DaysOpt = None,
     agents_scale: ScaleOpt = None,
     force: ForceOpt = False,
+    scheduler: SchedulerOpt = None,
+    dask: DaskOpt = None,
 ) -> None:
     """Run an ensemble per value of one policy lever; print the median of each metric per value."""
     import pandas as pd
 
     from corridor.analysis.sweep import median_table, parse_lever_spec, resolve_target, run_sweep
 
+    address = dask_address(scheduler, dask)
     spec = parse_lever_spec(lever)
     scenario = _scenario(folder, days, agents_scale)
     target = resolve_target(scenario, spec.target)
@@ -182,6 +187,8 @@ def sweep(
             force=force,
             progress=progress,
             inputs=[folder],
+            scheduler=address,
+            report=lambda m: err.print(m, markup=False, highlight=False),
         )
     from rich.table import Table
 

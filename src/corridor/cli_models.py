@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from corridor.cli_batch import DaskOpt, SchedulerOpt
 from corridor.errors import CorridorError
 
 console = Console()
@@ -292,12 +293,16 @@ def sensitivity(
         help="Agents per person for every run (smaller is faster).")] = None,
     seed: Annotated[int, typer.Option(help="Sampling seed.", min=0)] = 0,
     workers: WorkersOpt = 2,
+    scheduler: SchedulerOpt = None,
+    dask: DaskOpt = None,
 ) -> None:
     """Global sensitivity (SALib) of the headline outputs to rule-set parameters."""
-    from corridor.analysis.ensemble import load_checked
     from corridor.analysis.sensitivity import bar_chart_svg, sample
     from corridor.analysis.sensitivity import sensitivity as analyse
+    from corridor.checked import load_checked
+    from corridor.cli_batch import dask_address
 
+    address = dask_address(scheduler, dask)
     _check_out(out)
     ranges = _ranges(param)
     if agents_scale is not None and not (0 < agents_scale <= 1e3):
@@ -307,7 +312,8 @@ def sensitivity(
     with _bar() as bar:
         task = bar.add_task("sensitivity", total=runs, info=f"{method}, {runs} runs")
         result = analyse(scenario, ranges, samples, method, seed, workers,
-                         progress=lambda d, n: bar.update(task, completed=d))
+                         progress=lambda d, n: bar.update(task, completed=d), scheduler=address,
+                         report=lambda m: err.print(m, markup=False, highlight=False))
     from corridor._io import write_csv
     from corridor.runs.claim import atomic_folder
     from corridor.runs.markers import SENSITIVITY

@@ -167,3 +167,26 @@ def test_sweep_rejects_unknown_metric_and_leaves_nothing(tmp_path: Path) -> None
         )
     assert not (tmp_path / "sweep").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["tiny"]
+
+
+def test_failed_member_is_named_with_its_lever_value_and_retried_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import corridor.analysis.ensemble as ens
+
+    real, failed = ens._run_member, []
+
+    def fail_first(scenario, out):  # noqa: ANN001, ANN202
+        if not failed:
+            failed.append(out.name)
+            raise RuntimeError("disk on fire")
+        return real(scenario, out)
+
+    monkeypatch.setattr(ens, "_run_member", fail_first)
+    notes: list[str] = []
+    folder = write_scenario(tmp_path / "tiny", days=10)
+    out = run_sweep(folder, "closure.b>c=0,1", tmp_path / "sweep", seeds_per_value=2,
+                    report=notes.append)
+    seed = member_seeds(7, 2)[0]
+    assert notes == [f"closure b>c = 0: member seed-000 (seed {seed}, parameters {{}}) failed: "
+                     "RuntimeError: disk on fire; retrying it once"]
+    assert sorted(p.name for p in (out / "value-0").glob("seed-*")) == ["seed-000", "seed-001"]

@@ -70,11 +70,17 @@ class DaskBackend:
 
     ``workers`` sizes a LocalCluster (one thread each: the engine is single-threaded and a
     thread per process keeps members independent); it is ignored for a scheduler address.
+    ``job`` (a function of the scenario, pickled to the workers) makes a member's outcome its
+    return value, with nothing written. ``keep_open`` makes ``close`` a no-op, so one client
+    (and LocalCluster) serves several ensembles (a sweep); ``shutdown`` then closes it.
     """
 
-    def __init__(self, scheduler: str = LOCAL, workers: int = 1, timeout_s: float = 30) -> None:
+    def __init__(self, scheduler: str = LOCAL, workers: int = 1, timeout_s: float = 30, *,
+                 job: Any = None, keep_open: bool = False) -> None:
         distributed = _distributed()
         self._distributed = distributed
+        self.job = job
+        self.keep_open = keep_open
         self.cluster = None
         # failures are reported by corridor, one line each; distributed's own logs would add
         # tracebacks (a lost worker or scheduler) to the terminal
@@ -95,11 +101,11 @@ class DaskBackend:
             self._close_cluster()
             raise CorridorError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
         self.scheduler = scheduler
-        self._token = uuid.uuid4().hex[:8]
 
-    def submit(self, member: Any, folder: Path, attempt: int) -> Any:
-        key = f"corridor-{member.name}-{self._token}-{attempt}"
-        return self.client.submit(member_files, member.scenario, key=key, pure=False, retries=0)
+    def submit(self, member: Any, folder: Path | None, attempt: int) -> Any:
+        key = f"corridor-{member.name}-{uuid.uuid4().hex[:8]}-{attempt}"
+        return self.client.submit(self.job or member_files, member.scenario, key=key,
+                                  pure=False, retries=0)
 
     def wait_any(self, handles: list[Any]) -> tuple[set[Any], set[Any]]:
         try:
@@ -108,7 +114,7 @@ class DaskBackend:
             raise self._lost(exc) from None
         return set(done), set(pending)
 
-    def outcome(self, handle: Any, member: Any, folder: Path) -> dict[str, Any]:
+    def outcome(self, handle: Any, member: Any, folder: Path | None) -> Any:
         import json
 
         try:
@@ -118,6 +124,9 @@ class DaskBackend:
                 raise self._lost(exc) from None
             raise  # the member's own error (or KilledWorker): reported and retried once
         handle.release()
+        if self.job is not None:
+            return files
+        assert folder is not None, "a member that writes its folder needs one"
         write_member(files, folder / member.name)
         return json.loads(files["summary.json"].decode("utf-8"))
 
@@ -136,7 +145,12 @@ class DaskBackend:
             self.client.cancel(handles, force=True)
 
     def close(self) -> None:
-        """Close the client (and a LocalCluster); safe to call again."""
+        """Close the client (and a LocalCluster), unless ``keep_open``; safe to call again."""
+        if not self.keep_open:
+            self.shutdown()
+
+    def shutdown(self) -> None:
+        """Close the client (and a LocalCluster) whatever ``keep_open`` says."""
         try:
             if self.client.status not in ("closed", "closing"):
                 self.client.close(timeout=10)

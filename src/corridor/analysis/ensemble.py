@@ -43,17 +43,21 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from corridor._io import atomic_write_text, json_text, write_parquet
 from corridor.analysis.pools import local_pool
-from corridor.errors import CorridorError, ScenarioError
+from corridor.checked import load_checked
+from corridor.errors import CorridorError
 from corridor.runs.markers import ENSEMBLE, MEMBER_PREFIX
 from corridor.runs.read import require_table
 from corridor.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from corridor.analysis.dask_backend import DaskBackend
 
 Progress = Callable[[int, int], None]
 QUANTILES = {"q05": 0.05, "q50": 0.50, "q95": 0.95}
@@ -70,19 +74,6 @@ def member_seeds(seed: int, n: int) -> list[int]:
 def member_name(i: int, n: int) -> str:
     """``seed-000`` ...: zero-padded so that sorting by name is sorting by member index."""
     return f"{MEMBER_PREFIX}{i:0{max(3, len(str(n - 1)))}d}"
-
-
-def load_checked(folder: Path) -> Scenario:
-    """Load a scenario folder and check its rule set and parameters (every problem at once)."""
-    from corridor.engine import check_rules
-    from corridor.scenario import check_scenario
-
-    scenario, problems = check_scenario(folder)
-    if scenario is not None:
-        problems += check_rules(scenario)
-    if problems or scenario is None:
-        raise ScenarioError(problems)
-    return scenario
 
 
 def _run_member(scenario: Scenario, out: Path) -> dict[str, Any]:
@@ -108,7 +99,7 @@ def run_ensemble(
     inputs: Iterable[Path] = (),
     *,
     resume: bool = False,
-    scheduler: str | None = None,
+    scheduler: str | DaskBackend | None = None,
     report: Callable[[str], None] | None = None,
 ) -> Path:
     """Run ``seeds`` members of a scenario and write the ensemble folder ``out``; returns it.
@@ -117,8 +108,9 @@ def run_ensemble(
     ``parameters``, ``seed`` = a different base seed). ``progress(done, total)`` counts members.
     ``out`` is claimed as ``corridor.runs.claim.atomic_folder`` does (``inputs``, such as the
     scenario folder, are never replaced). ``scheduler`` runs members on Dask distributed
-    (``tcp://HOST:PORT``, or ``"local"`` for a LocalCluster of ``workers`` processes) instead
-    of local processes; the files are the same. ``resume`` keeps the members an interrupted
+    (``tcp://HOST:PORT``, or ``"local"`` for a LocalCluster of ``workers`` processes; or a
+    ``DaskBackend`` made with ``keep_open``) instead of local processes; the files are the
+    same. ``resume`` keeps the members an interrupted
     run of the same ensemble finished (see ``corridor.analysis.members``).
     """
     from corridor.analysis import members as mb
@@ -154,10 +146,12 @@ def run_ensemble(
         say(f"{out}: this ensemble is already complete; nothing to do")
         return out
     remote = None  # connect first: a missing package or scheduler is an error before any write
-    if scheduler is not None:
+    if isinstance(scheduler, str):
         from corridor.analysis.dask_backend import DaskBackend
 
         remote = DaskBackend(scheduler, workers=workers)
+    elif scheduler is not None:  # a DaskBackend the caller keeps open (a sweep's values)
+        remote = scheduler
     try:
         with mb.partial_folder(out, plan, force=force, resume=resume, inputs=inputs,
                                report=say) as tmp:

@@ -17,6 +17,10 @@ Backends:
     members on Dask distributed; a member returns its files as bytes and this process writes
     them (workers need no shared file system).
 
+Either backend can instead run a ``job``: a function of the member's scenario whose small
+return value is the member's outcome and nothing is written (sensitivity samples). Failures,
+the retry and Ctrl-C are handled the same way.
+
 A member that fails is reported (name, seed, parameters, error) and retried once; the others go
 on. Members still failing after the retry make the command fail at the end with all of them
 named; the finished ones stay in the partial folder for ``--resume``.
@@ -67,33 +71,43 @@ class Backend(Protocol):
     """Where members run. ``submit`` starts one; ``outcome`` turns a finished handle into the
     member's summary, its folder written in ``folder`` (raising the member's error)."""
 
-    def submit(self, member: Member, folder: Path, attempt: int) -> Any: ...
+    def submit(self, member: Member, folder: Path | None, attempt: int) -> Any: ...
 
     def wait_any(self, handles: list[Any]) -> tuple[set[Any], set[Any]]: ...
 
-    def outcome(self, handle: Any, member: Member, folder: Path) -> dict[str, Any]: ...
+    def outcome(self, handle: Any, member: Member, folder: Path | None) -> Any: ...
 
     def cancel(self, handles: Iterable[Any]) -> None: ...
 
     def close(self) -> None: ...
 
 
-class LocalBackend:
-    """Members in this process (``workers`` = 1) or a local pool; each writes its own folder."""
+Job = Callable[[Scenario], Any]
 
-    def __init__(self, workers: int = 1, total: int = 1) -> None:
+
+class LocalBackend:
+    """Members in this process (``workers`` = 1) or a local pool; each writes its own folder
+    (or, given a ``job``, returns ``job(scenario)``: a module-level function, for the pool)."""
+
+    def __init__(self, workers: int = 1, total: int = 1, job: Job | None = None) -> None:
         from corridor.analysis.ensemble import _pool
 
         self.pool = _pool(min(workers, total)) if workers > 1 and total > 1 else None
+        self.job = job
 
-    def submit(self, member: Member, folder: Path, attempt: int) -> Future:
+    def submit(self, member: Member, folder: Path | None, attempt: int) -> Future:
         from corridor.analysis.ensemble import _run_member
 
+        if self.job is not None:
+            call: tuple[Callable[..., Any], tuple] = (self.job, (member.scenario,))
+        else:
+            assert folder is not None, "a member that writes its folder needs one"
+            call = (_run_member, (member.scenario, folder / member.name))
         if self.pool is not None:
-            return self.pool.submit(_run_member, member.scenario, folder / member.name)
+            return self.pool.submit(call[0], *call[1])
         future: Future = Future()
         try:
-            future.set_result(_run_member(member.scenario, folder / member.name))
+            future.set_result(call[0](*call[1]))
         except Exception as exc:  # reported and retried like a worker's failure
             future.set_exception(exc)
         return future
@@ -102,7 +116,7 @@ class LocalBackend:
         done, pending = wait(handles, return_when=FIRST_COMPLETED)
         return set(done), set(pending)
 
-    def outcome(self, handle: Future, member: Member, folder: Path) -> dict[str, Any]:
+    def outcome(self, handle: Future, member: Member, folder: Path | None) -> Any:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
@@ -110,6 +124,8 @@ class LocalBackend:
         except BrokenProcessPool:  # not the member's fault: the pool is gone, stop
             raise RunError("a local worker process died; finished members are kept, rerun "
                            "with --resume") from None
+        if self.job is not None:
+            return summary
         # as read back from summary.json, like members of a resumed run or of Dask
         return json.loads(json_text(summary))
 
@@ -131,15 +147,16 @@ def _error_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def run_all(members: list[Member], folder: Path, backend: Backend, *,
+def run_all(members: list[Member], folder: Path | None, backend: Backend, *,
             progress: Progress | None = None, report: Report = _stderr,
-            done_before: dict[int, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+            done_before: dict[int, dict[str, Any]] | None = None) -> list[Any]:
     """Run ``members`` on ``backend`` into ``folder``; their summaries in member order.
 
     ``done_before`` holds the summaries of members finished earlier (``--resume``), by index;
-    those are not run again. A failed
-    member is reported and retried once. Ctrl-C (or any error of this process) cancels what is
-    still queued or running and closes the backend; finished member folders stay.
+    those are not run again. A failed member is reported and retried once. Ctrl-C (or any
+    error of this process) cancels what is still queued or running and closes the backend;
+    finished member folders stay. ``folder`` is None for a backend with a ``job`` (nothing is
+    written; the outcomes are the job's return values).
     """
     summaries: dict[int, dict[str, Any]] = dict(done_before or {})
     total = len(members)
@@ -173,7 +190,8 @@ def run_all(members: list[Member], folder: Path, backend: Backend, *,
     except BaseException as exc:
         with contextlib.suppress(Exception):
             backend.cancel(list(running))
-        finished = sum(1 for m in members if (folder / m.name).is_dir())
+        finished = 0 if folder is None else sum(1 for m in members
+                                                 if (folder / m.name).is_dir())
         if isinstance(exc, KeyboardInterrupt) and finished:
             report(f"interrupted: {finished} of {total} members are finished in {folder}; "
                    "the same command with --resume runs only the others")
@@ -181,8 +199,10 @@ def run_all(members: list[Member], folder: Path, backend: Backend, *,
     finally:
         backend.close()
     if failed:
-        raise RunError(f"{len(failed)} of {total} members failed twice (finished members are "
-                       f"kept in {folder}; rerun with --resume): " + "; ".join(failed))
+        kept = "" if folder is None else (f" (finished members are kept in {folder}; rerun "
+                                          "with --resume)")
+        raise RunError(f"{len(failed)} of {total} members failed twice{kept}: "
+                       + "; ".join(failed))
     return [summaries[i] for i in sorted(summaries)]
 
 

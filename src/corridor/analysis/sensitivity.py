@@ -4,8 +4,9 @@
 confidence intervals; ``morris``: elementary effects (mu*, sigma), cheaper for screening many
 parameters. Every sample is one run of the scenario with the sampled parameters and the
 scenario's own seed (common random numbers: the same seed for every sample, so index differences
-are parameter effects, not seed noise). Runs go to local worker processes; results do not depend
-on the number of workers.
+are parameter effects, not seed noise). Runs go to local worker processes or to Dask
+(``--scheduler``, ``--dask local``); results depend on neither the backend nor the number of
+workers.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from corridor.analysis.calibrate import ParamRange
-from corridor.analysis.pools import local_pool
 from corridor.errors import CorridorError
 from corridor.scenario.model import Scenario
 
@@ -83,11 +83,6 @@ def outputs(scenario: Scenario) -> dict[str, float]:
             "caravan_arrival_day": arrival, "caravan_size_end": size}
 
 
-def _run(task: tuple[Scenario, dict]) -> dict[str, float]:
-    scenario, parameters = task
-    return outputs(scenario.with_overrides(parameters=parameters))
-
-
 @dataclass
 class Sensitivity:
     method: str
@@ -98,22 +93,29 @@ class Sensitivity:
 
 def run_samples(scenario: Scenario, x: np.ndarray, ranges: Sequence[ParamRange],
                 workers: int = 1,
-                progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Run every sample point; one row per point with its parameters and outputs."""
+                progress: Callable[[int, int], None] | None = None, *,
+                scheduler: str | None = None,
+                report: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Run every sample point; one row per point with its parameters and outputs.
+
+    Points run on local worker processes or, with ``scheduler``, on Dask (as ensemble members
+    do: ``corridor.analysis.members``); the table is the same. A point whose run fails is
+    reported with its parameters and retried once; one failing twice fails the command.
+    """
+    from corridor.analysis import members as mb
+
     names = [r.name for r in ranges]
-    tasks = [(scenario, dict(zip(names, map(float, row), strict=True))) for row in x]
-    results: list[dict[str, float]] = []
-    if workers > 1 and len(tasks) > 1:
-        with local_pool(workers) as pool:
-            for i, out in enumerate(pool.map(_run, tasks, chunksize=4), start=1):
-                results.append(out)
-                if progress:
-                    progress(i, len(tasks))
+    points = [mb.Member(i, f"sample-{i:04d}", int(scenario.seed),
+                        scenario.with_overrides(parameters=dict(zip(names, map(float, row),
+                                                                    strict=True))))
+              for i, row in enumerate(x)]
+    if scheduler is not None:
+        from corridor.analysis.dask_backend import DaskBackend
+
+        backend: mb.Backend = DaskBackend(scheduler, workers=workers, job=outputs)
     else:
-        for i, task in enumerate(tasks, start=1):
-            results.append(_run(task))
-            if progress:
-                progress(i, len(tasks))
+        backend = mb.LocalBackend(workers, total=len(points), job=outputs)
+    results = mb.run_all(points, None, backend, progress=progress, report=report or mb._stderr)
     return pd.concat([pd.DataFrame(x, columns=names), pd.DataFrame(results)], axis=1)
 
 
@@ -161,8 +163,10 @@ def _zeros(method: str) -> dict[str, float]:
 
 def sensitivity(scenario: Scenario, ranges: Sequence[ParamRange], n: int, method: str = "sobol",
                 seed: int = 0, workers: int = 1,
-                progress: Callable[[int, int], None] | None = None) -> Sensitivity:
-    """Sample, run and analyse (see module doc)."""
+                progress: Callable[[int, int], None] | None = None, *,
+                scheduler: str | None = None,
+                report: Callable[[str], None] | None = None) -> Sensitivity:
+    """Sample, run and analyse (see module doc; ``scheduler`` as in ``run_samples``)."""
     from corridor.engine import get_rules
 
     declared = {p.name for p in get_rules(scenario.rules).parameters}
@@ -171,7 +175,8 @@ def sensitivity(scenario: Scenario, ranges: Sequence[ParamRange], n: int, method
             raise CorridorError(f"--param {r.name}: not a parameter of rule set "
                                 f"{scenario.rules!r} (see `corridor params`)")
     x = sample(ranges, n, method, seed)
-    samples = run_samples(scenario, x, ranges, workers, progress)
+    samples = run_samples(scenario, x, ranges, workers, progress, scheduler=scheduler,
+                          report=report)
     return Sensitivity(method, list(ranges), samples, analyse(samples, ranges, method, seed))
 
 

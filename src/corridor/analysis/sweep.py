@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -223,23 +223,25 @@ def run_sweep(
     force: bool = False,
     progress: Progress | None = None,
     inputs: Iterable[Path] = (),
+    *,
+    scheduler: str | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> Path:
     """Run an ensemble per lever value into ``out/value-<v>/`` and tabulate/plot the metrics.
 
     ``progress(done, total)`` counts member runs over all values. ``out`` is claimed as
-    ``corridor.runs.claim.atomic_folder`` does (``inputs`` are never replaced).
+    ``corridor.runs.claim.atomic_folder`` does (``inputs`` are never replaced). ``scheduler``
+    runs the members on Dask as ``run_ensemble`` does (one client for every value); the files
+    are the same. A failed member is reported (``report``) with its lever value, seed and
+    parameters, and retried once.
     """
-    from corridor._io import atomic_write_text, json_text, write_parquet
-    from corridor.analysis.ensemble import run_ensemble
+    from corridor.analysis.members import _stderr
     from corridor.engine import check_rules
-    from corridor.runs.claim import atomic_folder
-    from corridor.runs.read import read_summary
 
     scenario = folder if isinstance(folder, Scenario) else load_checked(Path(folder))
     parsed = spec if isinstance(spec, LeverSpec) else parse_lever_spec(spec)
     target = resolve_target(scenario, parsed.target)
     seeds = member_seeds(scenario.seed, seeds_per_value)
-    total = len(parsed.values) * seeds_per_value
     variants = [apply_lever(scenario, parsed.lever, target, v) for v in parsed.values]
     for value, variant in zip(parsed.values, variants, strict=True):
         problems = check_rules(variant)  # the rule set may not take this lever, target, value
@@ -252,12 +254,41 @@ def run_sweep(
     out = Path(out)
     if not isinstance(folder, Scenario):
         inputs = [*inputs, Path(folder)]
+    say = report or _stderr
+    remote = None  # connect before claiming out: no scheduler, nothing written
+    if scheduler is not None:
+        from corridor.analysis.dask_backend import DaskBackend
+
+        remote = DaskBackend(scheduler, workers=workers, keep_open=True)
+    try:
+        return _run_values(scenario, parsed, target, variants, seeds, out, seeds_per_value,
+                           workers, metrics, force, progress, inputs, remote, say, spec)
+    finally:
+        if remote is not None:
+            remote.shutdown()
+
+
+def _run_values(scenario: Scenario, parsed: LeverSpec, target: str, variants: list[Scenario],
+                seeds: list[int], out: Path, seeds_per_value: int, workers: int,
+                metrics: Sequence[str] | None, force: bool, progress: Progress | None,
+                inputs: Iterable[Path], remote: Any, say: Callable[[str], None],
+                spec: str | LeverSpec) -> Path:
+    """``run_sweep``'s work once its inputs are checked: one ensemble per value, then the
+    table, the plot and sweep.json, all inside one atomic folder."""
+    from corridor._io import atomic_write_text, json_text, write_parquet
+    from corridor.analysis.ensemble import run_ensemble
+    from corridor.runs.claim import atomic_folder
+    from corridor.runs.read import read_summary
+
+    total = len(parsed.values) * seeds_per_value
     with atomic_folder(out, force=force, kind=SWEEP, inputs=inputs) as tmp:
         rows = []
         for k, (value, variant) in enumerate(zip(parsed.values, variants, strict=True)):
             step = _offset(progress, k * seeds_per_value, total)
+            label = f"{parsed.lever} {target} = {value:g}"
             ensemble = run_ensemble(
-                variant, tmp / value_name(value), seeds_per_value, workers=workers, progress=step
+                variant, tmp / value_name(value), seeds_per_value, workers=workers, progress=step,
+                scheduler=remote, report=lambda m, label=label: say(f"{label}: {m}"),
             )
             for i, seed in enumerate(seeds):
                 summary = read_summary(ensemble / member_name(i, seeds_per_value))
