@@ -322,10 +322,32 @@ def _mount_subcommands() -> None:
 _mount_subcommands()
 
 
-def main() -> None:
-    """Entry point: user errors print one line and exit 2; Ctrl-C exits 130."""
+def _click_exception() -> type[Exception]:
+    """The ClickException class typer raises (typer >= 0.2x vendors click as typer._click)."""
     try:
-        app()  # standalone: usage errors print their message and exit 2 by themselves
+        from typer._click.exceptions import ClickException
+    except ImportError:  # older typer: plain click
+        from click.exceptions import ClickException
+    return ClickException
+
+
+def usage_line(exc: Any) -> str:
+    """A click error (unknown option, missing argument, bad value) as one line: what is wrong
+    and where the command's help is (typer's default is a five-line box)."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+    return f"error: {message}{where}"
+
+
+def main() -> None:
+    """Entry point: user errors print one line and exit 2; Ctrl-C exits 130.
+
+    Runs typer without its standalone mode so that usage errors reach us as exceptions (one
+    line, exit 2) instead of typer's boxed message; --help and --version are unchanged.
+    """
+    try:
+        code = app(standalone_mode=False)
     except CorridorError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
@@ -333,7 +355,7 @@ def main() -> None:
         err.print("interrupted: nothing was written")
         sys.exit(130)
     except SystemExit as exc:
-        if exc.code == 130:  # typer turns Ctrl-C into Exit(130) before it reaches us
+        if exc.code == 130:
             err.print("interrupted: nothing was written")
         raise
     except SystemError as exc:
@@ -343,3 +365,15 @@ def main() -> None:
             err.print("interrupted: nothing was written")
             sys.exit(130)
         raise
+    except Exception as exc:
+        if not isinstance(exc, _click_exception()):
+            raise
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help was shown
+            if exc.format_message().strip():  # (plain click returns it instead of printing)
+                print(exc.format_message(), file=sys.stderr)
+        else:
+            err.print(usage_line(exc), markup=False, highlight=False, soft_wrap=True)
+        sys.exit(getattr(exc, "exit_code", 2))
+    if code == 130:  # typer turns Ctrl-C into Exit(130), returned as the exit code here
+        err.print("interrupted: nothing was written")
+    sys.exit(code if isinstance(code, int) else 0)

@@ -117,6 +117,15 @@ CASES = [
                                      f"{S}/scenario.toml"), r"gold needs columns"),
     Case("backtest-caravans-empty", ("backtest", DATASET, *FIT, "--caravans", ",", "--out",
                                      OUT), r"--caravans.*no caravan"),
+    # usage errors: one line naming the problem and the help to read (was typer's 5-line box)
+    Case("usage-unknown-option", ("run", S, "--bogus"),
+         r"^error: No such option: --bogus.*see: corridor run --help"),
+    Case("usage-missing-argument", ("run",), r"^error: Missing argument 'folder'"),
+    Case("usage-bad-value", (*RUN_S, "--days", "0"), r"^error: Invalid value for '--days'"),
+    Case("usage-not-a-number", (*RUN_S, "--seed", "x"), r"^error: Invalid value for '--seed'"),
+    Case("usage-unknown-command", ("nosuch",), r"^error: No such command 'nosuch'"),
+    Case("usage-evidence-option", ("evidence", "extract", "--nope"),
+         r"^error: No such option: --nope.*corridor evidence extract --help"),
 ]
 
 NOT_YET_FIXED: set[str] = set()  # ids of cases that still fail (xfail, not run)
@@ -238,3 +247,13 @@ def test_evidence_merge_empty_folder_refused(tmp_path: Path) -> None:
     assert res.returncode == 2, res.stderr
     assert "Traceback" not in res.stderr and "no observation CSVs" in res.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+def test_help_is_unchanged_by_the_one_line_usage_errors(tmp_path: Path) -> None:
+    """--help still prints typer's full help on stdout and exits 0; a bare group its help."""
+    for args in (["--help"], ["run", "--help"], ["evidence", "extract", "--help"]):
+        res = run_corridor(args, cwd=tmp_path)
+        assert res.returncode == 0 and res.stderr == "", (args, res.stderr)
+        assert "Usage: corridor" in res.stdout and "--help" in res.stdout
+    res = run_corridor([], cwd=tmp_path)
+    assert res.returncode == 2 and "Usage: corridor" in res.stdout and "error" not in res.stderr
