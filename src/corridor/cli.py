@@ -207,8 +207,15 @@ def report(
 
     read_summary(run_dir)
     shown = ensemble_members(run_dir)[0] if is_ensemble(run_dir) else run_dir
+    for other in compare or []:
+        # a run overlaid on itself only doubles every line: surely a mistyped folder
+        if other.resolve() in (Path(run_dir).resolve(), Path(shown).resolve()):
+            raise CorridorError(f"--compare {other}: is the run this report shows; "
+                                "compare it with another run folder")
     target = Path(run_dir) / "report.html"
-    check_out_file(target, inputs=list(compare or []))
+    # no compare folder as an input: report.html is never read from one, so replacing it
+    # (a run inside an ensemble compared with that ensemble) loses nothing
+    check_out_file(target)
     path = write_report(shown, target, compare_dirs=list(compare or []))
     if shown != run_dir:
         console.print(f"ensemble: the report shows member {shown.name}")

@@ -222,3 +222,13 @@ def test_cli_resume(scenario_dir: Path, reference: Path, tmp_path: Path,
                        "--resume"])
     assert code == 0, text
     assert len(calls.seeds) == 2 and files(out) == files(reference)
+
+
+def test_resume_with_nothing_to_resume_says_so_in_one_line(scenario_dir: Path, reference: Path,
+                                                           tmp_path: Path) -> None:
+    out = tmp_path / "fresh"
+    notes: list[str] = []
+    ens.run_ensemble(scenario_dir, out, seeds=5, resume=True, report=notes.append)
+    assert notes == [f"nothing to resume: no interrupted ensemble at {partial_path(out)}; "
+                     "starting a new one"]
+    assert files(out) == files(reference)

@@ -101,6 +101,9 @@ CASES = [
          files={"input/locations.csv": FIFO}, timeout=30),
     Case("compare-date-outside", ("compare", RUN, RUN, "--date", "2030-01-01"),
          r"2030-01-01.*outside"),
+    # a run overlaid on itself (was "refusing to overwrite a file of the input")
+    Case("report-compare-itself", ("report", RUN, "--compare", RUN),
+         r"--compare .*is the run this report shows"),
     # the model-fitting commands: refused before any trial or sample runs
     Case("sensitivity-param-twice", ("sensitivity", S, "--param", f"{WALK}=10:20", "--param",
                                      f"{WALK}=20:30", "--out", OUT), rf"--param {WALK}.*twice"),

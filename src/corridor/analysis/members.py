@@ -271,6 +271,9 @@ def partial_folder(out: Path, plan: dict[str, Any], *, force: bool, resume: bool
     try:
         clean_stale(out)
         check_out_folder(out, force=force, inputs=inputs)
+        if resume and not partial.exists():
+            report(f"nothing to resume: no interrupted ensemble at {partial}; starting a new "
+                   "one")
         if partial.exists():
             kept = _members_in(partial)
             if resume and _plan_of(partial) == plan:
