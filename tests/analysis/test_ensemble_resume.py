@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 import corridor.analysis.ensemble as ens
+import corridor.analysis.members as mb
 from corridor.analysis.members import PLAN, partial_path
 from corridor.errors import CorridorError, RunError
 
 from tinyscenario import write_scenario
 
 WALL_CLOCK = {"run.log"}
-REAL_RUN_MEMBER = ens._run_member
+REAL_RUN_MEMBER = mb.run_member
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -45,7 +46,7 @@ def reference(scenario_dir: Path) -> Path:
 
 
 class Calls:
-    """Wraps ``_run_member``: counts the seeds run, fails chosen seeds, stops after some."""
+    """Wraps ``members.run_member``: counts the seeds run, fails chosen seeds, stops after some."""
 
     def __init__(self, fail: dict[int, int] | None = None, stop_after: int | None = None):
         self.seeds: list[int] = []
@@ -67,7 +68,7 @@ def test_interrupted_then_resumed_is_the_uninterrupted_ensemble(
         monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "ens"
     first = Calls(stop_after=2)
-    monkeypatch.setattr(ens, "_run_member", first)
+    monkeypatch.setattr(mb, "run_member", first)
     notes: list[str] = []
     with pytest.raises(KeyboardInterrupt):
         ens.run_ensemble(scenario_dir, out, seeds=5, report=notes.append)
@@ -80,7 +81,7 @@ def test_interrupted_then_resumed_is_the_uninterrupted_ensemble(
     assert not [p for p in partial.iterdir() if p.name.startswith(".seed")]
 
     second = Calls()
-    monkeypatch.setattr(ens, "_run_member", second)
+    monkeypatch.setattr(mb, "run_member", second)
     notes = []
     counts: list[tuple[int, int]] = []
     ens.run_ensemble(scenario_dir, out, seeds=5, resume=True, report=notes.append,
@@ -100,11 +101,11 @@ def test_interrupted_then_resumed_is_the_uninterrupted_ensemble(
 def test_without_resume_the_next_run_starts_over(scenario_dir: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "ens"
-    monkeypatch.setattr(ens, "_run_member", Calls(stop_after=1))
+    monkeypatch.setattr(mb, "run_member", Calls(stop_after=1))
     with pytest.raises(KeyboardInterrupt):
         ens.run_ensemble(scenario_dir, out, seeds=3)
     calls = Calls()
-    monkeypatch.setattr(ens, "_run_member", calls)
+    monkeypatch.setattr(mb, "run_member", calls)
     notes: list[str] = []
     ens.run_ensemble(scenario_dir, out, seeds=3, report=notes.append)
     assert len(calls.seeds) == 3 and "discarding the 1 finished member(s)" in notes[0]
@@ -113,7 +114,7 @@ def test_without_resume_the_next_run_starts_over(scenario_dir: Path, tmp_path: P
 
 def test_interrupted_before_any_member_leaves_nothing(scenario_dir: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ens, "_run_member", Calls(stop_after=0))
+    monkeypatch.setattr(mb, "run_member", Calls(stop_after=0))
     with pytest.raises(KeyboardInterrupt):
         ens.run_ensemble(scenario_dir, tmp_path / "ens", seeds=3)
     assert list(tmp_path.iterdir()) == []
@@ -122,10 +123,10 @@ def test_interrupted_before_any_member_leaves_nothing(scenario_dir: Path, tmp_pa
 def test_resume_refuses_a_partial_ensemble_of_other_settings(
         scenario_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "ens"
-    monkeypatch.setattr(ens, "_run_member", Calls(stop_after=1))
+    monkeypatch.setattr(mb, "run_member", Calls(stop_after=1))
     with pytest.raises(KeyboardInterrupt):
         ens.run_ensemble(scenario_dir, out, seeds=3)
-    monkeypatch.setattr(ens, "_run_member", Calls())
+    monkeypatch.setattr(mb, "run_member", Calls())
     with pytest.raises(RunError, match="other settings"):
         ens.run_ensemble(scenario_dir, out, seeds=4, resume=True)
     with pytest.raises(RunError, match="other settings"):
@@ -138,7 +139,7 @@ def test_a_failing_member_is_reported_and_retried_once(
         monkeypatch: pytest.MonkeyPatch) -> None:
     seeds = json.loads((reference / "ensemble.json").read_text())["seeds"]
     calls = Calls(fail={seeds[3]: 1})
-    monkeypatch.setattr(ens, "_run_member", calls)
+    monkeypatch.setattr(mb, "run_member", calls)
     notes: list[str] = []
     out = ens.run_ensemble(scenario_dir, tmp_path / "ens", seeds=5, report=notes.append)
     assert calls.seeds.count(seeds[3]) == 2 and len(calls.seeds) == 6
@@ -152,7 +153,7 @@ def test_a_member_failing_twice_fails_the_ensemble_and_keeps_the_rest(
         scenario_dir: Path, reference: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     seeds = json.loads((reference / "ensemble.json").read_text())["seeds"]
-    monkeypatch.setattr(ens, "_run_member", Calls(fail={seeds[1]: 2}))
+    monkeypatch.setattr(mb, "run_member", Calls(fail={seeds[1]: 2}))
     out = tmp_path / "ens"
     with pytest.raises(RunError, match=rf"1 of 5 members failed twice.*seed-001 \(seed "
                                        rf"{seeds[1]}, parameters .*boom"):
@@ -161,7 +162,7 @@ def test_a_member_failing_twice_fails_the_ensemble_and_keeps_the_rest(
     kept = sorted(p.name for p in partial_path(out).iterdir() if p.is_dir())
     assert kept == ["seed-000", "seed-002", "seed-003", "seed-004"]  # the others went on
     calls = Calls()
-    monkeypatch.setattr(ens, "_run_member", calls)
+    monkeypatch.setattr(mb, "run_member", calls)
     ens.run_ensemble(scenario_dir, out, seeds=5, resume=True, report=lambda m: None)
     assert calls.seeds == [seeds[1]]
     assert files(out) == files(reference)
@@ -213,11 +214,11 @@ def test_without_dask_installed_the_error_says_how_to_get_it(
 def test_cli_resume(scenario_dir: Path, reference: Path, tmp_path: Path,
                     monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "e"
-    monkeypatch.setattr(ens, "_run_member", Calls(stop_after=3))
+    monkeypatch.setattr(mb, "run_member", Calls(stop_after=3))
     with pytest.raises(KeyboardInterrupt):
         ens.run_ensemble(scenario_dir, out, seeds=5)
     calls = Calls()
-    monkeypatch.setattr(ens, "_run_member", calls)
+    monkeypatch.setattr(mb, "run_member", calls)
     code, text = _cli(["ensemble", str(scenario_dir), "--seeds", "5", "--out", str(out),
                        "--resume"])
     assert code == 0, text

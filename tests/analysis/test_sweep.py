@@ -171,9 +171,9 @@ def test_sweep_rejects_unknown_metric_and_leaves_nothing(tmp_path: Path) -> None
 
 def test_failed_member_is_named_with_its_lever_value_and_retried_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import corridor.analysis.ensemble as ens
+    import corridor.analysis.members as mb
 
-    real, failed = ens._run_member, []
+    real, failed = mb.run_member, []
 
     def fail_first(scenario, out):  # noqa: ANN001, ANN202
         if not failed:
@@ -181,7 +181,7 @@ def test_failed_member_is_named_with_its_lever_value_and_retried_once(
             raise RuntimeError("disk on fire")
         return real(scenario, out)
 
-    monkeypatch.setattr(ens, "_run_member", fail_first)
+    monkeypatch.setattr(mb, "run_member", fail_first)
     notes: list[str] = []
     folder = write_scenario(tmp_path / "tiny", days=10)
     out = run_sweep(folder, "closure.b>c=0,1", tmp_path / "sweep", seeds_per_value=2,

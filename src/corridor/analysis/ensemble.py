@@ -41,7 +41,6 @@ import math
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +48,6 @@ import numpy as np
 import pandas as pd
 
 from corridor._io import atomic_write_text, json_text, write_parquet
-from corridor.analysis.pools import local_pool
 from corridor.checked import load_checked
 from corridor.errors import CorridorError
 from corridor.runs.markers import ENSEMBLE, MEMBER_PREFIX
@@ -74,18 +72,6 @@ def member_seeds(seed: int, n: int) -> list[int]:
 def member_name(i: int, n: int) -> str:
     """``seed-000`` ...: zero-padded so that sorting by name is sorting by member index."""
     return f"{MEMBER_PREFIX}{i:0{max(3, len(str(n - 1)))}d}"
-
-
-def _run_member(scenario: Scenario, out: Path) -> dict[str, Any]:
-    """Simulate one member and write its run folder (runs in a worker process)."""
-    from corridor.engine import simulate
-    from corridor.runs.write import write_run
-
-    return write_run(simulate(scenario), out)
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return local_pool(workers, preload=("corridor.engine", "corridor.runs.write"))
 
 
 def run_ensemble(
@@ -141,7 +127,7 @@ def run_ensemble(
         "seed_rule": "SeedSequence(base_seed).spawn(n)[i].generate_state(1)[0]",
     }
     plan = {**meta, "fingerprint": mb.fingerprint(scenario)}
-    say = report or mb._stderr
+    say = report or mb.to_stderr
     if resume and not mb.partial_path(out).exists() and _same_ensemble(out, meta):
         say(f"{out}: this ensemble is already complete; nothing to do")
         return out

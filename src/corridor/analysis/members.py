@@ -34,7 +34,7 @@ import json
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,24 +85,35 @@ class Backend(Protocol):
 Job = Callable[[Scenario], Any]
 
 
+def run_member(scenario: Scenario, out: Path) -> dict[str, Any]:
+    """Simulate one member and write its run folder (runs in a worker process)."""
+    from corridor.engine import simulate
+    from corridor.runs.write import write_run
+
+    return write_run(simulate(scenario), out)
+
+
+def member_pool(workers: int) -> ProcessPoolExecutor:
+    """The local pool members run in (its workers import the engine and writer up front)."""
+    from corridor.analysis.pools import local_pool
+
+    return local_pool(workers, preload=("corridor.engine", "corridor.runs.write"))
+
+
 class LocalBackend:
     """Members in this process (``workers`` = 1) or a local pool; each writes its own folder
     (or, given a ``job``, returns ``job(scenario)``: a module-level function, for the pool)."""
 
     def __init__(self, workers: int = 1, total: int = 1, job: Job | None = None) -> None:
-        from corridor.analysis.ensemble import _pool
-
-        self.pool = _pool(min(workers, total)) if workers > 1 and total > 1 else None
+        self.pool = member_pool(min(workers, total)) if workers > 1 and total > 1 else None
         self.job = job
 
     def submit(self, member: Member, folder: Path | None, attempt: int) -> Future:
-        from corridor.analysis.ensemble import _run_member
-
         if self.job is not None:
             call: tuple[Callable[..., Any], tuple] = (self.job, (member.scenario,))
         else:
             assert folder is not None, "a member that writes its folder needs one"
-            call = (_run_member, (member.scenario, folder / member.name))
+            call = (run_member, (member.scenario, folder / member.name))
         if self.pool is not None:
             return self.pool.submit(call[0], *call[1])
         future: Future = Future()
@@ -138,7 +149,8 @@ class LocalBackend:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _stderr(message: str) -> None:
+def to_stderr(message: str) -> None:
+    """The default ``report``: one line on stderr, flushed (progress bars share it)."""
     print(message, file=sys.stderr, flush=True)
 
 
@@ -148,7 +160,7 @@ def _error_line(exc: BaseException) -> str:
 
 
 def run_all(members: list[Member], folder: Path | None, backend: Backend, *,
-            progress: Progress | None = None, report: Report = _stderr,
+            progress: Progress | None = None, report: Report = to_stderr,
             done_before: dict[int, dict[str, Any]] | None = None) -> list[Any]:
     """Run ``members`` on ``backend`` into ``folder``; their summaries in member order.
 
@@ -251,7 +263,7 @@ def finished_summary(member_dir: Path, seed: int) -> dict[str, Any] | None:
 
 @contextmanager
 def partial_folder(out: Path, plan: dict[str, Any], *, force: bool, resume: bool,
-                   inputs: Iterable[Path] = (), report: Report = _stderr) -> Iterator[Path]:
+                   inputs: Iterable[Path] = (), report: Report = to_stderr) -> Iterator[Path]:
     """Claim ``out`` and yield its partial folder; it becomes ``out`` when the block succeeds.
 
     The same refusals as ``corridor.runs.claim.atomic_folder`` (checked before anything is
@@ -259,7 +271,7 @@ def partial_folder(out: Path, plan: dict[str, Any], *, force: bool, resume: bool
     without ``--resume`` an earlier partial folder is discarded (with a note).
     """
     from corridor._io import atomic_write_text
-    from corridor.runs.claim import _install, _lock, _unlock, check_out_folder, clean_stale
+    from corridor.runs.claim import check_out_folder, clean_stale, install_folder, out_lock
 
     out = Path(out)
     inputs = list(inputs)
@@ -267,8 +279,7 @@ def partial_folder(out: Path, plan: dict[str, Any], *, force: bool, resume: bool
     check_out_folder(out, force=force, inputs=inputs)
     check_out_folder(partial, force=True, inputs=inputs, replaceable={ENSEMBLE})
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd = _lock(out)
-    try:
+    with out_lock(out):
         clean_stale(out)
         check_out_folder(out, force=force, inputs=inputs)
         if resume and not partial.exists():
@@ -299,9 +310,7 @@ def partial_folder(out: Path, plan: dict[str, Any], *, force: bool, resume: bool
                 shutil.rmtree(partial, ignore_errors=True)
             raise
         (partial / PLAN).unlink()
-        _install(partial, out, force)
-    finally:
-        _unlock(out, fd)
+        install_folder(partial, out, force)
 
 
 def _members_in(partial: Path) -> int:

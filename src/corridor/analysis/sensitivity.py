@@ -115,7 +115,7 @@ def run_samples(scenario: Scenario, x: np.ndarray, ranges: Sequence[ParamRange],
         backend: mb.Backend = DaskBackend(scheduler, workers=workers, job=outputs)
     else:
         backend = mb.LocalBackend(workers, total=len(points), job=outputs)
-    results = mb.run_all(points, None, backend, progress=progress, report=report or mb._stderr)
+    results = mb.run_all(points, None, backend, progress=progress, report=report or mb.to_stderr)
     return pd.concat([pd.DataFrame(x, columns=names), pd.DataFrame(results)], axis=1)
 
 

@@ -235,7 +235,7 @@ def run_sweep(
     are the same. A failed member is reported (``report``) with its lever value, seed and
     parameters, and retried once.
     """
-    from corridor.analysis.members import _stderr
+    from corridor.analysis.members import to_stderr
     from corridor.engine import check_rules
 
     scenario = folder if isinstance(folder, Scenario) else load_checked(Path(folder))
@@ -254,7 +254,7 @@ def run_sweep(
     out = Path(out)
     if not isinstance(folder, Scenario):
         inputs = [*inputs, Path(folder)]
-    say = report or _stderr
+    say = report or to_stderr
     remote = None  # connect before claiming out: no scheduler, nothing written
     if scheduler is not None:
         from corridor.analysis.dask_backend import DaskBackend

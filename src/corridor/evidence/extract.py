@@ -36,7 +36,7 @@ from corridor.evidence.kinds import (
 )
 from corridor.evidence.language import detect, detect_en_es
 from corridor.evidence.numbers import Quantity, find_quantities
-from corridor.evidence.places import Mention, ScenarioIndex, _km, find_mentions
+from corridor.evidence.places import Mention, ScenarioIndex, find_mentions
 from corridor.evidence.score import KIND_GROUPS
 from corridor.evidence.text import Span, clauses, fold, sentences
 
@@ -412,7 +412,9 @@ def _km_to_us_border(place) -> float:
     """Distance to the US–Mexico border (the corridor's end): which origin is furthest along."""
     if place is None or place.lat is None:
         return 1e9
-    return _km(place.lat, place.lon or 0.0, US_BORDER[0], US_BORDER[1])
+    from corridor.geo import haversine_km
+
+    return float(haversine_km(place.lat, place.lon or 0.0, US_BORDER[0], US_BORDER[1]))
 
 
 def _choose_date(q: Quantity, times: list[TimeExpr], carry: TimeExpr | None,

@@ -216,8 +216,24 @@ def clean_stale(path: Path) -> list[Path]:
 # --------------------------------------------------------------------------- claiming
 
 
+@contextmanager
+def out_lock(out: Path) -> Iterator[None]:
+    """Hold ``.NAME.lock`` beside ``out`` for the block: the one writer of ``out``.
+
+    Every command that builds an output folder (``atomic_folder``, an ensemble's partial
+    folder) takes it before its second check of ``out`` and keeps it until ``out`` is in place,
+    so two commands writing the same folder cannot both succeed: the second gets a RunError
+    naming the first one's pid. The lock is an flock, released by the kernel if we die.
+    """
+    fd = _lock(out)
+    try:
+        yield
+    finally:
+        _unlock(out, fd)
+
+
 def _lock(out: Path) -> int | None:
-    """Take ``.NAME.lock`` beside ``out`` (flock, released by the kernel if we die)."""
+    """Take ``.NAME.lock`` beside ``out`` (see ``out_lock``)."""
     if fcntl is None:  # pragma: no cover
         return None
     path = out.with_name(f".{out.name}.lock")
@@ -299,8 +315,12 @@ def _rename_noreplace(src: Path, dst: Path) -> None:
     os.rename(src, dst)
 
 
-def _install(tmp: Path, out: Path, force: bool) -> None:
-    """Put the finished folder ``tmp`` in place of ``out``."""
+def install_folder(tmp: Path, out: Path, force: bool) -> None:
+    """Put the finished folder ``tmp`` in place of ``out`` (call it holding ``out_lock``).
+
+    A rename that never replaces: if ``out`` appeared meanwhile it is replaced only with
+    ``force`` (renamed aside, then removed once ``tmp`` is in place), else RunError.
+    """
     try:
         _rename_noreplace(tmp, out)
         return
@@ -335,8 +355,7 @@ def atomic_folder(out: Path, *, force: bool = False, kind: str = "run",
     created = _make_parents(out.parent)
     ok = False
     try:
-        fd = _lock(out)
-        try:
+        with out_lock(out):
             clean_stale(out)
             check_out_folder(out, force=force, inputs=inputs, replaceable=replaceable)
             tmp = temp_name(out, "tmp")
@@ -348,13 +367,11 @@ def atomic_folder(out: Path, *, force: bool = False, kind: str = "run",
                 tmp.chmod(0o755)  # a result folder is meant to be shared
                 write_marker(tmp, kind)
                 yield tmp
-                _install(tmp, out, force)
+                install_folder(tmp, out, force)
                 ok = True
             finally:
                 if not ok:
                     shutil.rmtree(tmp, ignore_errors=True)
-        finally:
-            _unlock(out, fd)
     finally:
         if not ok:
             _remove_empty(created)
