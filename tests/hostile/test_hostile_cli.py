@@ -113,6 +113,10 @@ CASES = [
          r"/proc"),
     Case("calibrate-caravans-empty", ("calibrate", DATASET, *FIT, "--caravans", ",", "--out",
                                       OUT), r"--caravans.*no caravan"),
+    # an article that is a named pipe (was reported as "empty file")
+    Case("evidence-article-fifo", ("evidence", "extract", f"{S}/article.txt"),
+         r"article\.txt: not a regular file: a named pipe", files={"article.txt": FIFO},
+         lines=2, timeout=30),
     # evidence merge of something that is not an extract output (was exit 0, 0 rows written)
     Case("evidence-merge-not-csv", ("evidence", "merge", f"{S}/scenario.toml", "--out",
                                     f"{OUT}.csv"), r"scenario\.toml: needs columns"),

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import os
 import re
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,19 +67,24 @@ def collect(paths: list[Path]) -> list[Path]:
 def read_document(path: Path, published: dt.date | None = None,
                   max_mb: float = DEFAULT_MAX_MB) -> Document:
     """Read one article; raise ``ArticleError`` (one line) when it cannot be used."""
+    from corridor.inputfiles import InputFileError, describe, read_bounded
+
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or device has size 0: not "an empty file"
+        raise ArticleError(f"not a regular file: {describe(info.st_mode)}")
+    size = info.st_size
     if size == 0:
         raise ArticleError("empty file")
     if size > max_mb * 1e6:
         raise ArticleError(f"too large: {size / 1e6:.1f} MB (limit {max_mb:g} MB per article; "
                            "see --max-mb)")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"cannot read: {exc.strerror or exc}") from None
+    try:  # non-blocking and bounded, in case the file was swapped for a pipe meanwhile
+        raw = read_bounded(path, max_mb=max_mb * 1e6 / 2**20)
+    except InputFileError as exc:
+        raise ArticleError(str(exc)) from None
     notes: list[str] = []
     if size > LARGE_MB * 1e6:
         notes.append(f"large article ({size / 1e6:.0f} MB): extraction is linear in size, about "
