@@ -50,7 +50,7 @@ def check(scenario: Scenario) -> Scenario:
     from corridor.scenario.save import save_scenario
 
     with tempfile.TemporaryDirectory(prefix="corridor-check-") as tmp:
-        save_scenario(scenario, Path(tmp))
+        save_scenario(scenario, Path(tmp), safe_cells=False)  # read back, as it was
         checked = load(tmp)
     return replace(checked, folder=scenario.folder)
 

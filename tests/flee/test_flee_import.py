@@ -188,3 +188,21 @@ def test_syria_imports() -> None:
                                            FLEE / "conflict_validation" / "syria2013")
     assert [str(p) for p in problems] == [] and scenario is not None
     assert {"SYR", "TUR", "JOR", "LBN", "IRQ"} <= set(scenario.places["country"])
+
+
+def test_imported_csvs_are_formula_neutralised(tmp_path: Path) -> None:
+    """A Flee location named like a spreadsheet formula stays text in the scenario's CSVs."""
+    from corridor.scenario.flee_import import import_flee
+
+    from tinyscenario import write_flee_input
+
+    folder = write_flee_input(tmp_path / "flee")
+    locations = folder / "input" / "locations.csv"
+    locations.write_text(locations.read_text().replace("\nB,r,", "\nB,=HYPERLINK(1),"))
+    out = tmp_path / "scenario"
+    out.mkdir()
+    import_flee(folder / "input", folder / "validation", out)
+    cells = [c for f in out.glob("*.csv") for row in csv.reader(f.open()) for c in row]
+    assert "'=HYPERLINK(1)" in " ".join(cells)
+    assert not [c for c in cells if c.startswith(("=", "+", "@"))]
+    assert len(load_scenario(out).places) == 4

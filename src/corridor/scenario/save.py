@@ -46,8 +46,20 @@ def table_for_csv(scenario: Scenario, name: str) -> pd.DataFrame:
     return out
 
 
-def save_scenario(scenario: Scenario, folder: Path) -> None:
-    """Write a complete scenario folder (the folder must exist)."""
+def save_scenario(scenario: Scenario, folder: Path, *, safe_cells: bool = True) -> None:
+    """Write a complete scenario folder (the folder must exist).
+
+    Text cells a spreadsheet would run as formulas are neutralised (``corridor._io.write_csv``),
+    as in every CSV corridor writes for people to open (import-flee's output is such a folder).
+    ``safe_cells=False`` keeps every cell as it is, for a private round trip that is read back
+    (``api.check``).
+    """
+    from corridor._io import write_csv
+
     write_settings(scenario_settings(scenario), folder / SCENARIO_FILE)
     for name in REQUIRED_TABLES + OPTIONAL_TABLES:
-        table_for_csv(scenario, name).to_csv(folder / f"{name}.csv", index=False)
+        table = table_for_csv(scenario, name)
+        if safe_cells:
+            write_csv(table, folder / f"{name}.csv")
+        else:
+            table.to_csv(folder / f"{name}.csv", index=False)
