@@ -6,16 +6,13 @@ import sys
 from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
 from corridor.errors import CorridorError, ScenarioError
-
-if TYPE_CHECKING:
-    from rich.progress import Progress
 
 # Sub-apps mounted on first use, so `corridor --help` and other commands never import them:
 # name -> (module, attribute, one-line help).
@@ -112,25 +109,6 @@ def validate(folder: FolderArg) -> None:
     )
 
 
-def _progress() -> Progress:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
-
-
 @app.command()
 def run(
     folder: FolderArg,
@@ -149,6 +127,7 @@ def run(
 
     --force replaces OUT only if it is a corridor output folder (see README: output folders).
     """
+    from corridor.cli_progress import progress_bar
     from corridor.engine import simulate
     from corridor.runs.claim import atomic_folder, default_out
     from corridor.runs.markers import RUN
@@ -159,7 +138,7 @@ def run(
     scenario = _load(folder).with_overrides(seed=seed, days=days, agents_per_person=agents_scale)
     out = out if out is not None else default_out(scenario.name)
     with atomic_folder(out, force=force, kind=RUN, inputs=[folder]) as tmp:
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task(f"{scenario.name}", total=scenario.days)
             result = simulate(scenario, progress=lambda d, n: progress.update(task, completed=d))
         headline = write_run_files(result, tmp) | {"runtime_s": result.runtime_s}

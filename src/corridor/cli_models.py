@@ -53,11 +53,9 @@ def _ranges(params: list[str] | None):  # noqa: ANN202
 
 
 def _bar():  # noqa: ANN202
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from corridor.cli_progress import progress_bar
 
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[info]}"), TimeElapsedColumn(), console=err,
-                    transient=True)
+    return progress_bar(info=True)
 
 
 def _network(network: Path, dataset: Path) -> Path:
