@@ -309,12 +309,9 @@ _mount_subcommands()
 
 
 def _click_exception() -> type[Exception]:
-    """The ClickException class typer raises (typer >= 0.2x vendors click as typer._click)."""
-    try:
-        from typer._click.exceptions import ClickException
-    except ImportError:  # older typer: plain click
-        from click.exceptions import ClickException
-    return ClickException
+    """The ClickException class typer raises: click's own in older typer, a vendored copy
+    (typer._click) in newer ones; found from typer.BadParameter, one of its subclasses."""
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 def usage_line(exc: Any) -> str:
