@@ -124,6 +124,16 @@ CASES = [
                                      f"{S}/scenario.toml"), r"gold needs columns"),
     Case("backtest-caravans-empty", ("backtest", DATASET, *FIT, "--caravans", ",", "--out",
                                      OUT), r"--caravans.*no caravan"),
+    # sweep and sensitivity on Dask: a bad scheduler is refused before anything runs
+    Case("sweep-scheduler-file-missing", ("sweep", S, "--lever", "closure.b>c=0,1", "--out", OUT,
+                                          "--scheduler", "{work}/none.json"),
+         r"--scheduler .*none\.json: no such scheduler file"),
+    Case("sensitivity-scheduler-file-missing", ("sensitivity", S, "--param", f"{WALK}=10:20",
+                                                "--out", OUT, "--scheduler", "{work}/none.json"),
+         r"--scheduler .*none\.json: no such scheduler file"),
+    Case("sweep-scheduler-and-dask", ("sweep", S, "--lever", "closure.b>c=0,1", "--out", OUT,
+                                      "--scheduler", "tcp://127.0.0.1:1", "--dask", "local"),
+         r"--scheduler ADDRESS or --dask local, not both"),
     # usage errors: one line naming the problem and the help to read (was typer's 5-line box)
     Case("usage-unknown-option", ("run", S, "--bogus"),
          r"^error: No such option: --bogus.*see: corridor run --help"),
