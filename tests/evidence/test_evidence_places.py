@@ -69,3 +69,24 @@ def test_scenario_places_win() -> None:
     got = resolved("About 6,000 are in Escuintla and 300 at La 72 Hogar-Refugio.", idx)
     assert got["Escuintla"] == "escuintla"
     assert got["La 72 Hogar-Refugio"] == "la-72"
+
+
+def test_a_city_wins_over_namesake_villages() -> None:
+    # "Juchitán" alone is Juchitán de Zaragoza (Oaxaca, 88,000 people), not the Guerrero village
+    # of that exact name; "Querétaro" is Santiago de Querétaro, not a Chiapas hamlet
+    assert resolved("La caravana llegó a Juchitán el martes.")["Juchitán"] == "geonames:3526357"
+    assert resolved("Migrants rested in Querétaro.")["Querétaro"] == "geonames:3991164"
+    assert resolved("Ya están en Pachuca.")["Pachuca"] == "geonames:3522210"  # Pachuca de Soto
+    # … unless the context says otherwise
+    got = resolved("Llegaron a Juchitán, Guerrero, el martes.")
+    assert got["Juchitán"] == "geonames:3822192"
+
+
+def test_everyday_names_are_heads_or_after_honorifics() -> None:
+    row = {"name": "Santiago de Querétaro", "population": 1_594_212,
+           "alternatenames": ["Queretaro", "Querétaro", "Santiago"]}
+    assert gazetteer.everyday_names(row) == ["Querétaro"]  # never the saint's name alone
+    row = {"name": "Tula de Allende", "population": 28_577, "alternatenames": []}
+    assert gazetteer.everyday_names(row) == []  # geonames must list the short name
+    row = {"name": "Juchitán de Zaragoza", "population": 5_000, "alternatenames": ["Juchitán"]}
+    assert gazetteer.everyday_names(row) == []  # a village keeps its full name only

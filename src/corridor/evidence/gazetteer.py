@@ -28,7 +28,7 @@ from pathlib import Path
 from corridor.evidence.regions import ADMIN1_ABBREV, ALIASES, REGIONS, SMALL_PLACES
 from corridor.evidence.text import fold_name
 
-GAZETTEER_VERSION = 11
+GAZETTEER_VERSION = 12
 CORRIDOR = ("MX", "GT", "HN", "SV", "NI", "BZ", "CR", "PA")
 US_BORDER_STATES = ("TX", "NM", "AZ", "CA")
 AMERICAS_OTHER = ("US", "CU", "HT", "DO", "VE", "CO", "EC", "PE", "BR", "CL", "AR", "BO", "JM",
@@ -136,6 +136,7 @@ def build() -> Gazetteer:
     gz = Gazetteer()
     towns: list[Place] = []
     alt: dict[str, list[str]] = {}
+    short_names: dict[str, list[str]] = {}
     admin_map = {cc: {f"{i + 1:02d}": f"{cc}-{code}" for i, code in enumerate(codes)}
                  for cc, codes in GEONAMES_ADMIN1.items()}
     seen: set[int] = set()
@@ -152,6 +153,7 @@ def build() -> Gazetteer:
                       float(row["latitude"]), float(row["longitude"]), "town", admin1,
                       int(row.get("population") or 0))
             towns.append(p)
+            short_names[p.id] = everyday_names(row)
             if p.population >= 100_000:
                 # (not the Danish/Norwegian "Mexico by", "Guatemala by": "by" = city)
                 alt[p.id] = [a for a in row.get("alternatenames", [])
@@ -212,7 +214,48 @@ def build() -> Gazetteer:
         if short != p.name and len(short) > 3 and fold_name(short) not in reserved and \
                 fold_name(short) not in COMMON:
             gz.add(p, short)
+    # "Juchitán" (de Zaragoza), "Querétaro" (Santiago de): the everyday name of a city, also
+    # where a state has that name (the population score then decides); never a country's
+    countries = {n for n, ids in gz.names.items() if any(i.startswith(("country:", "region:"))
+                                                        for i in ids)}
+    for p in towns:
+        names = [n for n in short_names.get(p.id, []) if fold_name(n) not in countries]
+        if names:
+            gz.add(p, *names)
     return gz
+
+
+_GENERIC_HEAD = {"san", "santa", "santo", "santiago", "villa", "ciudad", "nueva", "nuevo", "el",
+                 "la", "los", "las", "heroica", "general", "puerto", "colonia", "delegacion"}
+_HONORIFIC = re.compile(r"^(?:Heroica|Heróica|Santiago de|Ciudad de|Ciudad|Villa de|Victoria de)"
+                        r"\s+(.+)$")
+EVERYDAY_MIN_POPULATION = 20_000
+
+
+def everyday_names(row: dict) -> list[str]:
+    """The short names a town of ≥ 20,000 people goes by in the news, when geonames lists them
+    among its alternate names: the head before "de/del …" ("Juchitán" of "Heroica Ciudad de
+    Juchitán de Zaragoza", "Pachuca" of "Pachuca de Soto") or the name after an honorific
+    ("Querétaro" of "Santiago de Querétaro", "Matamoros" of "Heroica Matamoros"). A saint's or
+    generic first word alone ("San Pedro", "Santiago") is never one."""
+    if int(row.get("population") or 0) < EVERYDAY_MIN_POPULATION:
+        return []
+    name = re.sub(r"^(?:Heroica\s+)?(?:Ciudad\s+de\s+)?", "", row["name"])
+    cands = []
+    m = _HONORIFIC.match(row["name"])
+    if m:
+        cands.append(m.group(1))
+    head = re.split(r"\s+(?:de|del)\s+", name, maxsplit=1)[0]
+    if head != name:
+        cands.append(head)
+    known = {fold_name(a) for a in row.get("alternatenames", [])}
+    out = []
+    for c in cands:
+        f = fold_name(c)
+        if f in known and f not in COMMON and len(f) > 3 and f.split(" ")[0] not in _GENERIC_HEAD \
+                and f != fold_name(row["name"]):
+            out.append(c)
+    return out
 
 
 def _keep_1000(row: dict) -> bool:

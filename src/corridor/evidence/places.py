@@ -15,7 +15,9 @@ every candidate and keeps the best:
 - another unambiguous town of the article within 150 km: +2;
 - level: country +8, state +2.5 (so "Guatemala" is the country unless the context says otherwise);
 - size: log10(population) / 3, +1 for a city of a million or more (a news reader's "San Diego"
-  is the Californian city unless the sentence says otherwise).
+  is the Californian city unless the sentence says otherwise), +1.5 for a town ten times as
+  populous as every namesake ("Juchitán" is Juchitán de Zaragoza, Oaxaca, not a Guerrero
+  village).
 The winning score and the runner-up are kept so the confidence can reflect a close call.
 """
 
@@ -402,8 +404,15 @@ def _resolve(mentions: list[Mention]) -> None:
         same_sent = [x for x in by_sent[m.sentence] if x is not m]
         same_para = [x for x in by_para[m.paragraph] if x is not m][:200]
         scored = []
+        town_pops = sorted((c.population for c in m.candidates if c.level == "town"),
+                           reverse=True)
         for c in m.candidates:
             score = {"country": 8.0, "admin1": 2.5}.get(c.level, 0.0)
+            # the one city among villages of its name ("Juchitán": Juchitán de Zaragoza, not a
+            # Guerrero village): what a reader takes it to be unless the context says otherwise
+            if c.level == "town" and len(town_pops) > 1 and c.population == town_pops[0] and \
+                    c.population >= DOMINANT_RATIO * max(town_pops[1], 1):
+                score += DOMINANT_BONUS
             if c.id.startswith("scenario:"):
                 score += 10  # the scenario's own places come first
             score += math.log10(max(c.population, 1)) / 3 + (1.0 if c.population >= 1e6 else 0)
@@ -435,6 +444,9 @@ def _resolve(mentions: list[Mention]) -> None:
         m.margin = scored[0][0] - scored[1][0]
         m.how = f"context score {scored[0][0]:.1f} vs {scored[1][0]:.1f} ({scored[1][1].id})"
 
+
+DOMINANT_RATIO = 10  # a town this many times as populous as every namesake …
+DOMINANT_BONUS = 1.5  # … gets this much (a state in the sentence, +3, still overrides it)
 
 _BORDER_RE = re.compile(r"\b(southern |northern |sur |norte )?(border|frontera)\b")
 
