@@ -88,8 +88,10 @@ PATTERNS: list[tuple[str, str]] = [
     ("month_year", r"\b" + _M.format(n="mon") + r"\s+(?:de\s+)?" + _YEAR.format(n="y") + r"\b"),
     ("holiday", r"\b(?:on\s+|en\s+)?(?P<h>christmas eve|christmas day|christmas|nochebuena"
      r"|navidad|new year's eve|nochevieja|new year's day|ano nuevo)\b"),
-    ("today", r"\b(?:today|hoy|this morning|esta manana|tonight|esta noche)\b"),
-    ("yesterday", r"\b(?:the day before yesterday|anteayer|antier|yesterday|ayer)\b"),
+    ("today", r"\b(?:today|hoy|this morning|esta manana|tonight|esta noche|esta madrugada|"
+              r"this afternoon|this evening|esta tarde|earlier today)\b"),
+    ("yesterday", r"\b(?:the day before yesterday|anteayer|antier|yesterday|ayer|anoche|"
+                  r"last night)\b"),
     ("this_week", r"\b(?:this week|esta semana|earlier this week)\b"),
     ("last_week", r"\b(?:last week|la semana pasada|past week)\b"),
     ("next_week", r"\b(?:next week|la proxima semana|la semana proxima)\b"),
@@ -105,6 +107,7 @@ _COMPILED = [(name, re.compile(p)) for name, p in PATTERNS]
 _HINT = re.compile(r"\d|\b(?:" + "|".join(sorted({*MONTHS, *WEEKDAYS}, key=len, reverse=True))
                    + r"|christmas|navidad|nochebuena|nochevieja|new year|ano nuevo|today|hoy|"
                    r"tonight|yesterday|ayer|anteayer|antier|manana|noche|week|semana|month|mes|"
+                   r"madrugada|tarde|anoche|night|afternoon|evening|"
                    r"year|ano)\b")
 
 

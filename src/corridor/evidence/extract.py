@@ -76,6 +76,13 @@ _SEQUENCE = re.compile(r"\b(?:later|then|subsequently|afterwards|despues|luego|"
                        r"posteriormente|mas tarde)\b")
 _PER_DAY = re.compile(r"^[^.;]{0,40}?\b(?:daily|a day|per day|each day|every day|al dia|"
                       r"diarios|diarias|diariamente|por dia|cada dia)\b")
+# a travelling group, then its count in apposition: "los migrantes, unos 4.500", "the caravan
+# (about 3,000)"
+_APPOSITIVE = re.compile(r"\b(?:migrants|migrantes|personas|people|hondurans|hondurenos|"
+                         r"central americans|centroamericanos|integrantes|members|caravans?|"
+                         r"caravanas?|contingente|contingent)\s*[,(]\s*$")
+# a second figure for the same count: "4.500 según las autoridades y 7.500 según …"
+_COORDINATED = re.compile(r"^[^\d,;.]{0,50}?\s(?:y|and|o|or)\s+$")
 _CROSSING_NOUN = re.compile(r"\b(?:crossings?|ports? of entry|ports|bridges?|garitas?|cruces?|"
                             r"puertos? fronterizos?|puentes? internacionales?)\b")
 
@@ -153,6 +160,7 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
                                 published, source, url, scenario, doc_lang, caravan_article,
                                 dateline_town))
     _coreference(drafts)
+    _caravan_place(drafts, dateline_town)
     return _merge_restated(_dedupe([d.obs for d in drafts]))
 
 
@@ -198,6 +206,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         lo, hi = min(a, b), max(a, b)
         return any(o is not q and lo <= o.start < hi for o in quants)
 
+    counted: list[tuple[Quantity, str, str]] = []  # numbers kept so far: (number, unit, kind)
     for q in quants:
         unit = unit_before(folded, q.start) or unit_after(folded, q.end)
         if unit in ("ignore", "percent", "km", "hours"):
@@ -223,6 +232,14 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
             if cost < best_cost:
                 best_kind, best_cost = t.kind, cost
         kind = best_kind
+        if not unit and _APPOSITIVE.search(folded[max(0, q.start - 40):q.start]):
+            # "Los migrantes, unos 4.500 según las autoridades …": the group, then its count
+            unit, kind = "people", "caravan_size" if kind == "other" else kind
+        elif not unit and counted and counted[-1][0].end >= q.start - 60 and \
+                _COORDINATED.search(folded[counted[-1][0].end:q.start]) and \
+                clause_of(counted[-1][0].start) == cq:
+            # "… unos 4.500 según las autoridades y 7.500 según los organizadores": the same count
+            unit, kind = counted[-1][1], counted[-1][2]
         if not unit:
             if kind == "other" or (kind == "crossing_closed"):
                 continue  # a bare number with no noun and no trigger is not an observation
@@ -243,6 +260,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
                     if clause_of(vs) == cq and abs(vs - q.start) <= 100]
             if near:
                 kind = min(near)[1]
+        counted.append((q, unit, kind))
         # place
         place_m, how, fallbacks = _choose_place(q, kind, mentions, actors, sent, blocked,
                                                 clause_of, cq)
@@ -559,6 +577,36 @@ def _coreference(drafts: list[_Draft]) -> None:
                                                             src.lon, src.country)
             o.confidence = round(min(0.9, o.confidence + 0.4 - 0.15), 2)
             d.place_how = "same caravan"
+
+
+# kinds whose place says where the caravan is (departed: where it was that morning)
+_LOCATES = {"position", "halted", "arrived", "departed", "caravan_size"}
+_CARRIED = {"caravan_size", "position", "halted"}  # counts placed at the caravan's last place
+_POINT_IDS = ("geonames:", "scenario:", "corridor:", "region:suchiate")
+
+
+def _caravan_place(drafts: list[_Draft], dateline: Mention | None) -> None:
+    """A caravan count with no place of its own ("Los migrantes, unos 4.500 según las
+    autoridades …") is where the article last put the caravan: the town of the latest position,
+    halt, arrival or departure told so far (never one dated before it: a back-story "left San
+    Pedro Sula on 13 October" does not move it), else the dateline town."""
+    current: tuple[str, str, float | None, float | None, str] | None = None
+    current_date = ""
+    if dateline is not None and dateline.place is not None:
+        p = dateline.place
+        current = (dateline.text, dateline.scenario_id or p.id, p.lat, p.lon, p.country)
+    for d in drafts:  # in sentence order (_coreference sorted them)
+        o = d.obs
+        if o.place_id:
+            if d.place_how in ("sentence", "dateline") and o.kind in _LOCATES and \
+                    o.place_id.startswith(_POINT_IDS) and o.date >= current_date:
+                current, current_date = (o.place, o.place_id, o.lat, o.lon, o.country), o.date
+            continue
+        if current is None or o.kind not in _CARRIED or o.low is None:
+            continue
+        o.place, o.place_id, o.lat, o.lon, o.country = current
+        o.confidence = round(min(0.9, o.confidence + 0.45 - 0.2), 2)
+        d.place_how = "caravan's last place"
 
 
 def _set_place(d: _Draft, name: str, pid: str, place, how: str) -> None:

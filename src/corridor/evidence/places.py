@@ -40,7 +40,8 @@ ROLE_WORDS: list[tuple[str, str]] = [
     (r"salio de|salieron de|partio de|partieron de|left|leaving|out of|from|desde|fled|"
      r"procedentes? de|provenientes? de|originari[oa]s de|oriund[oa]s de|naturales de|"
      r"nacionales de|ciudadanos de|mostly from|mainly from|largely from", "origin"),
-    (r"toward|towards|into|hacia|rumbo a|reach|reached|to|a|llegaron a|llego a", "destination"),
+    (r"toward|towards|into|hacia|rumbo a|reach|reached|to|a|al|llegaron a|llego a",
+     "destination"),
     (r"in|at|near|inside|within|through|across|along|en|cerca de|dentro de|por|outside", "loc"),
     (r"of|de|del", "of"),
 ]
@@ -206,6 +207,9 @@ _DATELINE_WIRE = re.compile(
     r"\.[-—]")
 
 
+_DATE_LABEL = re.compile(r"\s*(?:date|fecha)\s*:?\s*\d{4}-\d{2}(?:-\d{2})?(?:T[\d:.]+Z?)?\s+")
+
+
 def _datelines(text: str, sents: list[Span], mentions: list[Mention]) -> None:
     """Mentions inside a dateline get the role "dateline": the place is where the report was
     filed, used only for a sentence that names no place of its own."""
@@ -215,10 +219,13 @@ def _datelines(text: str, sents: list[Span], mentions: list[Mention]) -> None:
             starts[s.paragraph] = s.start
     spans = []
     for pos in starts.values():
-        chunk = text[pos:pos + 120].split("\n", 1)[0]
-        m = _DATELINE_CAPS.match(chunk) or _DATELINE_WIRE.match(chunk)
+        chunk = text[pos:pos + 150].split("\n", 1)[0]
+        # a saved copy's "date 2018-11" label before the dateline ("date 2018-11 Tijuana— …")
+        label = _DATE_LABEL.match(chunk)
+        skip = label.end() if label else 0
+        m = _DATELINE_CAPS.match(chunk, skip) or _DATELINE_WIRE.match(chunk, skip)
         if m:
-            spans.append((pos, pos + m.end()))
+            spans.append((pos + skip, pos + m.end()))
     if not spans:
         return
     for men in mentions:
@@ -254,7 +261,9 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
     abbrev = text[e:e + 1] == "." and text[max(0, s - 2):s] == ", " and surface[:1].isupper()
     # "Unidad Deportiva Benito Juárez", "aeropuerto … Adolfo López Mateos", "colonia Emiliano
     # Zapata": a venue, street or district named after a person or town, not the town
-    if _VENUE.search(fold(text[max(0, s - 40):s])):
+    # ("el parque central de Tapachula", "a shelter in Tijuana": the town's venue, the town)
+    lead = fold(text[max(0, s - 40):s])
+    if _VENUE.search(lead) and not re.search(r"\s(?:de|del|of|in|en)\s+$", lead):
         return [c for c in cands if c.level != "town"]
     # "Washington" in the news is the US government, not the state (unless "… state")
     if fold_name(surface) == "washington" and not re.match(r"\s+state\b", text[e:e + 8]):
@@ -316,10 +325,31 @@ _NATIONALITY = re.compile(
     r"ciudadanos)\s+(?:\w+\s+){0,3}?(?:de|del)\s+(?:la\s+|el\s+)?$)")
 
 
+# "arrived at the municipality of Matías Romero", "arribó al parque central de Tapachula",
+# "gathered at a park in the border city of Ciudad Hidalgo": a kind of place or a venue named
+# after the town; the town takes the role of the words before that noun
+_NOT_ADJ = (r"(?!(?:in|at|on|en|a|al|to|from|de|del|of|the|la|el|los|las|near|toward|towards|"
+            r"hacia|desde|into|through|por)\b)")
+_PLACE_NOUN = re.compile(
+    r"(?:(?:the|a|an|la|el|los|las|un|una)\s+)?(?:" + _NOT_ADJ + r"[\w-]+\s+){0,2}?"
+    r"(?:town|city|municipality|village|community|hamlet|capital|port|localidad|municipio|"
+    r"ciudad|comunidad|poblado|pueblo|poblacion|cabecera(?: municipal)?|puerto|park|parque|"
+    r"plaza|square|zocalo|shelter|shelters|albergue|albergues|stadium|estadio|sports complex|"
+    r"unidad deportiva|deportivo|church|iglesia|parroquia|casa del migrante)"
+    r"(?:\s+" + _NOT_ADJ + r"[\w-]+){0,2}?\s+(?:of|de|del|in|en)\s+$")
+
+
+def _role_text(folded: str, lo: int, m_start: int) -> str:
+    """The words before a mention that say its role, looking through a place noun."""
+    before = folded[lo:m_start]
+    noun = _PLACE_NOUN.search(before)
+    return before[:noun.start()] if noun else before
+
+
 def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
     for k, m in enumerate(mentions):
         sent = sents[m.sentence]
-        before = folded[max(sent.start, m.start - 40):m.start]
+        before = _role_text(folded, max(sent.start, m.start - 70), m.start)
         for rx, role in _ROLE_NEAR:
             if rx.search(before):
                 m.role = role

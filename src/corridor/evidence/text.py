@@ -57,7 +57,11 @@ _ABBREV = {
     "aug", "sept", "sep", "oct", "nov", "dec", "lic", "sr", "sra", "gov", "lt", "col", "sgt",
     "u.n", "ee.uu", "a.m", "p.m", "inc", "corp", "jr", "approx", "e.g", "i.e", "mx", "d.c",
 }
-_SENT_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(¿¡]?[A-ZÁÉÍÓÚÑ0-9@#])")
+# a stop, spaces, a capital; or a stop glued to the next sentence by a copy that lost the space
+# ("… para 3 mil.Se preveía …": a lower-case word, a stop, a capitalised word; "EE.UU." and
+# "U.S." are capitals and stay whole)
+_SENT_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(¿¡]?[A-ZÁÉÍÓÚÑ0-9@#])"
+                       r"|(?<=[a-záéíóúñ]{2}[.!?])(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ])")
 
 
 def sentences(text: str) -> list[Span]:

@@ -1,0 +1,70 @@
+"""Article-level reading (issue 11): a count placed where the article last put the caravan, counts
+in apposition, a venue's town, glued sentences and saved-copy labels. Short articles written for
+these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from corridor.evidence.extract import extract_text
+from corridor.evidence.text import sentences
+
+WED = dt.date(2018, 10, 24)  # a Wednesday
+
+
+def got(text: str, pub: dt.date | None = WED) -> set[tuple[str, str, str, object, object]]:
+    return {(o.kind, o.place, o.date, o.low, o.high) for o in extract_text(text, published=pub)
+            if o.confidence >= 0.5}
+
+
+def test_count_in_apposition_with_two_sources_at_the_caravans_last_place() -> None:
+    text = ("La caravana de migrantes reanudó esta madrugada su marcha desde Huixtla rumbo a "
+            "Mapastepec.\n"
+            "Los migrantes, unos 4.500 según las autoridades y 7.500 según los organizadores, "
+            "todavía no saben cuál será su destino.")
+    rows = got(text)
+    assert ("departed", "Huixtla", "2018-10-24", None, None) in rows  # "esta madrugada": today
+    assert ("caravan_size", "Huixtla", "2018-10-24", 4450.0, 4550.0) in rows
+    assert ("caravan_size", "Huixtla", "2018-10-24", 7500.0, 7500.0) in rows
+
+
+def test_a_back_story_departure_does_not_move_the_caravan() -> None:
+    text = ("The caravan camped in Escuintla on Tuesday.\n"
+            "It had left San Pedro Sula on Oct. 13.\n"
+            "The migrants, about 5,000, are tired.")
+    rows = got(text)
+    assert ("caravan_size", "Escuintla", "2018-10-24", 4500.0, 5500.0) in rows
+    assert not any(r[0] == "caravan_size" and r[1] == "San Pedro Sula" for r in rows)
+
+
+def test_no_caravan_place_no_count() -> None:
+    # nothing in the article says where the caravan is: the count stays under the threshold
+    assert not any(r[0] == "caravan_size" for r in got("The migrants, about 5,000, are tired."))
+
+
+def test_a_kind_of_place_or_a_venue_takes_the_role_of_the_words_before_it() -> None:
+    assert got("Members of the caravan arrive at the municipality of Matías Romero, in the "
+               "state of Oaxaca, on Monday.") == {
+        ("arrived", "Matías Romero", "2018-10-22", None, None)}
+    assert ("arrived", "Tapachula", "2018-10-21", None, None) in got(
+        "El primer grupo de la caravana arribó el domingo al parque central de Tapachula.")
+    # a venue named after a person is not that town ("Unidad Deportiva Benito Juárez")
+    assert not any(r[1] for r in got("Unos 400 migrantes llegaron a la Unidad Deportiva Benito "
+                                     "Juárez el martes."))
+
+
+def test_last_night_is_yesterday() -> None:
+    assert ("halted", "Tapanatepec", "2018-10-23", None, None) in got(
+        "La caravana se detuvo anoche en Tapanatepec.")
+
+
+def test_sentences_glued_by_a_lost_space() -> None:
+    got_ = [s.text for s in sentences("Había 2 mil 966 en un sitio para 3 mil.Se preveía que "
+                                      "llegaran. Viajan a EE.UU. El lunes. Visit elpais.com.")]
+    assert got_ == ["Había 2 mil 966 en un sitio para 3 mil.", "Se preveía que llegaran.",
+                    "Viajan a EE.UU. El lunes.", "Visit elpais.com."]
+
+
+def test_a_saved_copys_date_label_before_the_dateline() -> None:
+    text = "Caravana\nEl Diario\n\n date 2018-11 Tijuana— Unos 400 migrantes llegaron el martes."
+    assert ("arrived", "Tijuana", "2018-10-23", 360.0, 440.0) in got(text)
