@@ -68,3 +68,31 @@ def test_sentences_glued_by_a_lost_space() -> None:
 def test_a_saved_copys_date_label_before_the_dateline() -> None:
     text = "Caravana\nEl Diario\n\n date 2018-11 Tijuana— Unos 400 migrantes llegaron el martes."
     assert ("arrived", "Tijuana", "2018-10-23", 360.0, 440.0) in got(text)
+
+
+def test_a_state_introduced_by_en_el_estado_de_qualifies_the_town() -> None:
+    rows = got("La caravana, integrada por más de 7.000 personas, suspendió este domingo su "
+               "salida desde San Pedro Tapanatepec, en el sureño estado de Oaxaca.", dt.date(
+                   2018, 10, 28))
+    assert rows == {("halted", "San Pedro Tapanatepec", "2018-10-28", 7000.0, 8000.0)}
+
+
+def test_institution_names_people_and_residents_are_not_places_or_counts() -> None:
+    # "La Guardia" (a town) inside "La Guardia Nacional"
+    rows = got("La Guardia Nacional frenó al grupo de 800 integrantes de la caravana el martes "
+               "en Tapachula.")
+    assert {r[1] for r in rows} == {"Tapachula"}
+    # a surname speaking is not the town of that name
+    assert not any(r[1] == "Guzmán" for r in got("Guzmán informó que la caravana salió de "
+                                                 "Tapachula el martes."))
+    # where a man comes from, and what he left behind, are not the caravan's departure
+    assert got("Jose Cruz, a 33-year-old autoworker from Comayagua, Honduras, who left behind "
+               "two children, joined the caravan.") == set()
+    # the people who live in a town are not migrants who came
+    assert got("Donají cuenta con una población de mil 300 personas y la caravana llegó el "
+               "martes.") == {("arrived", "Donají", "2018-10-23", None, None)}
+
+
+def test_set_out_for_a_place_is_not_leaving_it() -> None:
+    rows = got("The migrants began walking before dawn Sunday for Irapuato.")
+    assert not any(r[0] == "departed" and r[1] == "Irapuato" for r in rows)

@@ -23,7 +23,8 @@ from corridor.evidence.text import fold
 # kind -> verb patterns (folded text). A verb is matched as whole words.
 VERBS: dict[str, str] = {
     "departed": (
-        r"left|leaving|leave|set (?:out|off)|sets (?:out|off)|setting (?:out|off)|departed|"
+        r"left(?! behind)|leaving(?! behind)|leave(?! behind)|set (?:out|off)|sets (?:out|off)|"
+        r"setting (?:out|off)|departed|"
         r"departs|departing|headed out of|head out of|began (?:walking|marching|their (?:trek|"
         r"journey|march|walk))|started (?:walking|marching|the trek|their (?:trek|journey|march|"
         r"walk))|resumed (?:their|its) (?:trek|journey|march|walk)|(?:trek|march|walk) north from|"
@@ -51,8 +52,9 @@ VERBS: dict[str, str] = {
         r"rested|rest|resting|rests|stopped|stops|stop|paused|halted|stayed|stay|stuck|"
         r"stranded|a stop|rest day|day of rest|refused to move|se detuvo|se detuvieron|"
         r"se detienen|descansar|descansaron|descansa|descansan|descanso|permanecio|"
-        r"permanecieron|suspendio su (?:salida|marcha|avance)|suspendieron su (?:salida|marcha|"
-        r"avance)|detuvo (?:hoy )?su avance|paro|varad[oa]s?|se quedaron|se quedo"),
+        r"permanecieron|suspendio (?:\w+ ){0,3}?su (?:salida|marcha|avance)|suspendieron "
+        r"(?:\w+ ){0,3}?su (?:salida|marcha|avance)|detuvo (?:hoy )?su avance|paro|varad[oa]s?|"
+        r"se quedaron|se quedo"),
     "dispersed": (
         r"dissolved|dissolve|disbanded|disband|broke up|break up|broken up|fell apart|"
         r"dispersed|disperse|dispersing|splintered|fizzled|dissipated|dissipates|disipo|"

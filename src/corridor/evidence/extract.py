@@ -81,6 +81,7 @@ _PER_DAY = re.compile(r"^[^.;]{0,40}?\b(?:daily|a day|per day|each day|every day
 _APPOSITIVE = re.compile(r"\b(?:migrants|migrantes|personas|people|hondurans|hondurenos|"
                          r"central americans|centroamericanos|integrantes|members|caravans?|"
                          r"caravanas?|contingente|contingent)\s*[,(]\s*$")
+_POPULATION = re.compile(r"\b(?:poblacion|population|censo|census)\s+(?:de|of)\s+(?:\w+\s+)?$")
 # a second figure for the same count: "4.500 según las autoridades y 7.500 según …"
 _COORDINATED = re.compile(r"^[^\d,;.]{0,50}?\s(?:y|and|o|or)\s+$")
 _CROSSING_NOUN = re.compile(r"\b(?:crossings?|ports? of entry|ports|bridges?|garitas?|cruces?|"
@@ -209,8 +210,9 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
     counted: list[tuple[Quantity, str, str]] = []  # numbers kept so far: (number, unit, kind)
     for q in quants:
         unit = unit_before(folded, q.start) or unit_after(folded, q.end)
-        if unit in ("ignore", "percent", "km", "hours"):
-            continue
+        if unit in ("ignore", "percent", "km", "hours") or \
+                _POPULATION.search(folded[max(0, q.start - 30):q.start]):
+            continue  # "una población de mil 300 personas": who lives there, not who came
         cq = clause_of(q.start)
         # "left Tapachula … with nearly 10,000 people": the verb before "with" governs
         # … but "the caravan with 10,000 migrants that left X": the noun, not a verb, is before

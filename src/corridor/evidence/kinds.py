@@ -40,14 +40,15 @@ UNIT_NOUNS: dict[str, str] = {
     "ignore": r"nationalities|nacionalidades|countries|paises|years|anos|times|veces|months|"
               r"meses|tweets|meetings|cases|agreements|municipalities|municipios|states|"
               r"estados|groups|grupos|vehicles|buses|trucks|camiones|autobuses|"
-              r"organizations|cartels",
+              r"organizations|cartels|inhabitants|residents|habitantes|pobladores|vecinos",
 }
 _UNIT_RE = [(u, re.compile(r"^\s*(?:[\w'-]+\s+){0,3}?(?:" + p + r")\b")) for u, p in
             UNIT_NOUNS.items()]
 
 # kind -> trigger patterns (folded). Order matters only for ties.
 TRIGGERS: dict[str, str] = {
-    "departed": r"left|set out|set off|departed|departure|started their (?:journey|trek|march)|"
+    "departed": r"left(?! behind)|set out|set off|departed|departure|"
+                r"started their (?:journey|trek|march)|"
                 r"began their (?:journey|trek|march)|salio|salieron|partio|partieron|"
                 r"emprendieron|iniciaron su (?:camino|recorrido|marcha)",
     "arrived": r"arrived|arrival of|reached|made it to|llegaron|llego|arribaron|arribo",

@@ -40,7 +40,8 @@ ROLE_WORDS: list[tuple[str, str]] = [
     (r"salio de|salieron de|partio de|partieron de|left|leaving|out of|from|desde|fled|"
      r"procedentes? de|provenientes? de|originari[oa]s de|oriund[oa]s de|naturales de|"
      r"nacionales de|ciudadanos de|mostly from|mainly from|largely from", "origin"),
-    (r"toward|towards|into|hacia|rumbo a|reach|reached|to|a|al|llegaron a|llego a",
+    (r"toward|towards|into|hacia|rumbo a|reach|reached|to|a|al|llegaron a|llego a|for|"
+     r"bound for|headed for|con destino a|camino a",
      "destination"),
     (r"in|at|near|inside|within|through|across|along|en|cerca de|dentro de|por|outside", "loc"),
     (r"of|de|del", "of"),
@@ -178,6 +179,9 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
                     if cands:
                         hit = (n, cands)
                         break
+            if hit is not None and masked_starts and any(
+                    _inside(toks[i + k][0], masked_starts, masked) for k in range(1, hit[0])):
+                hit = None  # "La Guardia" of "La Guardia Nacional": part of an institution
             if hit is None:
                 i += 1
                 continue
@@ -245,9 +249,11 @@ _VENUE = re.compile(
     r"barrio|fraccionamiento|centro de)\s+(?:[\w.'-]+\s+){0,2}$")
 
 
-_SPEAKS = re.compile(r"^,?\s+(?:said|says|told|added|explained|recalled|noted|stated|dijo|"
+_SPEAKS = re.compile(r"^,?\s+(?:said|says|told|added|explained|recalled|noted|stated|"
+                     r"reported|announced|confirmed|warned|insisted|wrote|tweeted|dijo|"
                      r"recordo|explico|afirmo|senalo|indico|agrego|aseguro|declaro|comento|"
-                     r"expreso|manifesto|denuncio|sostuvo)\b")
+                     r"expreso|manifesto|denuncio|sostuvo|informo|preciso|detallo|anuncio|"
+                     r"confirmo|reporto|menciono|aclaro|insistio|advirtio|destaco|subrayo)\b")
 
 
 def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, n: int,
@@ -319,6 +325,7 @@ _NATIONALITY = re.compile(
     r"nacionales|connacionales|integrantes|members)\s+(?:\w+\s+){0,2}?"
     r"(?:mostly |mainly |largely |mayoritariamente |principalmente |en su mayoria )?"
     r"(?:from|de|del)\s+(?:the\s+|la\s+|el\s+)?$"
+    r"|\d+-year-old\s+(?:[\w-]+\s+){0,3}?from\s+(?:the\s+)?$"
     r"|\b(?:mostly|mainly|largely|principally|en su mayoria|mayoritariamente|principalmente)"
     r"\s+(?:from|de)\s+$"
     r"|\b(?:procedentes?|provenientes?|originari[oa]s|oriund[oa]s|naturales|nacionales|"
@@ -346,8 +353,16 @@ def _role_text(folded: str, lo: int, m_start: int) -> str:
     return before[:noun.start()] if noun else before
 
 
+# "Matías Romero, Oaxaca", "Tapanatepec, en el sureño estado de Oaxaca", "Huixtla, in the
+# southern state of Chiapas": what lies between a town and the state that qualifies it
+_QUALIFIER_GAP = re.compile(r",\s*(?:(?:en|in)\s+(?:el|la|the)\s+(?:[\w-]+\s+)?(?:estado|state|"
+                            r"departamento|department|province|provincia)\s+(?:de|of)\s+)?")
+
+
 def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
     for k, m in enumerate(mentions):
+        if m.role == "qualifier":
+            continue  # set by the town before it ("…, en el estado de Oaxaca")
         sent = sents[m.sentence]
         before = _role_text(folded, max(sent.start, m.start - 70), m.start)
         for rx, role in _ROLE_NEAR:
@@ -381,7 +396,8 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
             nxt.role = "qualifier"
             nxt.candidates = [small]
             m.qualifier = small
-        elif nxt and nxt.sentence == m.sentence and re.fullmatch(r",\s*", folded[m.end:nxt.start]) \
+        elif nxt and nxt.sentence == m.sentence and _QUALIFIER_GAP.fullmatch(
+                folded[m.end:nxt.start]) \
                 and any(c.level == "town" for c in m.candidates) and \
                 m.candidates[0].level not in ("country", "admin1"):
             # "Matías Romero, Oaxaca": a state or country that contains the town qualifies it
