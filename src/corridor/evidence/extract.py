@@ -310,6 +310,7 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
     own = [m for m in placed if m.role != "dateline"]
     dateline = [m for m in placed if m.role == "dateline"]
     found: dict[tuple[str, str], tuple[float, Mention, tuple[int, int, str], str]] = {}
+    unplaced: list[tuple[int, int, str]] = []
     for vs, ve, kind in verbs:
         fit = ROLE_FIT[kind]
         levels = LEVELS_OK.get(kind, DEFAULT_LEVELS)
@@ -333,6 +334,11 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
         how = "sentence"
         if best is None and not own and dateline:
             best, how = (20.0, dateline[0]), "dateline"
+        if best is None and not own and kind in _CARRIED_EVENTS and subject:
+            # "Los migrantes descansaron el martes": where the article last put the caravan
+            # (placed by _caravan_place, or left under the threshold)
+            unplaced.append((vs, ve, kind))
+            continue
         if best is None or best[0] > 25:
             continue
         chosen = [best[1]]
@@ -353,6 +359,16 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
             if key not in found or best[0] < found[key][0]:
                 found[key] = (best[0], m, (vs, ve, kind), how)
     out: list[_Draft] = []
+    for vs, ve, kind in unplaced[:1]:
+        pseudo = Quantity(vs, ve, 0, 0, 0, "event", folded[vs:ve])
+        when, date_how = _choose_date(pseudo, times, carry, published, folded, clause_of,
+                                      clause_of(vs))
+        if date_how != "sentence" and _BACKREF.search(folded[max(0, vs - 14):vs]):
+            continue
+        conf = 0.8 - 0.45 - (0.1 if date_how == "publication date" else 0)
+        obs = _make(None, None, "people", "total", kind, None, when, "", lang, source, url, sent,
+                    round(conf, 2), vs)
+        out.append(_Draft(obs, "", si))
     for (_group, _pid), (_cost, m, (vs, ve, kind), how) in found.items():
         # the same kind at the same place with a number in this sentence says it already
         if any(d.obs.place_id and m.place is not None and d.obs.kind == kind and
@@ -584,6 +600,7 @@ def _coreference(drafts: list[_Draft]) -> None:
 # kinds whose place says where the caravan is (departed: where it was that morning)
 _LOCATES = {"position", "halted", "arrived", "departed", "caravan_size"}
 _CARRIED = {"caravan_size", "position", "halted"}  # counts placed at the caravan's last place
+_CARRIED_EVENTS = {"halted", "position", "dispersed", "transported"}  # … and these events
 _POINT_IDS = ("geonames:", "scenario:", "corridor:", "region:suchiate")
 
 
@@ -604,7 +621,8 @@ def _caravan_place(drafts: list[_Draft], dateline: Mention | None) -> None:
                     o.place_id.startswith(_POINT_IDS) and o.date >= current_date:
                 current, current_date = (o.place, o.place_id, o.lat, o.lon, o.country), o.date
             continue
-        if current is None or o.kind not in _CARRIED or o.low is None:
+        if current is None or o.kind not in (_CARRIED if o.low is not None else
+                                             _CARRIED_EVENTS):
             continue
         o.place, o.place_id, o.lat, o.lon, o.country = current
         o.confidence = round(min(0.9, o.confidence + 0.45 - 0.2), 2)

@@ -194,6 +194,7 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
     _roles(folded, mentions, sents)
     _datelines(text, sents, mentions)
     _resolve(mentions)
+    _this_town(folded, sents, mentions)
     _contextual_borders(folded, sents, mentions, gz)
     if scenario is not None:
         for m in mentions:
@@ -235,6 +236,34 @@ def _datelines(text: str, sents: list[Span], mentions: list[Mention]) -> None:
     for men in mentions:
         if any(a <= men.start < b for a, b in spans):
             men.role = "dateline"
+
+
+# "this southern Mexico town", "esta ciudad fronteriza", "este municipio": the town the report
+# was filed from
+_THIS_TOWN = re.compile(r"\b(?:this|esta|este)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|"
+                        r"ciudad|localidad|municipio|poblado|comunidad|pueblo|poblacion)\b")
+
+
+def _this_town(folded: str, sents: list[Span], mentions: list[Mention]) -> None:
+    """'This southern Mexico town' is the dateline town (when the report has one)."""
+    town = next((m for m in mentions if m.role == "dateline" and m.place is not None and
+                 m.place.level == "town"), None)
+    if town is None or town.place is None:
+        return
+    added = []
+    for si, sent in enumerate(sents):
+        chunk = folded[sent.start:sent.end]
+        if "est" not in chunk and "this" not in chunk:
+            continue
+        for m in _THIS_TOWN.finditer(chunk):
+            s, e = sent.start + m.start(), sent.start + m.end()
+            x = Mention(s, e, sent.text[m.start():m.end()], [town.place], si, sent.paragraph,
+                        place=town.place, how="this town: the dateline town")
+            _roles(folded, [x], sents)
+            added.append(x)
+    if added:
+        mentions.extend(added)
+        mentions.sort(key=lambda m: m.start)
 
 
 def _inside(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
