@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from corridor.evidence import gazetteer
+from corridor.evidence.confidence import rescore
 from corridor.evidence.dates import TimeExpr, find_dates
 from corridor.evidence.events import (
     DEFAULT_LEVELS,
@@ -119,6 +120,11 @@ class Observation:
     outlet: str = ""
     published: str = ""  # the article's publication date, and where it was read
     published_from: str = ""
+    # how the row was read (not written out): inputs of the confidence model (confidence.py)
+    place_how: str = ""
+    date_how: str = ""
+    subject: bool = True
+    rule_confidence: float = 0.0
 
     def row(self) -> dict[str, object]:
         d = asdict(self)
@@ -162,7 +168,11 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
                                 dateline_town))
     _coreference(drafts)
     _caravan_place(drafts, dateline_town)
-    return _merge_restated(_dedupe([d.obs for d in drafts]))
+    for d in drafts:
+        d.obs.place_how = d.place_how if d.obs.place_id else "none"
+    obs = _merge_restated(_dedupe([d.obs for d in drafts]))
+    rescore(obs)
+    return obs
 
 
 def _carry(prev: list[TimeExpr], sents: list[Span], si: int, sent: Span) -> TimeExpr | None:
@@ -279,6 +289,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         conf = _confidence(q, kind, place_m, how, when, date_how)
         obs = _make(q.low, q.high, unit, per, kind, place_m, when, actor, lang, source, url,
                     sent, conf, q.start)
+        obs.date_how = date_how
         out.append(_Draft(obs, how, si, fallbacks))
     out.extend(_closures_without_number(sent, si, folded, quants, triggers, mentions, times,
                                         carry, published, actors, lang, source, url))
@@ -368,6 +379,7 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
         conf = 0.8 - 0.45 - (0.1 if date_how == "publication date" else 0)
         obs = _make(None, None, "people", "total", kind, None, when, "", lang, source, url, sent,
                     round(conf, 2), vs)
+        obs.date_how = date_how
         out.append(_Draft(obs, "", si))
     for (_group, _pid), (_cost, m, (vs, ve, kind), how) in found.items():
         # the same kind at the same place with a number in this sentence says it already
@@ -387,6 +399,7 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
         conf -= 0.05 if m.place is not None and m.place.level != "town" else 0
         obs = _make(None, None, "people", "total", kind, m, when, "", lang, source, url, sent,
                     round(conf, 2), vs)
+        obs.date_how, obs.subject = date_how, subject
         out.append(_Draft(obs, how, si))
     return out
 
@@ -555,6 +568,7 @@ def _closures_without_number(sent: Span, si: int, folded: str, quants: list[Quan
         actor = "; ".join(dict.fromkeys(a.name for a in actors))
         obs = _make(1, 1, "crossings", "total", "crossing_closed", m, when, actor, lang, source,
                     url, sent, round(conf, 2), q.start)
+        obs.date_how = how
         out.append(_Draft(obs, "sentence", si))
     return out
 
