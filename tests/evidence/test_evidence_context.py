@@ -96,3 +96,21 @@ def test_institution_names_people_and_residents_are_not_places_or_counts() -> No
 def test_set_out_for_a_place_is_not_leaving_it() -> None:
     rows = got("The migrants began walking before dawn Sunday for Irapuato.")
     assert not any(r[0] == "departed" and r[1] == "Irapuato" for r in rows)
+
+
+def test_a_border_in_a_report_filed_from_a_border_town_is_that_town() -> None:
+    pub = dt.date(2020, 1, 22)
+    assert got("TECUN UMAN, Guatemala (AP) — The migrants stuck at the Guatemala-Mexico border "
+               "rested Wednesday.", pub) == {("halted", "TECUN UMAN", "2020-01-22", None, None)}
+    # a report filed far from that border keeps the border
+    assert got("MEXICO CITY (AP) — The migrants stuck at the Guatemala-Mexico border rested "
+               "Wednesday.", pub) == {
+        ("halted", "Guatemala-Mexico border", "2020-01-22", None, None)}
+
+
+def test_a_photo_caption_places_the_people_it_shows() -> None:
+    rows = got("Hondurans march in a caravan of migrants moving toward the border, in Tecun Uman, "
+               "Guatemala, Monday, Oct. 15, 2018.")
+    assert rows == {("position", "Tecun Uman", "2018-10-15", None, None)}  # the written date
+    assert got("Migrantes descansan en un parque, en Huixtla, Chiapas, el 23 de octubre de "
+               "2018.") == {("halted", "Huixtla", "2018-10-23", None, None)}

@@ -230,6 +230,9 @@ def resolve(name: str, m: re.Match[str], published: dt.date | None) -> (
     return None
 
 
+_WEEKDAY_ONLY = re.compile(r"(?:on\s+|el\s+|este\s+)?(?:" + _WD + r")")
+
+
 def find_dates(sentence: str, published: dt.date | None) -> list[TimeExpr]:
     """All time expressions in a sentence that can be resolved (non-overlapping, longest first)."""
     folded = fold(sentence)
@@ -250,7 +253,12 @@ def find_dates(sentence: str, published: dt.date | None) -> list[TimeExpr]:
                                   cumulative))
             taken.append((a, b))
     found.sort(key=lambda t: t.start)
-    return found
+    # "Monday, Oct. 15, 2018", "el lunes 15 de octubre": the weekday names the written date
+    return [t for k, t in enumerate(found) if not (
+        t.relative and k + 1 < len(found) and found[k + 1].low == found[k + 1].high
+        and _WEEKDAY_ONLY.fullmatch(folded[found[k + 1].start:found[k + 1].end]) is None
+        and re.fullmatch(r"[\s,]*", folded[t.end:found[k + 1].start]) is not None
+        and _WEEKDAY_ONLY.fullmatch(folded[t.start:t.end]) is not None)]
 
 
 def parse_published(text: str) -> dt.date | None:

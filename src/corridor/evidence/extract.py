@@ -27,6 +27,7 @@ from corridor.evidence.events import (
     has_subject,
     is_caravan_article,
 )
+from corridor.evidence.gazetteer import Place
 from corridor.evidence.kinds import (
     Actor,
     find_actors,
@@ -85,6 +86,15 @@ _APPOSITIVE = re.compile(r"\b(?:migrants|migrantes|personas|people|hondurans|hon
 _POPULATION = re.compile(r"\b(?:poblacion|population|censo|census)\s+(?:de|of)\s+(?:\w+\s+)?$")
 # a second figure for the same count: "4.500 según las autoridades y 7.500 según …"
 _COORDINATED = re.compile(r"^[^\d,;.]{0,50}?\s(?:y|and|o|or)\s+$")
+# a photo caption's closing place and date (AP, EPA, Reuters): ", in Tecun Uman, Guatemala,
+# Friday, Oct. 19, 2018." / ", en Tapachula, Chiapas, el 21 de octubre de 2018."
+_MONTH_WORD = r"[A-Za-zé]{3,10}\.?"
+_CAPTION = re.compile(
+    r",\s+(in|en)\s+[A-ZÁÉÍÓÚÑ][^,.;]{1,40}(?:,\s+[A-ZÁÉÍÓÚÑ][^,.;]{1,30}){0,2},\s+"
+    r"(?:(?:on\s+|el\s+)?[A-Za-zé]+day,?\s+|(?:el\s+)?(?:lunes|martes|mi[eé]rcoles|jueves|viernes|"
+    r"s[aá]bado|domingo),?\s+)?"
+    r"(?:" + _MONTH_WORD + r"\s+\d{1,2},\s+\d{4}|\d{1,2}\s+(?:de\s+)?" + _MONTH_WORD
+    + r"(?:\s+de)?\s+\d{4})\.?\s*(?:\([^)]{0,60}\))?\s*$")
 _CROSSING_NOUN = re.compile(r"\b(?:crossings?|ports? of entry|ports|bridges?|garitas?|cruces?|"
                             r"puertos? fronterizos?|puentes? internacionales?)\b")
 
@@ -305,6 +315,10 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
     """Number-less position events of a sentence (events.py): each movement verb takes the
     nearest place whose role fits it; a dateline place only when the sentence has none."""
     verbs = find_verbs(folded)
+    cap = _CAPTION.search(sent.text)
+    if cap and not any(v[2] in ("position", "arrived", "halted") for v in verbs):
+        # a photo caption "… in Ocotepeque, Honduras, Monday, Oct. 15, 2018.": they were there
+        verbs = sorted([*verbs, (cap.start(1), cap.end(1), "position")])
     if not verbs:
         return []
     subject = has_subject(folded)
@@ -618,6 +632,20 @@ _CARRIED_EVENTS = {"halted", "position", "dispersed", "transported"}  # … and 
 _POINT_IDS = ("geonames:", "scenario:", "corridor:", "region:suchiate")
 
 
+BORDER_KM = 40  # a dateline town this close to a town across a border is on that border
+_BORDERS = {"region:border-mex-gtm": ("MEX", "GTM"), "region:border-usa-mex": ("USA", "MEX")}
+
+
+def _border_town(dateline: Mention | None) -> tuple[Place, set[str]] | None:
+    """The dateline town and the borders it lies on (within BORDER_KM of the other side)."""
+    if dateline is None or dateline.place is None or dateline.place.lat is None:
+        return None
+    p = dateline.place
+    on = {rid for rid, sides in _BORDERS.items() if p.country in sides and gazetteer.near_country(
+        p.lat, p.lon or 0.0, sides[1] if p.country == sides[0] else sides[0], BORDER_KM)}
+    return (p, on) if on else None
+
+
 def _caravan_place(drafts: list[_Draft], dateline: Mention | None) -> None:
     """A caravan count with no place of its own ("Los migrantes, unos 4.500 según las
     autoridades …") is where the article last put the caravan: the town of the latest position,
@@ -628,8 +656,17 @@ def _caravan_place(drafts: list[_Draft], dateline: Mention | None) -> None:
     if dateline is not None and dateline.place is not None:
         p = dateline.place
         current = (dateline.text, dateline.scenario_id or p.id, p.lat, p.lon, p.country)
+    border_town = _border_town(dateline)
     for d in drafts:  # in sentence order (_coreference sorted them)
         o = d.obs
+        if border_town is not None and o.place_id in border_town[1] and o.kind in _LOCATES | \
+                _CARRIED_EVENTS:
+            # "stuck at the Guatemala-Mexico border" in a report filed from Tecún Umán: there
+            p = border_town[0]
+            o.place, o.place_id, o.lat, o.lon, o.country = (dateline.text, dateline.scenario_id
+                                                            or p.id, p.lat, p.lon, p.country)
+            o.confidence = round(o.confidence - 0.05, 2)
+            d.place_how = "border: the dateline town"
         if o.place_id:
             if d.place_how in ("sentence", "dateline") and o.kind in _LOCATES and \
                     o.place_id.startswith(_POINT_IDS) and o.date >= current_date:

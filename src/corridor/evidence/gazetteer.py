@@ -304,3 +304,26 @@ def load() -> Gazetteer:
     except OSError:
         pass  # a read-only home is fine: we just rebuild next time
     return gz
+
+
+@lru_cache(maxsize=16)
+def _towns_of(country: str) -> tuple[tuple[float, float], ...]:
+    return tuple((p.lat, p.lon) for p in load().places.values()
+                 if p.level == "town" and p.country == country and p.lat is not None
+                 and p.lon is not None)
+
+
+@lru_cache(maxsize=4096)
+def near_country(lat: float, lon: float, country: str, km: float) -> bool:
+    """Whether a town of ``country`` lies within ``km`` of (lat, lon): a border town."""
+    import math
+
+    dlat = km / 111.0
+    dlon = km / (111.0 * max(0.1, math.cos(math.radians(lat))))
+    for tlat, tlon in _towns_of(country):
+        if abs(tlat - lat) <= dlat and abs(tlon - lon) <= dlon:
+            a = (math.sin(math.radians(tlat - lat) / 2) ** 2 + math.cos(math.radians(lat)) *
+                 math.cos(math.radians(tlat)) * math.sin(math.radians(tlon - lon) / 2) ** 2)
+            if 2 * 6371.0 * math.asin(math.sqrt(a)) <= km:
+                return True
+    return False
