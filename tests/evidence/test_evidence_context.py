@@ -114,3 +114,14 @@ def test_a_photo_caption_places_the_people_it_shows() -> None:
     assert rows == {("position", "Tecun Uman", "2018-10-15", None, None)}  # the written date
     assert got("Migrantes descansan en un parque, en Huixtla, Chiapas, el 23 de octubre de "
                "2018.") == {("halted", "Huixtla", "2018-10-23", None, None)}
+
+
+def test_a_departure_from_a_country() -> None:
+    assert ("departed", "Honduras", "2021-01-15", None, None) in got(
+        "The caravan, which departed Honduras on Friday, is held up in Vado Hondo.",
+        dt.date(2021, 1, 20))
+
+
+def test_a_count_with_no_kind_word_takes_the_movement_verb_of_its_clause() -> None:
+    assert ("halted", "Huixtla", "2018-10-22", 2000, 9999) in got(
+        "Thousands of Central American migrants rested Monday in Huixtla.")

@@ -100,6 +100,7 @@ ROLE_FIT: dict[str, dict[str, float]] = {
 }
 LEVELS_OK = {
     "returned": {"country", "town", "admin1", "region"},
+    "departed": {"country", "town", "admin1", "region"},  # "departed Honduras on Friday"
 }
 DEFAULT_LEVELS = {"town", "admin1", "region"}
 MAX_GAP = 90  # characters between a verb and its place

@@ -277,7 +277,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         kind = refine(kind, unit, folded)
         # "about 4,800 decided not to continue", "a caravan of 3,000 left Tapachula": a size in
         # a clause with a movement verb counts the people doing it (the verb's kind)
-        if kind == "caravan_size" and unit == "people":
+        if kind in ("caravan_size", "other") and unit == "people":
             near = [(abs(vs - q.start), k) for vs, _ve, k in verbs
                     if clause_of(vs) == cq and abs(vs - q.start) <= 100]
             if near:
