@@ -366,6 +366,11 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
             continue
         if best is None or best[0] > 25:
             continue
+        bp = best[1].place
+        if bp is not None and bp.level == "country" and kind != "returned" and dateline and \
+                dateline[0].place is not None and dateline[0].place.country == bp.country:
+            # "set out from southern Mexico" in a report filed from Tapachula: from there
+            best, how = (best[0], dateline[0]), "dateline"
         chosen = [best[1]]
         # "through Villa Comaltitlán and Escuintla": places joined to the chosen one share it
         k = own.index(best[1]) if best[1] in own else -1
