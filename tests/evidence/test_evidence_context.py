@@ -125,3 +125,21 @@ def test_a_departure_from_a_country() -> None:
 def test_a_count_with_no_kind_word_takes_the_movement_verb_of_its_clause() -> None:
     assert ("halted", "Huixtla", "2018-10-22", 2000, 9999) in got(
         "Thousands of Central American migrants rested Monday in Huixtla.")
+
+
+def test_where_they_rested_is_the_place_just_named() -> None:
+    text = ("La caravana salió de Tapachula el lunes.\n"
+            "Los migrantes de la caravana llegaron al ejido de Álvaro Obregón, donde descansaron "
+            "el martes.")
+    rows = got(text)
+    assert ("halted", "Álvaro Obregón", "2018-10-23", None, None) in rows
+
+
+def test_crossing_spending_the_night_and_being_held_up() -> None:
+    pub = dt.date(2021, 1, 20)
+    assert ("arrived", "Río Suchiate", "2021-01-20", None, None) in got(
+        "Los migrantes cruzaron hoy por el Río Suchiate.", pub)
+    assert ("position", "Ocotepeque", "2021-01-19", None, None) in got(
+        "El grueso de los migrantes pasó la noche del martes en Ocotepeque.", pub)
+    assert ("halted", "Vado Hondo", "2021-01-16", None, None) in got(
+        "The caravan has been held up since Saturday at Vado Hondo.", pub)

@@ -35,7 +35,8 @@ VERBS: dict[str, str] = {
         r"retomo (?:su|el) (?:camino|marcha)"),
     "arrived": (
         r"arrived|arrives|arrive|arriving|reached|reaches|reach|made it to|entered|enters|"
-        r"poured into|streamed into|crossed into|llego|llegaron|llegan|llega|"
+        r"poured into|streamed into|crossed into|crossed|cruzaron|cruzo|llego|llegaron|llegan|"
+        r"llega|"
         r"arribo|arribaron|arriban|ingreso|ingresaron|ingresan|entraron|entro|alcanzaron|"
         r"alcanzo|cruzaron a|cruzo a"),
     "position": (
@@ -44,13 +45,14 @@ VERBS: dict[str, str] = {
         r"slept|sleep|bedded down|bed down|walked through|marched through|passed through|"
         r"moved through|advanced|advancing|advances|trudged|walking through|made (?:its|their) "
         r"way through|se encuentra|se encuentran|se encontraba|se encontraban|estan en|"
-        r"estaba en|estaban en|permanecen|permanecian|acampan|acamparon|acampaba|pernoctaron|"
+        r"estaba en|estaban en|permanecen|permanecian|permanece|permanecia|acampan|acamparon|"
+        r"acampaba|pernoctaron|paso la noche|pasaron la noche|pasan la noche|pasaron|paso por|"
         r"pernocta|pernoctan|durmieron|avanza|avanzan|avanzo|avanzaron|recorren|recorrieron|"
         r"al recorrer|caminaron por|caminan por|transitan|transitaron|concentra|se concentran|"
         r"se concentraron|quedaron en|quedo en|esperan en|esperaban en"),
     "halted": (
         r"rested|rest|resting|rests|stopped|stops|stop|paused|halted|stayed|stay|stuck|"
-        r"stranded|a stop|rest day|day of rest|refused to move|se detuvo|se detuvieron|"
+        r"stranded|held up|a stop|rest day|day of rest|refused to move|se detuvo|se detuvieron|"
         r"se detienen|descansar|descansaron|descansa|descansan|descanso|permanecio|"
         r"permanecieron|suspendio (?:\w+ ){0,3}?su (?:salida|marcha|avance)|suspendieron "
         r"(?:\w+ ){0,3}?su (?:salida|marcha|avance)|detuvo (?:hoy )?su avance|paro|varad[oa]s?|"

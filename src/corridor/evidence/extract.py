@@ -95,6 +95,9 @@ _CAPTION = re.compile(
     r"s[aá]bado|domingo),?\s+)?"
     r"(?:" + _MONTH_WORD + r"\s+\d{1,2},\s+\d{4}|\d{1,2}\s+(?:de\s+)?" + _MONTH_WORD
     + r"(?:\s+de)?\s+\d{4})\.?\s*(?:\([^)]{0,60}\))?\s*$")
+# a relative clause about the place just named: ", donde descansaron", ", where they camped"
+_WHERE = re.compile(r",?\s*(?:en )?(?:donde|where|in which|en el que|en la que)\s+"
+                    r"(?:[\w-]+\s+){0,4}$")
 _CROSSING_NOUN = re.compile(r"\b(?:crossings?|ports? of entry|ports|bridges?|garitas?|cruces?|"
                             r"puertos? fronterizos?|puentes? internacionales?)\b")
 
@@ -356,6 +359,15 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
             cost += 3 * (m.place.level != "town")
             if best is None or cost < best[0]:
                 best = (cost, m)
+        # "llegaron al ejido de Álvaro Obregón, donde descansaron": the place before "donde"
+        rel = _WHERE.search(folded[max(0, vs - 40):vs])
+        if rel is not None:
+            at = max(0, vs - 40) + rel.start()
+            prior = [m for m in own if m.end - sent.start <= at and
+                     at - (m.end - sent.start) <= 3 and m.place is not None and
+                     m.place.level in levels]
+            if prior:
+                best = (0.0, prior[-1])
         how = "sentence"
         if best is None and not own and dateline:
             best, how = (20.0, dateline[0]), "dateline"
