@@ -143,3 +143,20 @@ def test_crossing_spending_the_night_and_being_held_up() -> None:
         "El grueso de los migrantes pasó la noche del martes en Ocotepeque.", pub)
     assert ("halted", "Vado Hondo", "2021-01-16", None, None) in got(
         "The caravan has been held up since Saturday at Vado Hondo.", pub)
+
+
+def test_where_a_caravan_is_going_is_not_where_it_is() -> None:
+    rows = got("La caravana, compuesta por aproximadamente 1,500 personas, ingresó el martes al "
+               "estado de Oaxaca en su travesía hacia Estados Unidos.")
+    assert rows == {("arrived", "Oaxaca", "2018-10-23", 1450.0, 1550.0)}
+    assert not any(r[1] == "U.S." for r in got(
+        "About 3,000 migrants rested in Huixtla on their journey to the U.S. on Monday."))
+
+
+def test_a_holiday_without_a_year_is_the_nearest_one() -> None:
+    from corridor.evidence.dates import find_dates
+
+    assert [t.date for t in find_dates("pasarán la Navidad", dt.date(2023, 12, 24))] == [
+        dt.date(2023, 12, 25)]
+    assert [t.date for t in find_dates("on Christmas Eve", dt.date(2024, 1, 3))] == [
+        dt.date(2023, 12, 24)]

@@ -171,8 +171,9 @@ def resolve(name: str, m: re.Match[str], published: dt.date | None) -> (
             if pub is None:
                 return None
             month, day = HOLIDAYS[g["h"]]
-            year = pub.year if (month, day) <= (pub.month, pub.day) else pub.year - 1
-            d = dt.date(year, month, day)
+            # the nearest one: "pasarán la Navidad" in a report of 24 December is tomorrow
+            d = min((dt.date(y, month, day) for y in (pub.year - 1, pub.year, pub.year + 1)),
+                    key=lambda x: (abs((x - pub).days), x > pub))
             return d, d, d, True, False
         if pub is None:
             return None

@@ -64,7 +64,7 @@ ROLE_COST = {
     "caravan_size": {"loc": 0, "of": 6, "": 35, "destination": 40, "origin": 99, "source": 40},
 }
 DEFAULT_ROLE_COST = {"loc": 0, "destination": 6, "of": 6, "": 10, "origin": 30, "source": 30,
-                     "nationality": 99, "dateline": 30}
+                     "nationality": 99, "dateline": 30, "goal": 99}
 LEVEL_COST = {"country": 4, "admin1": 2, "region": 1, "town": 0}
 _REPORTING = re.compile(r"^\W*(?:\w+\W+)?(?:announced|said|reported|stated|declared|confirmed|"
                         r"told|informed|dijo|informo|anuncio|senalo|declaro|afirmo|aseguro)\b")
@@ -457,7 +457,8 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
         a = m.start - sent.start
         if m.role == "origin" and kind == "caravan_size":
             origins.append(m)
-        cost = float(costs.get(m.role, DEFAULT_ROLE_COST.get(m.role, 10)))
+        cost = 99.0 if m.role == "goal" else float(costs.get(m.role,
+                                                               DEFAULT_ROLE_COST.get(m.role, 10)))
         if m.possessive and m.place.level != "region":
             cost += 25
         cost += LEVEL_COST.get(m.place.level, 0)

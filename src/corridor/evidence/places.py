@@ -371,8 +371,17 @@ _PLACE_NOUN = re.compile(
     r"(?:town|city|municipality|village|community|hamlet|capital|port|localidad|municipio|"
     r"ciudad|comunidad|poblado|pueblo|poblacion|cabecera(?: municipal)?|puerto|park|parque|"
     r"plaza|square|zocalo|shelter|shelters|albergue|albergues|stadium|estadio|sports complex|"
-    r"unidad deportiva|deportivo|church|iglesia|parroquia|casa del migrante)"
+    r"unidad deportiva|deportivo|church|iglesia|parroquia|casa del migrante|estado|state|"
+    r"departamento|department|province|provincia)"
     r"(?:\s+" + _NOT_ADJ + r"[\w-]+){0,2}?\s+(?:of|de|del|in|en)\s+$")
+
+
+_GOAL = re.compile(
+    r"\b(?:travesia|viaje|camino|trayecto|ruta|rumbo|destino|journey|trek|trip|route|odyssey|"
+    r"way north|heading|headed|bound|intencion de llegar|fin de llegar|objetivo de llegar|"
+    r"hoping to reach|hope to reach|seeking to reach|bid to reach|aim(?:ing)? to reach)"
+    r"\s+(?:(?:north|northward|al norte)\s+)?(?:hacia|a|al|to|for|toward|towards|a los|"
+    r"con destino a)?\s*(?:la\s+|el\s+|los\s+|the\s+)?$")
 
 
 def _role_text(folded: str, lo: int, m_start: int) -> str:
@@ -403,6 +412,11 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
                 if rx.search(before):
                     m.role = role
                     break
+        # "en su travesía hacia Estados Unidos", "on their journey to the U.S.", "US-bound":
+        # where they are going, never where something happened
+        if m.candidates and m.candidates[0].level in ("country", "region") and \
+                _GOAL.search(before):
+            m.role = "goal"
         # "migrants from Venezuela", "mostly from Haiti", "procedentes de Honduras": where
         # people come from (a nationality), never where something happened
         if m.role == "origin" and _NATIONALITY.search(before):
