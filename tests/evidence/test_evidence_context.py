@@ -160,3 +160,14 @@ def test_a_holiday_without_a_year_is_the_nearest_one() -> None:
         dt.date(2023, 12, 25)]
     assert [t.date for t in find_dates("on Christmas Eve", dt.date(2024, 1, 3))] == [
         dt.date(2023, 12, 24)]
+
+
+def test_two_days_bounding_a_period_date_a_count_by_its_last_day() -> None:
+    from corridor.evidence.dates import find_dates
+
+    pub = dt.date(2020, 1, 29)
+    for text in ("deported between January 18 and January 27", "from Jan. 18 to Jan. 27",
+                 "desde el 18 de enero hasta el lunes 27"):
+        (t,) = find_dates(text, pub)
+        assert (t.low, t.date) == (dt.date(2020, 1, 18), dt.date(2020, 1, 27)), text
+    assert len(find_dates("on Jan. 18 and on Jan. 27", pub)) == 2  # two days, not a period

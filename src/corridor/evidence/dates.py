@@ -255,11 +255,39 @@ def find_dates(sentence: str, published: dt.date | None) -> list[TimeExpr]:
             taken.append((a, b))
     found.sort(key=lambda t: t.start)
     # "Monday, Oct. 15, 2018", "el lunes 15 de octubre": the weekday names the written date
-    return [t for k, t in enumerate(found) if not (
+    found = [t for k, t in enumerate(found) if not (
         t.relative and k + 1 < len(found) and found[k + 1].low == found[k + 1].high
         and _WEEKDAY_ONLY.fullmatch(folded[found[k + 1].start:found[k + 1].end]) is None
         and re.fullmatch(r"[\s,]*", folded[t.end:found[k + 1].start]) is not None
         and _WEEKDAY_ONLY.fullmatch(folded[t.start:t.end]) is not None)]
+    return _day_ranges(found, folded, sentence, published)
+
+
+# "between January 18 and January 27", "from Jan. 18 to Jan. 27", "desde el 18 de enero hasta
+# este lunes": two days bounding one period (a count over it is known as of its last day)
+_RANGE_OPEN = re.compile(r"(?:between|from|desde(?: el)?|entre(?: el)?|del)\s+$")
+_RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|hasta(?: el)?|y(?: el)?|al)\s*")
+
+
+def _day_ranges(found: list[TimeExpr], folded: str, sentence: str,
+                published: dt.date | None) -> list[TimeExpr]:
+    out: list[TimeExpr] = []
+    k = 0
+    while k < len(found):
+        t = found[k]
+        u = found[k + 1] if k + 1 < len(found) else None
+        if u is not None and not t.is_period and not u.is_period and t.date < u.date and \
+                _RANGE_OPEN.search(folded[max(0, t.start - 12):t.start]) and \
+                _RANGE_JOIN.fullmatch(folded[t.end:u.start]):
+            high = min(u.date, published) if published is not None and t.date <= published \
+                else u.date
+            out.append(TimeExpr(t.start, u.end, high, t.date, high, sentence[t.start:u.end],
+                                t.relative or u.relative, True))
+            k += 2
+            continue
+        out.append(t)
+        k += 1
+    return out
 
 
 def parse_published(text: str) -> dt.date | None:
