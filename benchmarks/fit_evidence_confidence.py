@@ -61,6 +61,7 @@ def main() -> None:
     ap.add_argument("--articles", type=Path, required=True)
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--target-precision", type=float, default=0.8)
+    ap.add_argument("--drop", default="", help="comma-separated features left out (weight 0)")
     args = ap.parse_args()
     confidence.COEFFICIENTS = None  # fit on the rule scores, whatever is shipped
     corpus = load(NEWS / "gold", NEWS / "articles.csv", "dev")
@@ -83,6 +84,13 @@ def main() -> None:
         for i, c in zip(idx, confidence.crowding([obs[i] for i in idx]), strict=True):
             crowd[i] = c
     x = np.array([confidence.features(o, c) for o, c in zip(obs, crowd, strict=True)])
+    dropped = {d for d in args.drop.split(",") if d}
+    unknown = dropped - set(confidence.FEATURES)
+    if unknown:
+        raise SystemExit(f"error: unknown features {sorted(unknown)}")
+    for j, n in enumerate(confidence.FEATURES):
+        if n in dropped:
+            x[:, j] = 0.0
     event = np.array([corpus.articles[Path(o.source).stem]["event"] for o in obs])
     oof = np.zeros(len(y))
     for ev in sorted(set(event)):
@@ -111,7 +119,7 @@ def main() -> None:
           f"threshold with precision >= {args.target_precision}: "
           f"{(f'{ok[0]:.2f}' if ok else 'none')}")
     print(f"\n# fitted on the DEV split ({len(files)} articles, {len(rows)} rows), "
-          f"{dt.date.today().isoformat()}, l2 {args.l2}")
+          f"{dt.date.today().isoformat()}, l2 {args.l2}, left out: {sorted(dropped) or 'none'}")
     print(f"INTERCEPT = {w[0]:.4f}")
     print("COEFFICIENTS = {")
     for n, v in zip(confidence.FEATURES, w[1:], strict=True):

@@ -153,8 +153,10 @@ class _Draft:
 
 
 def extract_text(text: str, *, published: dt.date | None = None, source: str = "", url: str = "",
-                 scenario: ScenarioIndex | None = None, language: str = "") -> list[Observation]:
-    """All observations in a document's text (no confidence filter; see ``confidence``)."""
+                 scenario: ScenarioIndex | None = None, language: str = "",
+                 confidence_model: bool = False) -> list[Observation]:
+    """All observations in a document's text (no confidence filter; see ``confidence``;
+    ``confidence_model``: the DEV-fitted model of confidence.py instead of the rule score)."""
     gz = gazetteer.load()
     sents = sentences(text)
     actors_by_sent: list[list[Actor]] = [find_actors(s.text) for s in sents]
@@ -184,7 +186,7 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
     for d in drafts:
         d.obs.place_how = d.place_how if d.obs.place_id else "none"
     obs = _merge_restated(_dedupe([d.obs for d in drafts]))
-    rescore(obs)
+    rescore(obs, confidence_model)
     return obs
 
 

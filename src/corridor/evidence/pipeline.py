@@ -66,6 +66,7 @@ def extract_files(paths: list[Path], *, published: dt.date | None = None,
                   scenario: ScenarioIndex | None = None, min_confidence: float = 0.5,
                   max_mb: float = DEFAULT_MAX_MB, caravan: str = "",
                   caravans: list[tuple[str, dt.date]] | None = None,
+                  confidence_model: bool = False,
                   ) -> tuple[list[Observation], list[FileReport], int]:
     """Observations from every readable file, a report per file, and how many numbers were
     left out (low confidence, or no date when the article's publication date is unknown).
@@ -81,7 +82,8 @@ def extract_files(paths: list[Path], *, published: dt.date | None = None,
             reports.append(FileReport(str(path), False, str(exc)))
             continue
         obs = extract_text(doc.text, published=doc.published, source=path.name, url=doc.url,
-                           scenario=scenario, language=doc.language)
+                           scenario=scenario, language=doc.language,
+                           confidence_model=confidence_model)
         article_caravan = caravan or resolve_caravan(obs, doc.published, caravans)
         for o in obs:
             o.caravan = article_caravan if o.kind in CARAVAN_KINDS else ""
