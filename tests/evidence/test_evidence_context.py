@@ -171,3 +171,20 @@ def test_two_days_bounding_a_period_date_a_count_by_its_last_day() -> None:
         (t,) = find_dates(text, pub)
         assert (t.low, t.date) == (dt.date(2020, 1, 18), dt.date(2020, 1, 27)), text
     assert len(find_dates("on Jan. 18 and on Jan. 27", pub)) == 2  # two days, not a period
+
+
+def test_what_left_people_stranded_or_kept_them_from_leaving_is_no_departure() -> None:
+    assert not any(r[0] == "departed" for r in got(
+        "Policies that left hundreds of thousands of migrants stranded in camps in Tijuana were "
+        "lifted on Monday."))
+    assert not any(r[0] == "departed" for r in got(
+        "He blamed Honduras for not stopping the caravan from leaving San Pedro Sula on Monday."))
+    assert not any(r[0] == "departed" for r in got(
+        "Las autoridades abandonaron a los migrantes en Huixtla el lunes."))
+    assert ("departed", "Tapachula", "2018-10-22", None, None) in got(
+        "Los migrantes de la caravana abandonaron Tapachula el lunes.")
+
+
+def test_a_range_of_years_is_no_count() -> None:
+    assert not any(r[3] == 2017 for r in got(
+        "Between 2017 and 2021 the caravans left Tapachula every year."))

@@ -23,14 +23,16 @@ from corridor.evidence.text import fold
 # kind -> verb patterns (folded text). A verb is matched as whole words.
 VERBS: dict[str, str] = {
     "departed": (
-        r"left(?! behind)|leaving(?! behind)|leave(?! behind)|set (?:out|off)|sets (?:out|off)|"
+        r"left(?! behind)(?!" + r"(?: [\w,]+){0,6}? (?:stranded|homeless|dead|injured|without)\b)|"
+        r"leaving(?! behind)|leave(?! behind)|set (?:out|off)|sets (?:out|off)|"
         r"setting (?:out|off)|departed|"
         r"departs|departing|headed out of|head out of|began (?:walking|marching|their (?:trek|"
         r"journey|march|walk))|started (?:walking|marching|the trek|their (?:trek|journey|march|"
         r"walk))|resumed (?:their|its) (?:trek|journey|march|walk)|(?:trek|march|walk) north from|"
         r"pulled out of|salio|salieron|sale|salen|partio|partieron|parte|parten|"
-        r"emprendio|emprendieron|emprenden|reanudo|reanudaron|reanudan|abandonaron|"
-        r"dejaron|se puso en marcha|se pusieron en marcha|inicio su (?:camino|recorrido|marcha)|"
+        r"emprendio|emprendieron|emprenden|reanudo|reanudaron|reanudan|abandonaron(?! a )|"
+        r"dejaron(?! a )|se puso en marcha|se pusieron en marcha|"
+        r"inicio su (?:camino|recorrido|marcha)|"
         r"iniciaron su (?:camino|recorrido|marcha)|retomaron (?:su|el) (?:camino|marcha)|"
         r"retomo (?:su|el) (?:camino|marcha)"),
     "arrived": (
@@ -132,7 +134,9 @@ _IRREALIS = re.compile(
 def irrealis(folded: str, verb_start: int) -> bool:
     """The verb is a plan, hope, attempt, future or negation ("hoping to reach the U.S.",
     "will leave", "para llegar", "no llegaron")."""
-    return bool(_IRREALIS.search(folded[max(0, verb_start - 30):verb_start]))
+    before = folded[max(0, verb_start - 30):verb_start]
+    # "for not stopping people from leaving", "kept them from reaching": did not happen
+    return bool(_IRREALIS.search(before)) or before.endswith("from ")
 
 
 def find_verbs(folded: str) -> list[tuple[int, int, str]]:

@@ -442,6 +442,9 @@ def _keep(q: Quantity, times: list[TimeExpr], folded: str) -> bool:
         return False
     if q.rule == "exact" and 1900 <= q.value <= 2100 and q.text.isdigit():
         return False  # a year
+    if q.low is not None and q.high is not None and 1900 <= q.low < q.high <= 2100 and \
+            re.fullmatch(r"\D*(?:19|20)\d\d\D+(?:19|20)\d\d\D*", q.text):
+        return False  # "between 2017 and 2021": years
     tail = folded[q.end:q.end + 3]
     return not (tail.startswith("%") or re.match(r"^(?:st|nd|rd|th)\b", tail))
 

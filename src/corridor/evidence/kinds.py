@@ -47,7 +47,8 @@ _UNIT_RE = [(u, re.compile(r"^\s*(?:[\w'-]+\s+){0,3}?(?:" + p + r")\b")) for u, 
 
 # kind -> trigger patterns (folded). Order matters only for ties.
 TRIGGERS: dict[str, str] = {
-    "departed": r"left(?! behind)|set out|set off|departed|departure|"
+    "departed": r"left(?! behind)(?!(?: [\w,]+){0,6}? (?:stranded|homeless|dead|injured|"
+                r"without)\b)|set out|set off|departed|departure|"
                 r"started their (?:journey|trek|march)|"
                 r"began their (?:journey|trek|march)|salio|salieron|partio|partieron|"
                 r"emprendieron|iniciaron su (?:camino|recorrido|marcha)",
