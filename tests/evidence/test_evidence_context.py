@@ -188,3 +188,11 @@ def test_what_left_people_stranded_or_kept_them_from_leaving_is_no_departure() -
 def test_a_range_of_years_is_no_count() -> None:
     assert not any(r[3] == 2017 for r in got(
         "Between 2017 and 2021 the caravans left Tapachula every year."))
+
+
+def test_the_breakdown_of_a_total_is_not_three_facts() -> None:
+    rows = got("Después, 821 hondureños, 38 guatemaltecos, 19 salvadoreños y tres nicaragüenses "
+               "llegaron el martes a Tapachula.")
+    assert {r[3] for r in rows} == {None}  # the arrival stays, the parts do not
+    rows = got("Unos 300 hondureños y 200 guatemaltecos llegaron el martes a Tapachula.")
+    assert {r[3] for r in rows} == {270.0, 200.0}  # two counts are two facts

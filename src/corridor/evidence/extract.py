@@ -216,7 +216,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
     lang = detect_en_es(sent.text) or doc_lang
     if lang not in ("en", "es"):
         lang = doc_lang
-    quants = [q for q in find_quantities(sent.text) if _keep(q, times, folded)]
+    quants = _drop_breakdowns([q for q in find_quantities(sent.text) if _keep(q, times, folded)],
+                              folded)
     triggers = find_triggers(folded)
     bounds = clauses(folded)
     verbs = find_verbs(folded)
@@ -435,6 +436,32 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
         obs.date_how, obs.subject = date_how, subject
         out.append(_Draft(obs, how, si))
     return out
+
+
+_PART_NOUN = re.compile(
+    r"\s+(?:hondurenos|guatemaltecos|salvadorenos|nicaraguenses|cubanos|haitianos|venezolanos|"
+    r"mexicanos|colombianos|ecuatorianos|hondurans|guatemalans|salvadorans|nicaraguans|cubans|"
+    r"haitians|venezuelans|mexicans|ninas|ninos|mujeres|hombres|menores|adultos|women|men|"
+    r"children|girls|boys|minors|adults)\b")
+_PART_GAP = re.compile(r"[^\d;.]{0,30}?(?:,|\by\b|\band\b)\s*$")
+
+
+def _drop_breakdowns(quants: list[Quantity], folded: str) -> list[Quantity]:
+    """'821 hondureños, 38 guatemaltecos, 19 salvadoreños y tres nicaragüenses', '516 niñas, 542
+    niños, 1 mil 127 mujeres y 3 mil 877 hombres': three or more counts of parts (nationalities,
+    women, men, children) are the breakdown of a total, not facts of their own."""
+    parts = [bool(_PART_NOUN.match(folded[q.end:q.end + 20])) for q in quants]
+    drop: set[int] = set()
+    k = 0
+    while k < len(quants):
+        j = k
+        while j + 1 < len(quants) and parts[j] and parts[j + 1] and \
+                _PART_GAP.match(folded[quants[j].end:quants[j + 1].start]):
+            j += 1
+        if parts[k] and j - k >= 2:
+            drop.update(range(k, j + 1))
+        k = j + 1
+    return [q for i, q in enumerate(quants) if i not in drop]
 
 
 def _keep(q: Quantity, times: list[TimeExpr], folded: str) -> bool:
