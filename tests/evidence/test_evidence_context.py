@@ -196,3 +196,22 @@ def test_the_breakdown_of_a_total_is_not_three_facts() -> None:
     assert {r[3] for r in rows} == {None}  # the arrival stays, the parts do not
     rows = got("Unos 300 hondureños y 200 guatemaltecos llegaron el martes a Tapachula.")
     assert {r[3] for r in rows} == {270.0, 200.0}  # two counts are two facts
+
+
+def test_trying_to_reach_a_country_or_bound_for_it_is_not_being_there() -> None:
+    assert got("Security forces on Monday broke up a caravan of about 4,000 Honduran migrants "
+               "trying to reach the US.") == set()  # no place of its own, none in the article
+    assert got("Hundreds of Central Americans in a US-bound migrant caravan were stuck in Tecun "
+               "Uman on Saturday.") == {("halted", "Tecun Uman", "2018-10-20", 200, 999)}
+
+
+def test_where_most_come_from_is_a_nationality_also_after_de() -> None:
+    assert got("La caravana, conformada por unos 1.500 migrantes procedentes en su mayoría de "
+               "Haití, llegó el lunes a Juchitán.") == {
+        ("arrived", "Juchitán", "2018-10-22", 1450.0, 1550.0)}
+
+
+def test_a_count_of_caravans_is_not_a_count_of_people() -> None:
+    rows = got("Authorities have dispersed two small caravans of migrants in Tapachula on "
+               "Saturday.")
+    assert rows == {("dispersed", "Tapachula", "2018-10-20", None, None)}

@@ -83,6 +83,9 @@ _PER_DAY = re.compile(r"^[^.;]{0,40}?\b(?:daily|a day|per day|each day|every day
 _APPOSITIVE = re.compile(r"\b(?:migrants|migrantes|personas|people|hondurans|hondurenos|"
                          r"central americans|centroamericanos|integrantes|members|caravans?|"
                          r"caravanas?|contingente|contingent)\s*[,(]\s*$")
+# "two small caravans of migrants": a count of groups, not of people
+_GROUPS = re.compile(r"\s+(?:[\w-]+\s+)?(?:caravans|caravanas|groups|grupos|contingents|"
+                     r"contingentes)\b")
 _POPULATION = re.compile(r"\b(?:poblacion|population|censo|census)\s+(?:de|of)\s+(?:\w+\s+)?$")
 # a second figure for the same count: "4.500 según las autoridades y 7.500 según …"
 _COORDINATED = re.compile(r"^[^\d,;.]{0,50}?\s(?:y|and|o|or)\s+$")
@@ -237,7 +240,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
     for q in quants:
         unit = unit_before(folded, q.start) or unit_after(folded, q.end)
         if unit in ("ignore", "percent", "km", "hours") or \
-                _POPULATION.search(folded[max(0, q.start - 30):q.start]):
+                _POPULATION.search(folded[max(0, q.start - 30):q.start]) or \
+                _GROUPS.match(folded[q.end:q.end + 30]):
             continue  # "una población de mil 300 personas": who lives there, not who came
         cq = clause_of(q.start)
         # "left Tapachula … with nearly 10,000 people": the verb before "with" governs

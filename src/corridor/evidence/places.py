@@ -379,7 +379,9 @@ _PLACE_NOUN = re.compile(
 _GOAL = re.compile(
     r"\b(?:travesia|viaje|camino|trayecto|ruta|rumbo|destino|journey|trek|trip|route|odyssey|"
     r"way north|heading|headed|bound|intencion de llegar|fin de llegar|objetivo de llegar|"
-    r"hoping to reach|hope to reach|seeking to reach|bid to reach|aim(?:ing)? to reach)"
+    r"(?:hoping|hope|seeking|seek|trying|try|attempting|attempt|bid|aiming|aim|wanting|want|"
+    r"order) to (?:reach|get to|cross into)|esperan llegar|buscan llegar|intentan llegar|"
+    r"intentaban llegar|pretenden llegar|para llegar)"
     r"\s+(?:(?:north|northward|al norte)\s+)?(?:hacia|a|al|to|for|toward|towards|a los|"
     r"con destino a)?\s*(?:la\s+|el\s+|los\s+|the\s+)?$")
 
@@ -414,12 +416,12 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
                     break
         # "en su travesía hacia Estados Unidos", "on their journey to the U.S.", "US-bound":
         # where they are going, never where something happened
-        if m.candidates and m.candidates[0].level in ("country", "region") and \
-                _GOAL.search(before):
-            m.role = "goal"
+        if m.candidates and m.candidates[0].level in ("country", "region") and (
+                _GOAL.search(before) or folded[m.end:m.end + 6] == "-bound"):
+            m.role = "goal"  # … and "U.S.-bound"
         # "migrants from Venezuela", "mostly from Haiti", "procedentes de Honduras": where
         # people come from (a nationality), never where something happened
-        if m.role == "origin" and _NATIONALITY.search(before):
+        if m.role in ("origin", "of") and _NATIONALITY.search(before):
             m.role = "nationality"
         prev = mentions[k - 1] if k > 0 else None
         if prev is not None and prev.sentence == m.sentence and prev.role != "qualifier" and \
