@@ -90,3 +90,10 @@ def test_everyday_names_are_heads_or_after_honorifics() -> None:
     assert gazetteer.everyday_names(row) == []  # geonames must list the short name
     row = {"name": "Juchitán de Zaragoza", "population": 5_000, "alternatenames": ["Juchitán"]}
     assert gazetteer.everyday_names(row) == []  # a village keeps its full name only
+
+
+def test_guatemalas_border_with_mexico_is_the_southern_one() -> None:
+    got = resolved("The migrants were stuck on Guatemala's border with Mexico on Saturday.")
+    assert got["border with Mexico"] == "region:border-mex-gtm"
+    assert resolved("They reached the border with Mexico.")["border with Mexico"] == \
+        "region:border-usa-mex"

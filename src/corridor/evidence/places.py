@@ -196,6 +196,7 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
     _resolve(mentions)
     _this_town(folded, sents, mentions)
     _contextual_borders(folded, sents, mentions, gz)
+    _border_with_mexico(folded, mentions, gz)
     if scenario is not None:
         for m in mentions:
             m.scenario_id = scenario.match(m.text, m.place)
@@ -538,6 +539,21 @@ def _resolve(mentions: list[Mention]) -> None:
 
 DOMINANT_RATIO = 10  # a town this many times as populous as every namesake …
 DOMINANT_BONUS = 1.5  # … gets this much (a state in the sentence, +3, still overrides it)
+
+_GUATEMALA_SIDE = re.compile(r"(?:guatemala'?s?|guatemalan|de guatemala)\s+(?:\w+\s+){0,2}$")
+
+
+def _border_with_mexico(folded: str, mentions: list[Mention], gz: Gazetteer) -> None:
+    """'Guatemala's border with Mexico', 'la frontera de Guatemala con México': the Mexico–
+    Guatemala border, not the US one ('border with Mexico' alone is the US side's phrase)."""
+    place = gz.places.get("region:border-mex-gtm")
+    for m in mentions:
+        if place is None or m.place is None or m.place.id != "region:border-usa-mex":
+            continue
+        if fold_name(m.text) in ("border with mexico", "frontera con mexico") and \
+                _GUATEMALA_SIDE.search(folded[max(0, m.start - 30):m.start]):
+            m.place, m.candidates, m.how = place, [place], "Guatemala's border with Mexico"
+
 
 _BORDER_RE = re.compile(r"\b(southern |northern |sur |norte )?(border|frontera)\b")
 
