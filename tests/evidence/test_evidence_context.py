@@ -215,3 +215,14 @@ def test_a_count_of_caravans_is_not_a_count_of_people() -> None:
     rows = got("Authorities have dispersed two small caravans of migrants in Tapachula on "
                "Saturday.")
     assert rows == {("dispersed", "Tapachula", "2018-10-20", None, None)}
+
+
+def test_days_and_weeks_ago() -> None:
+    from corridor.evidence.dates import find_dates
+
+    pub = dt.date(2024, 11, 25)
+    for text, day in (("Hace apenas 1 semana llegaron", 18), ("two days ago", 23),
+                      ("hace tres días", 22), ("a week ago", 18)):
+        assert [t.date for t in find_dates(text, pub)] == [dt.date(2024, 11, day)], text
+    assert ("arrived", "San Pedro Tapanatepec", "2024-11-18", 1600.0, 1700.0) in got(
+        "Hace apenas 1 semana, al menos mil 600 migrantes llegaron a San Pedro Tapanatepec.", pub)

@@ -88,6 +88,9 @@ PATTERNS: list[tuple[str, str]] = [
     ("month_year", r"\b" + _M.format(n="mon") + r"\s+(?:de\s+)?" + _YEAR.format(n="y") + r"\b"),
     ("holiday", r"\b(?:on\s+|en\s+)?(?P<h>christmas eve|christmas day|christmas|nochebuena"
      r"|navidad|new year's eve|nochevieja|new year's day|ano nuevo)\b"),
+    ("ago", r"\b(?:hace\s+(?:apenas\s+|unos\s+|unas\s+|ya\s+)?(?P<n>\d{1,2}|una|" + _NUMW
+     + r")\s+(?P<u>dias?|semanas?)|(?P<n2>\d{1,2}|a|" + _NUMW
+     + r")\s+(?P<u2>days?|weeks?)\s+ago)\b"),
     ("today", r"\b(?:today|hoy|this morning|esta manana|tonight|esta noche|esta madrugada|"
               r"this afternoon|this evening|esta tarde|earlier today)\b"),
     ("yesterday", r"\b(?:the day before yesterday|anteayer|antier|yesterday|ayer|anoche|"
@@ -107,7 +110,7 @@ _COMPILED = [(name, re.compile(p)) for name, p in PATTERNS]
 _HINT = re.compile(r"\d|\b(?:" + "|".join(sorted({*MONTHS, *WEEKDAYS}, key=len, reverse=True))
                    + r"|christmas|navidad|nochebuena|nochevieja|new year|ano nuevo|today|hoy|"
                    r"tonight|yesterday|ayer|anteayer|antier|manana|noche|week|semana|month|mes|"
-                   r"madrugada|tarde|anoche|night|afternoon|evening|"
+                   r"madrugada|tarde|anoche|night|afternoon|evening|ago|hace|"
                    r"year|ano)\b")
 
 
@@ -192,6 +195,12 @@ def resolve(name: str, m: re.Match[str], published: dt.date | None) -> (
             low = monday - dt.timedelta(days=7)
             high = low + dt.timedelta(days=6)
             return high, low, high, True, False
+        if name == "ago":  # "hace apenas 1 semana", "three days ago"
+            n_txt = g.get("n") or g.get("n2") or "1"
+            n = int(n_txt) if n_txt.isdigit() else ORDINALS.get(n_txt, 1)
+            unit = g.get("u") or g.get("u2") or "day"
+            d = pub - dt.timedelta(days=n * (7 if unit.startswith(("sem", "week")) else 1))
+            return d, d, d, True, False
         if name == "next_week":
             low = monday + dt.timedelta(days=7)
             high = low + dt.timedelta(days=6)
