@@ -226,3 +226,16 @@ def test_days_and_weeks_ago() -> None:
         assert [t.date for t in find_dates(text, pub)] == [dt.date(2024, 11, day)], text
     assert ("arrived", "San Pedro Tapanatepec", "2024-11-18", 1600.0, 1700.0) in got(
         "Hace apenas 1 semana, al menos mil 600 migrantes llegaron a San Pedro Tapanatepec.", pub)
+
+
+def test_this_weekday_after_publication_is_the_last_one() -> None:
+    from corridor.evidence.dates import find_dates
+
+    monday = dt.date(2024, 11, 25)
+    assert [t.date for t in find_dates("apenas este domingo", monday)] == [dt.date(2024, 11, 24)]
+    assert [t.date for t in find_dates("este lunes", monday)] == [monday]
+
+
+def test_what_was_expected_did_not_happen_yet() -> None:
+    assert not any(r[0] == "arrived" for r in got(
+        "Se preveía que arribaran a Tijuana otros mil 100 centroamericanos el miércoles."))

@@ -232,6 +232,8 @@ def resolve(name: str, m: re.Match[str], published: dt.date | None) -> (
                 d = pub - dt.timedelta(days=back)
             elif q in ("this", "este"):
                 d = monday + dt.timedelta(days=wd)
+                if d > pub:  # "apenas este domingo" in Monday's paper: the day before
+                    d -= dt.timedelta(days=7)
             else:
                 d = pub - dt.timedelta(days=(pub.weekday() - wd) % 7)
             return d, d, d, True, False

@@ -128,7 +128,8 @@ _IRREALIS = re.compile(
     r"\bpara|\bpodria|\bpodrian|\bpodran|\bpodra|\bintentan|\bintentaron|\bintento|\bbuscan|"
     r"\bbusca|\bpretenden|\bpretende|\bplanean|\bquieren|\bquiere|\bdecidir si|\bsin|"
     r"\bva a|\bvan a|\biban a|\bde no|\bantes de|\bhasta|\bnot|\bno|\bnever|\bnunca|"
-    r"\bwhether to|\bor)\s+(?:\w+\s+){0,1}$")
+    r"\bwhether to|\bor|\bpreveia que|\bpreve que|\bse espera que|\bse esperaba que|"
+    r"\bexpected|\bexpects)\s+(?:\w+\s+){0,1}$")
 
 
 def irrealis(folded: str, verb_start: int) -> bool:
