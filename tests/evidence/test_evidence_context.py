@@ -29,11 +29,11 @@ def test_count_in_apposition_with_two_sources_at_the_caravans_last_place() -> No
 
 
 def test_a_back_story_departure_does_not_move_the_caravan() -> None:
-    text = ("The caravan camped in Escuintla on Tuesday.\n"
+    text = ("The caravan camped in Huixtla on Tuesday.\n"
             "It had left San Pedro Sula on Oct. 13.\n"
             "The migrants, about 5,000, are tired.")
     rows = got(text)
-    assert ("caravan_size", "Escuintla", "2018-10-24", 4500.0, 5500.0) in rows
+    assert ("caravan_size", "Huixtla", "2018-10-24", 4500.0, 5500.0) in rows
     assert not any(r[0] == "caravan_size" and r[1] == "San Pedro Sula" for r in rows)
 
 

@@ -97,3 +97,10 @@ def test_guatemalas_border_with_mexico_is_the_southern_one() -> None:
     assert got["border with Mexico"] == "region:border-mex-gtm"
     assert resolved("They reached the border with Mexico.")["border with Mexico"] == \
         "region:border-usa-mex"
+
+
+def test_a_curated_border_post_wins_over_namesake_villages() -> None:
+    # "Agua Caliente": the Honduras–Guatemala crossing (placed at Ocotepeque), not a Honduran
+    # hamlet nor Agua Caliente, California, the largest namesake (another country's)
+    got = resolved("Los hondureños cruzaron el punto fronterizo de Agua Caliente el jueves.")
+    assert got["Agua Caliente"] == "admin1:HN-OC"

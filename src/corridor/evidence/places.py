@@ -30,9 +30,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corridor.evidence.gazetteer import Gazetteer, Place
-from corridor.evidence.regions import COUNTRY_ANAPHORA, ROUTE_ADMIN1
+from corridor.evidence.regions import COUNTRY_ANAPHORA, ROUTE_ADMIN1, SMALL_PLACES
 from corridor.evidence.text import Span, fold, fold_name
 
+_SMALL_NAMES = {fold_name(n) for names in SMALL_PLACES.values() for n in names}
 _ANAPHORA_RE = re.compile("|".join(re.escape(fold(p)) for p in COUNTRY_ANAPHORA))
 
 ROLE_WORDS: list[tuple[str, str]] = [
@@ -496,10 +497,15 @@ def _resolve(mentions: list[Mention]) -> None:
         same_sent = [x for x in by_sent[m.sentence] if x is not m]
         same_para = [x for x in by_para[m.paragraph] if x is not m][:200]
         scored = []
-        town_pops = sorted((c.population for c in m.candidates if c.level == "town"),
-                           reverse=True)
+        towns = [c for c in m.candidates if c.level == "town"]
+        # only among namesakes of one country (Agua Caliente, California, does not outweigh
+        # the Honduran border post for being larger)
+        town_pops = sorted((c.population for c in towns), reverse=True) \
+            if len({c.country for c in towns}) == 1 else []
         for c in m.candidates:
             score = {"country": 8.0, "admin1": 2.5}.get(c.level, 0.0)
+            if c.id in SMALL_PLACES and fold_name(m.text) in _SMALL_NAMES:
+                score += 3.0  # a curated border post ("Agua Caliente") over namesake villages
             # the one city among villages of its name ("Juchitán": Juchitán de Zaragoza, not a
             # Guerrero village): what a reader takes it to be unless the context says otherwise
             if c.level == "town" and len(town_pops) > 1 and c.population == town_pops[0] and \
@@ -537,7 +543,7 @@ def _resolve(mentions: list[Mention]) -> None:
         m.how = f"context score {scored[0][0]:.1f} vs {scored[1][0]:.1f} ({scored[1][1].id})"
 
 
-DOMINANT_RATIO = 10  # a town this many times as populous as every namesake …
+DOMINANT_RATIO = 10  # a town this many times as populous as every namesake (same country) …
 DOMINANT_BONUS = 1.5  # … gets this much (a state in the sentence, +3, still overrides it)
 
 _GUATEMALA_SIDE = re.compile(r"(?:guatemala'?s?|guatemalan|de guatemala)\s+(?:\w+\s+){0,2}$")
