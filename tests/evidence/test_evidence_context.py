@@ -239,3 +239,9 @@ def test_this_weekday_after_publication_is_the_last_one() -> None:
 def test_what_was_expected_did_not_happen_yet() -> None:
     assert not any(r[0] == "arrived" for r in got(
         "Se preveía que arribaran a Tijuana otros mil 100 centroamericanos el miércoles."))
+
+
+def test_central_america_is_where_people_come_from_not_where_it_happened() -> None:
+    rows = got("Security forces on Monday broke up the caravan on its journey of thousands of "
+               "kilometers through Central America.")
+    assert not any(r[1] == "Central America" for r in rows)

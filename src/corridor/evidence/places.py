@@ -33,6 +33,8 @@ from corridor.evidence.gazetteer import Gazetteer, Place
 from corridor.evidence.regions import COUNTRY_ANAPHORA, ROUTE_ADMIN1, SMALL_PLACES
 from corridor.evidence.text import Span, fold, fold_name
 
+# a region that says where people come from, too wide to be where a fact happened
+_ORIGIN_ONLY = frozenset({"region:central-america"})
 _SMALL_NAMES = {fold_name(n) for names in SMALL_PLACES.values() for n in names}
 _ANAPHORA_RE = re.compile("|".join(re.escape(fold(p)) for p in COUNTRY_ANAPHORA))
 
@@ -423,6 +425,8 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
             m.role = "goal"  # … and "U.S.-bound"
         # "migrants from Venezuela", "mostly from Haiti", "procedentes de Honduras": where
         # people come from (a nationality), never where something happened
+        if m.candidates and m.candidates[0].id in _ORIGIN_ONLY:
+            m.role = "nationality"  # "Central American migrants … through Central America"
         if m.role in ("origin", "of") and _NATIONALITY.search(before):
             m.role = "nationality"
         prev = mentions[k - 1] if k > 0 else None
