@@ -245,3 +245,13 @@ def test_central_america_is_where_people_come_from_not_where_it_happened() -> No
     rows = got("Security forces on Monday broke up the caravan on its journey of thousands of "
                "kilometers through Central America.")
     assert not any(r[1] == "Central America" for r in rows)
+
+
+def test_the_verb_whose_object_the_count_is_gives_its_kind() -> None:
+    pub = dt.date(2020, 1, 27)
+    assert got("Efectivos de la Guardia Nacional detuvieron el jueves con gases a unos 800 "
+               "integrantes de la caravana en Tapachula.", pub) == {
+        ("detained", "Tapachula", "2020-01-23", 750.0, 850.0)}
+    rows = got("Las autoridades han deportado en nueve días a más de 2,000 hondureños, "
+               "integrantes de la caravana, desde Tapachula.", pub)
+    assert {r[0] for r in rows} == {"deported"}

@@ -73,6 +73,7 @@ _PRESENT = re.compile(r"\b(?:is|are|has|have|continue|continues|remain|remains|e
 _BACKREF = re.compile(r"\b(?:que|that|which|who|since|after|tras|desde que|cuando|when|"
                       r"quienes|los que|las que|el que|la que|que ya|had|habia|habian)\s+"
                       r"(?:\w+\s+)?$")
+_PERSONAL_A = re.compile(r"\b(?:a|al)\s+$")  # Spanish marks a verb's human object with "a"
 _WITH = re.compile(r"\b(?:with|con)\s+$")
 _SEQUENCE = re.compile(r"\b(?:later|then|subsequently|afterwards|despues|luego|"
                        r"posteriormente|mas tarde)\b")
@@ -248,6 +249,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         # … but "the caravan with 10,000 migrants that left X": the noun, not a verb, is before
         with_before = bool(_WITH.search(folded[max(0, q.start - 8):q.start])) and any(
             t.kind != "caravan_size" and 0 <= q.start - t.end <= 80 for t in triggers)
+        object_a = bool(_PERSONAL_A.search(folded[max(0, q.start - 4):q.start]))
         # kind
         best_kind, best_cost = "other", 1e9
         for t in triggers:
@@ -260,6 +262,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
                 continue
             cost = max(dist, 0) + 10 * (t.kind == "caravan_size")
             cost += 30 * (with_before and t.start >= q.end)
+            # "detuvieron el jueves … a unos 800 integrantes de la caravana": the verb's object
+            cost -= 20 * (object_a and t.end <= q.start and t.kind != "caravan_size")
             cost += 40 * blocked(t.start, q.start, q) + 25 * (clause_of(t.start) != cq)
             if cost < best_cost:
                 best_kind, best_cost = t.kind, cost

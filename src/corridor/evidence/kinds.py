@@ -61,7 +61,7 @@ TRIGGERS: dict[str, str] = {
                 r"detuvieron|asegurad[oa]s|aseguro|retenid[oa]s|rescatad[oa]s|rescato|"
                 r"presentados ante|arrestados|custodia",
     "deported": r"deported|deportation|returned to|returned|repatriated|expelled|sent back|"
-                r"removed|deportad[oa]s|deporto|retornad[oa]s|devuelt[oa]s|devolvio|"
+                r"removed|deportad[oa]s?|deporto|deportaron|retornad[oa]s|devuelt[oa]s|devolvio|"
                 r"repatriad[oa]s|expulsad[oa]s|regresad[oa]s a",
     "apprehended": r"apprehended|apprehensions|encounters|encountered|crossed illegally|"
                    r"illegal crossings|identified|aprehendidos|aprehensiones|encuentros|"
