@@ -255,3 +255,9 @@ def test_the_verb_whose_object_the_count_is_gives_its_kind() -> None:
     rows = got("Las autoridades han deportado en nueve días a más de 2,000 hondureños, "
                "integrantes de la caravana, desde Tapachula.", pub)
     assert {r[0] for r in rows} == {"deported"}
+
+
+def test_migrants_leaving_a_town_are_not_from_it() -> None:
+    assert got("Antes de las cinco de la mañana de este viernes los migrantes salieron de Matías "
+               "Romero.", dt.date(2018, 11, 2)) == {
+        ("departed", "Matías Romero", "2018-11-02", None, None)}

@@ -350,12 +350,17 @@ def _anaphora(folded: str, sent: Span, si: int, mentions: list[Mention],
                                         [country], si, sent.paragraph, how="anaphora"))
 
 
+# words between "migrants" and "from/de" that make it a movement, not an origin ("los migrantes
+# salieron de Matías Romero")
+_MOVE_WORDS = (r"(?:salieron|salio|salen|sale|partieron|partio|parten|left|leave|leaving|"
+               r"departed|fled|huyeron|escaparon|regresaron|volvieron|returned|came|walked|"
+               r"caminaron|marcharon|marched|set|started|began|iniciaron|llegaron|arrived)\b")
 _NATIONALITY = re.compile(
     r"(?:\b(?:migrants?|people|persons|families|refugees|asylum seekers|travell?ers|"
     r"nationals|citizens|hondurans|guatemalans|salvadorans|venezuelans|haitians|cubans|"
     r"central americans|migrantes|personas|familias|refugiados|hondurenos|guatemaltecos|"
     r"salvadorenos|venezolanos|haitianos|cubanos|centroamericanos|extranjeros|ciudadanos|"
-    r"nacionales|connacionales|integrantes|members)\s+(?:\w+\s+){0,2}?"
+    r"nacionales|connacionales|integrantes|members)\s+(?:(?!" + _MOVE_WORDS + r")\w+\s+){0,2}?"
     r"(?:mostly |mainly |largely |mayoritariamente |principalmente |en su mayoria )?"
     r"(?:from|de|del)\s+(?:the\s+|la\s+|el\s+)?$"
     r"|\d+-year-old\s+(?:[\w-]+\s+){0,3}?from\s+(?:the\s+)?$"
