@@ -261,3 +261,11 @@ def test_migrants_leaving_a_town_are_not_from_it() -> None:
     assert got("Antes de las cinco de la mañana de este viernes los migrantes salieron de Matías "
                "Romero.", dt.date(2018, 11, 2)) == {
         ("departed", "Matías Romero", "2018-11-02", None, None)}
+
+
+def test_a_journey_that_began_in_a_town_departed_from_it() -> None:
+    pub = dt.date(2018, 10, 16)
+    assert ("departed", "San Pedro Sula", "2018-10-12", None, None) in got(
+        "The caravan began Friday in San Pedro Sula, Honduras.", pub)
+    assert ("arrived", "Tapachula", "2018-10-14", None, None) in got(
+        "A caravan of migrants began pouring into the border city of Tapachula on Sunday.", pub)

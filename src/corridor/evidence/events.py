@@ -34,11 +34,13 @@ VERBS: dict[str, str] = {
         r"dejaron(?! a )|se puso en marcha|se pusieron en marcha|"
         r"inicio su (?:camino|recorrido|marcha)|"
         r"iniciaron su (?:camino|recorrido|marcha)|retomaron (?:su|el) (?:camino|marcha)|"
-        r"retomo (?:su|el) (?:camino|marcha)"),
+        r"retomo (?:su|el) (?:camino|marcha)|"
+        # "The caravan … began Friday in San Pedro Sula", "La travesía inició … en San Pedro Sula"
+        r"(?:began|started|inicio|comenzo|arranco)(?= (?:[\w,]+ ){0,5}?(?:in|en|from|desde)\b)"),
     "arrived": (
         r"arrived|arrives|arrive|arriving|reached|reaches|reach|made it to|entered|enters|"
-        r"poured into|streamed into|crossed into|crossed|cruzaron|cruzo|llego|llegaron|llegan|"
-        r"llega|"
+        r"poured into|pouring into|pour into|streamed into|streaming into|crossed into|crossed|"
+        r"cruzaron|cruzo|llego|llegaron|llegan|llega|"
         r"arribo|arribaron|arriban|ingreso|ingresaron|ingresan|entraron|entro|alcanzaron|"
         r"alcanzo|cruzaron a|cruzo a"),
     "position": (
