@@ -269,3 +269,10 @@ def test_a_journey_that_began_in_a_town_departed_from_it() -> None:
         "The caravan began Friday in San Pedro Sula, Honduras.", pub)
     assert ("arrived", "Tapachula", "2018-10-14", None, None) in got(
         "A caravan of migrants began pouring into the border city of Tapachula on Sunday.", pub)
+
+
+def test_a_count_that_might_be_is_under_the_threshold() -> None:
+    assert not any(r[3] for r in got("La caravana salió de Tapachula el lunes y podría superar "
+                                     "las 15.000 personas."))
+    assert ("deaths", "Honduras", "2018-10-24", 3320.0, 3320.0) in got(
+        "En Honduras 3 mil 320 personas han muerto.")

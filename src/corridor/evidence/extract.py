@@ -73,6 +73,9 @@ _PRESENT = re.compile(r"\b(?:is|are|has|have|continue|continues|remain|remains|e
 _BACKREF = re.compile(r"\b(?:que|that|which|who|since|after|tras|desde que|cuando|when|"
                       r"quienes|los que|las que|el que|la que|que ya|had|habia|habian)\s+"
                       r"(?:\w+\s+)?$")
+# a count that might be, not one that is: "podría superar las 15.000", "could reach 20,000"
+_MODAL = re.compile(r"\b(?:podria|podrian|could|might|may|would|espera|esperan|se espera|"
+                    r"expected to|expects|prevé|preve|preven|estima que podria)\s+(?:\w+\s+){0,2}$")
 _PERSONAL_A = re.compile(r"\b(?:a|al)\s+$")  # Spanish marks a verb's human object with "a"
 _WITH = re.compile(r"\b(?:with|con)\s+$")
 _SEQUENCE = re.compile(r"\b(?:later|then|subsequently|afterwards|despues|luego|"
@@ -311,6 +314,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         per = "day" if _PER_DAY.search(folded[q.end:]) else "total"
         actor = _actor(q, actors, clause_of, cq)
         conf = _confidence(q, kind, place_m, how, when, date_how)
+        if _MODAL.search(folded[max(0, q.start - 30):q.start]):
+            conf = round(max(0.05, conf - 0.4), 2)  # "podría superar las 15.000 personas"
         obs = _make(q.low, q.high, unit, per, kind, place_m, when, actor, lang, source, url,
                     sent, conf, q.start)
         obs.date_how = date_how

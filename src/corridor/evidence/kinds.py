@@ -77,7 +77,7 @@ TRIGGERS: dict[str, str] = {
     "asylum_applications": r"asylum (?:applications|requests|claims|seekers applied)|"
                            r"applied for asylum|requested asylum|solicitudes de (?:asilo|refugio)"
                            r"|solicitaron (?:asilo|refugio)",
-    "deaths": r"died|dead|deaths|killed|drowned|bodies|murieron|muertos|fallecieron|"
+    "deaths": r"died|dead|deaths|killed|drowned|bodies|murieron|muertos|muerto|fallecieron|"
               r"fallecidos|perdieron la vida|ahogados",
     "caravan_size": r"caravan|caravana|group of|grupo de|make up the|contingent|exodus|"
                     r"contingente|exodo",
