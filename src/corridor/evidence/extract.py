@@ -315,7 +315,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         actor = _actor(q, actors, clause_of, cq)
         conf = _confidence(q, kind, place_m, how, when, date_how)
         if _MODAL.search(folded[max(0, q.start - 30):q.start]):
-            conf = round(max(0.05, conf - 0.4), 2)  # "podría superar las 15.000 personas"
+            conf = round(max(0.05, conf - 0.45), 2)  # "podría superar las 15.000 personas"
         obs = _make(q.low, q.high, unit, per, kind, place_m, when, actor, lang, source, url,
                     sent, conf, q.start)
         obs.date_how = date_how
