@@ -276,3 +276,15 @@ def test_a_count_that_might_be_is_under_the_threshold() -> None:
                                      "las 15.000 personas."))
     assert ("deaths", "Honduras", "2018-10-24", 3320.0, 3320.0) in got(
         "En Honduras 3 mil 320 personas han muerto.")
+
+
+def test_stopped_contained_intercepted() -> None:
+    pub = dt.date(2020, 1, 23)
+    assert ("halted", "Tapachula", "2020-01-23", None, None) in got(
+        "La Guardia Nacional frenó hoy a la caravana en Tapachula.".replace("frenó", "frenaron"),
+        pub)
+    assert ("detained", "Frontera Hidalgo", "2020-01-23", 800.0, 800.0) in got(
+        "Los agentes interceptaron hoy a 800 migrantes a la altura del municipio de Frontera "
+        "Hidalgo.", pub)
+    assert ("halted", "Tecun Uman", "2020-01-23", None, None) in got(
+        "Migrants poured onto the bridge in Tecun Uman today, only to be halted by police.", pub)

@@ -56,7 +56,8 @@ VERBS: dict[str, str] = {
         r"se concentraron|quedaron en|quedo en|esperan en|esperaban en"),
     "halted": (
         r"rested|rest|resting|rests|stopped|stops|stop|paused|halted|stayed|stay|stuck|"
-        r"stranded|held up|a stop|rest day|day of rest|refused to move|se detuvo|se detuvieron|"
+        r"stranded|held up|pauses|thwarted|blocked|frenaron|frenada|frenado|frenados|"
+        r"contenida|contenidos|a stop|rest day|day of rest|refused to move|se detuvo|se detuvieron|"
         r"se detienen|descansar|descansaron|descansa|descansan|descanso|permanecio|"
         r"permanecieron|suspendio (?:\w+ ){0,3}?su (?:salida|marcha|avance)|suspendieron "
         r"(?:\w+ ){0,3}?su (?:salida|marcha|avance)|detuvo (?:hoy )?su avance|paro|varad[oa]s?|"
@@ -138,6 +139,8 @@ def irrealis(folded: str, verb_start: int) -> bool:
     """The verb is a plan, hope, attempt, future or negation ("hoping to reach the U.S.",
     "will leave", "para llegar", "no llegaron")."""
     before = folded[max(0, verb_start - 30):verb_start]
+    if before.endswith(("only to be ", "only to ")):
+        return False  # "… only to be halted by police": it happened
     # "for not stopping people from leaving", "kept them from reaching": did not happen
     return bool(_IRREALIS.search(before)) or before.endswith("from ")
 

@@ -56,7 +56,9 @@ TRIGGERS: dict[str, str] = {
     "position": r"(?:are|is|were|remain|remained|stayed|camped|gathered|waiting) (?:still )?"
                 r"(?:in|at)|advanced to|se encuentran en|estan en|permanecen en|"
                 r"acampan en|esperan en|bulk of",
-    "detained": r"detained|detention|arrested|in custody|held|rescued|intercepted|captured|"
+    "detained": r"detained|detains|detain|detention|arrested|in custody|held|rescued|"
+                r"intercepted|captured|detener|deteniendo|interceptaron|interceptados|"
+                r"intercepto|contenidos|contenidas|"
                 r"referred to (?:the )?(?:immigration )?authorities|detenid[oa]s|detuvo|"
                 r"detuvieron|asegurad[oa]s|aseguro|retenid[oa]s|rescatad[oa]s|rescato|"
                 r"presentados ante|arrestados|custodia",

@@ -46,7 +46,8 @@ ROLE_WORDS: list[tuple[str, str]] = [
     (r"toward|towards|into|hacia|rumbo a|reach|reached|to|a|al|llegaron a|llego a|for|"
      r"bound for|headed for|con destino a|camino a",
      "destination"),
-    (r"in|at|near|inside|within|through|across|along|en|cerca de|dentro de|por|outside", "loc"),
+    (r"in|at|near|inside|within|through|across|along|en|cerca de|dentro de|por|outside|"
+     r"a la altura de|a la altura del|at the height of", "loc"),
     (r"of|de|del", "of"),
 ]
 _ROLE_RE = [(re.compile(r"(?:^|\W)(?:" + p + r")\s+(?:the\s+|la\s+|el\s+|los\s+|las\s+)?"
