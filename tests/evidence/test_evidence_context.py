@@ -288,3 +288,10 @@ def test_stopped_contained_intercepted() -> None:
         "Hidalgo.", pub)
     assert ("halted", "Tecun Uman", "2020-01-23", None, None) in got(
         "Migrants poured onto the bridge in Tecun Uman today, only to be halted by police.", pub)
+
+
+def test_a_wire_dateline_with_a_country_in_parentheses() -> None:
+    text = ("Caravana\nEFE\n\nJuchitán (México), 18 ene (EFE).- La caravana, conformada por unos "
+            "1.500 migrantes, descansa hoy.")
+    assert got(text, dt.date(2024, 1, 18)) == {
+        ("halted", "Juchitán", "2024-01-18", 1450.0, 1550.0)}

@@ -212,9 +212,9 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
 _DATELINE_CAPS = re.compile(  # bounded repetitions only: no catastrophic backtracking
     r"[A-ZÁÉÍÓÚÑ]{3,}[A-ZÁÉÍÓÚÑ .'-]{0,30}(?:,[^,\n()—–]{1,30}){0,3}\s*(?:\([^)\n]{1,40}\)\s*)?"
     r"(?:\.-|\.—|—|–|--|:|-(?=\s)|\s*$)")  # or a line of its own: "TAPACHULA, (Reuters)"
-_DATELINE_WIRE = re.compile(
-    r"[A-ZÁÉÍÓÚÑ][^,\n()—–.]{1,30}(?:,[^,\n()—–]{1,30}){0,3}\s*(?:\([^)\n]{1,40}\)\s*)?"
-    r"\.[-—]")
+_DATELINE_WIRE = re.compile(  # also "Juchitán (México), 18 ene (EFE).-"
+    r"[A-ZÁÉÍÓÚÑ][^,\n()—–.]{1,30}(?:\s*\([^)\n]{1,25}\))?(?:,[^,\n()—–]{1,30}){0,3}\s*"
+    r"(?:\([^)\n]{1,40}\)\s*)?\.[-—]")
 
 
 _DATE_LABEL = re.compile(r"\s*(?:date|fecha)\s*:?\s*\d{4}-\d{2}(?:-\d{2})?(?:T[\d:.]+Z?)?\s+")
