@@ -208,6 +208,14 @@ def backtest(
     members: Annotated[int, typer.Option(help="Ensemble members per forecast.", min=1)] = 10,
     seed: Annotated[int, typer.Option(help="Sampler seed.", min=0)] = 0,
     workers: WorkersOpt = 2,
+    policies: Annotated[bool, typer.Option(
+        "--policies/--no-policies",
+        help="Also forecast given the caravan's policies.csv rows as scenario inputs "
+        "(a second, policy-conditioned table; needs DATASET/policies.csv).")] = True,
+    spread: Annotated[str, typer.Option(
+        help="Candidate inflation factors of the members' parameter spread, comma-separated "
+        "(chosen per fold on the training caravans' band coverage; '0' = seeds only).")
+    ] = "0,1,2,4",
 ) -> None:
     """Leave one caravan out: fit on the others, forecast it, score against baselines."""
     from corridor.analysis.backtest import BacktestSettings, skill_tables
@@ -220,20 +228,43 @@ def backtest(
     timeline, table = read_timeline(dataset)
     net = load_network(_network(network, dataset))
     settings = BacktestSettings(trials=trials, seeds=seeds, members=members, seed=seed,
-                                workers=workers)
+                                workers=workers, spread_factors=_factors(spread))
+    levers = _policies(dataset, net) if policies else None
     only = _caravan_ids(caravans, table)
     started = dt.datetime.now()
     with _bar() as bar:
         task = bar.add_task("backtest (folds)", total=len(only), info="")
         results = run_backtest(net, timeline, table, ranges, settings, only=only,
                                progress=lambda d, n, c: bar.update(task, completed=d,
-                                                                   total=n, info=c))
+                                                                   total=n, info=c),
+                               policies=levers)
     skill, by_horizon = skill_tables(results)
     _write_backtest(results, skill, by_horizon, out, settings, ranges)
     console.print(skill.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     console.print(by_horizon.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     seconds = (dt.datetime.now() - started).total_seconds()
     console.print(f"backtest folder: {out} ({len(results)} folds, {seconds:.0f} s)")
+
+
+def _factors(text: str) -> tuple[float, ...]:
+    try:
+        factors = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise CorridorError(f"--spread {text!r}: expected comma-separated numbers "
+                            "(e.g. 0,1,2,4)") from None
+    if not factors or not all(math.isfinite(f) and f >= 0 for f in factors):
+        raise CorridorError(f"--spread {text!r}: need one or more finite factors >= 0")
+    return factors
+
+
+def _policies(dataset: Path, network):  # noqa: ANN001, ANN202
+    from corridor.caravans.scenario import load_policies
+
+    path = Path(dataset) / "policies.csv"
+    if not path.is_file():
+        raise CorridorError(f"{path}: missing (needed for the policy-conditioned forecasts; "
+                            "pass --no-policies to forecast from departure only)")
+    return load_policies(path, network)
 
 
 def _write_backtest(results, skill, by_horizon, out: Path, settings, ranges) -> None:  # noqa: ANN001
@@ -244,9 +275,14 @@ def _write_backtest(results, skill, by_horizon, out: Path, settings, ranges) -> 
     from corridor.runs.markers import BACKTEST
 
     tracks = pd.concat([r.tracks for r in results], ignore_index=True)
-    tracks = tracks[["caravan", "date", "lat", "lon", "people", "km_q05", "km_q50", "km_q95"]]
-    fits = pd.DataFrame([{"caravan": r.caravan, "fitted_on": " ".join(r.fit.caravans),
-                          "loss": r.fit.best_loss, **r.fit.best} for r in results])
+    tracks = tracks[["caravan", "method", "date", "lat", "lon", "people", "km_q05", "km_q50",
+                     "km_q95"]]
+    fits = pd.DataFrame([
+        {"caravan": r.caravan, "method": method, "fitted_on": " ".join(fit.caravans),
+         "loss": fit.best_loss, "spread_factor": r.spreads[method].factor,
+         "training_coverage": r.spreads[method].coverage.get(r.spreads[method].factor),
+         **fit.best}
+        for r in results for method, fit in r.fits.items()])
     with atomic_folder(out, kind=BACKTEST, replaceable=[BACKTEST]) as tmp:
         write_csv(tracks, tmp / "tracks.csv", float_format="%.5g")
         write_csv(skill, tmp / "skill.csv", float_format="%.4g")
@@ -266,16 +302,31 @@ def _markdown(frame) -> str:  # noqa: ANN001
 
 
 def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN001
+    from corridor.analysis.backtest import GIVEN_KNOWN_POLICIES, GIVEN_POLICIES
+
     fitted = ", ".join(f"{r.name} in [{r.low:g}, {r.high:g}]" for r in ranges)
-    return (
+    factors = ", ".join(f"{f:g}" for f in settings.spread_factors)
+    conditioned = [GIVEN_POLICIES, GIVEN_KNOWN_POLICIES]
+    departure = skill[~skill["method"].isin(conditioned)]
+    given = skill[skill["method"].isin(conditioned) | (skill["method"] == "constant_25km_day")]
+    text = (
         "# Backtest: leave one caravan out\n\n"
         f"Each caravan forecast by a model fitted on the other caravans only ({fitted}; "
         f"{settings.trials} Optuna trials x {settings.seeds} seeds per fold; "
-        f"{settings.members} members per forecast drawn from the fold's best trials).\n\n"
-        "## From departure\n\n" + _markdown(skill) + "\n\n"
+        f"{settings.members} members per forecast, their parameters drawn around the fold's "
+        f"best trial with a spread factor chosen among {factors} on the training caravans' "
+        f"band coverage, target {settings.target_coverage:.0%}).\n\n"
+        "## From departure, departure-only (no future knowledge)\n\n"
+        + _markdown(departure) + "\n\n")
+    if (skill["method"] == GIVEN_POLICIES).any():
+        text += ("## From departure, policy-conditioned (the caravan's policies.csv rows as "
+                 "scenario inputs: what the tool says given the policy)\n\n"
+                 + _markdown(given) + "\n\n")
+    return text + (
         "## Restarted at each reported position (lead time bins 1, 2-3, 4-7, 8-14 days)\n\n"
-        + _markdown(by_horizon) + "\n"
-    )
+        f"`{GIVEN_POLICIES}`: all the caravan's policies; `{GIVEN_KNOWN_POLICIES}`: only those "
+        "with from_date on or before the issue date.\n\n"
+        + _markdown(by_horizon) + "\n")
 
 
 def sensitivity(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import corridor.analysis.backtest as bt
@@ -15,7 +17,16 @@ from corridor.analysis.caravan_skill import read_timeline
 from caravan_fixtures import line_network, synthetic_dataset
 
 TRUTH = {"walk_speed_km_per_day": 32.0, "caravan_move_probability": 1.0}
-SETTINGS = bt.BacktestSettings(trials=6, seeds=1, members=3, restart_members=2, workers=1)
+SETTINGS = bt.BacktestSettings(trials=6, seeds=1, members=3, restart_members=2, workers=1,
+                               spread_factors=(0.0, 1.0), spread_members=2)
+
+
+#: one policy per caravan, its source naming the caravan (to trace where rows go)
+POLICIES = pd.DataFrame({
+    "caravan": ["a", "b", "c"], "lever": "caravan_hold", "target": ["t3", "t4", "t5"],
+    "from_date": [dt.date(2024, 1, 3), dt.date(2024, 1, 10), dt.date(2024, 1, 17)],
+    "to_date": [dt.date(2024, 1, 4), dt.date(2024, 1, 11), dt.date(2024, 1, 18)],
+    "value": 1.0, "source": ["policy of a", "policy of b", "policy of c"], "_row": [2, 3, 4]})
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +57,86 @@ def test_held_out_rows_never_reach_the_fit(world, monkeypatch: pytest.MonkeyPatc
         assert result.caravan not in fitted
         assert fitted == {"a", "b", "c"} - {result.caravan}
         assert set(result.fit.caravans) == fitted
+
+
+def test_held_out_policies_never_reach_the_fit(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The policy-conditioned fit runs training caravans with their own policies only, and
+    the spread is chosen on training caravans only; the held-out caravan's policies reach
+    its forecast alone."""
+    network, timeline, caravans = world
+    fitted: list[tuple[set[str], set[str]]] = []
+    spread_on: list[set[str]] = []
+    forecast_policies: list[set[str]] = []
+    real_fit, real_spread, real_tracks = bt.calibrate, bt.choose_spread, bt.ensemble_tracks
+
+    def spy_fit(net, targets, *args, **kwargs):
+        sources = {s for t in targets if t.policies is not None for s in t.policies["source"]}
+        fitted.append(({t.caravan for t in targets}, sources))
+        return real_fit(net, targets, *args, **kwargs)
+
+    def spy_spread(evaluator, targets, *args, **kwargs):
+        spread_on.append({t.caravan for t in targets}
+                         | {str(c) for t in targets for c in t.positions["caravan"]})
+        return real_spread(evaluator, targets, *args, **kwargs)
+
+    def spy_tracks(net, start, days, members, policies=None):
+        forecast_policies.append(set() if policies is None else set(policies["source"]))
+        return real_tracks(net, start, days, members, policies)
+
+    monkeypatch.setattr(bt, "calibrate", spy_fit)
+    monkeypatch.setattr(bt, "choose_spread", spy_spread)
+    monkeypatch.setattr(bt, "ensemble_tracks", spy_tracks)
+    settings = bt.BacktestSettings(trials=3, seeds=1, members=2, restart_members=1, workers=1,
+                                   spread_factors=(0.0, 2.0), spread_members=2)
+    results = bt.backtest(network, timeline, caravans,
+                          [ParamRange("walk_speed_km_per_day", 10, 60)], settings,
+                          fixed={"caravan_move_probability": 1.0}, policies=POLICIES)
+    assert [r.caravan for r in results] == ["a", "b", "c"]
+    # per fold: departure-only fit (no policies), then the policy-conditioned fit
+    assert len(fitted) == 6 and len(spread_on) == 6
+    for k, result in enumerate(results):
+        others = {"a", "b", "c"} - {result.caravan}
+        plain, conditioned = fitted[2 * k], fitted[2 * k + 1]
+        assert plain == (others, set())
+        assert conditioned == (others, {f"policy of {c}" for c in others})
+        assert spread_on[2 * k] == others and spread_on[2 * k + 1] == others
+        assert set(result.fits) == {bt.DEPARTURE_ONLY, bt.GIVEN_POLICIES}
+    assert set().union(*forecast_policies) == set(POLICIES["source"])
+    methods = set(pd.concat([r.positions for r in results])["method"])
+    assert methods == {bt.DEPARTURE_ONLY, bt.GIVEN_POLICIES, "constant_25km_day"}
+    horizons = set(pd.concat([r.horizon_errors for r in results])["method"])
+    assert {bt.GIVEN_POLICIES, bt.GIVEN_KNOWN_POLICIES, "persistence"} <= horizons
+
+
+def test_policies_known_on_the_issue_date() -> None:
+    from corridor.analysis.calibrate import caravan_levers
+
+    assert list(caravan_levers(POLICIES, "b")["source"]) == ["policy of b"]
+    assert caravan_levers(POLICIES, "b", known_on=dt.date(2024, 1, 9)).empty
+    assert len(caravan_levers(POLICIES, "b", known_on=dt.date(2024, 1, 10))) == 1
+
+
+def test_a_hold_given_as_policy_stops_the_forecast(world) -> None:
+    """The policy-conditioned forecast really runs the policy: a hold from the first day
+    keeps every member at the origin."""
+    from corridor.analysis.caravan_sim import CaravanStart, ensemble_tracks
+
+    network, _, _ = world
+    start = CaravanStart("x", "t0", dt.date(2024, 1, 1), 1000.0)
+    members = [({**TRUTH}, 1), ({**TRUTH}, 2)]
+    hold = POLICIES.iloc[:1].assign(target="t0", from_date=dt.date(2024, 1, 1),
+                                    to_date=dt.date(2024, 1, 30))
+    free = ensemble_tracks(network, start, 6, members)
+    held = ensemble_tracks(network, start, 6, members, hold)
+    assert free["km"].max() > 100
+    assert held["km"].max() == 0
+
+
+def test_size_days_in_range() -> None:
+    sizes = pd.DataFrame({"caravan": "a", "date": [1, 1, 2, 3],
+                          "inside": [0.0, 1.0, 0.0, np.nan]})
+    # day 1: inside one of its two reports; day 2: not; day 3: outside the forecast
+    assert bt.size_days_in_range(sizes) == 0.5
 
 
 def test_skill_tables_and_baselines(world) -> None:
@@ -84,13 +175,25 @@ def test_cli_backtest_writes_the_folder(world, tmp_path: Path) -> None:
     timeline.to_csv(data / "timeline.csv", index=False)
     caravans.to_csv(data / "caravans.csv", index=False)
     out = tmp_path / "bt"
-    result = CliRunner().invoke(app, [
-        "backtest", str(data), "--network", str(network.folder), "--out", str(out),
-        "--trials", "3", "--seeds", "1", "--members", "2", "--workers", "1",
-        "--param", "walk_speed_km_per_day=20:40"])
+    args = ["backtest", str(data), "--network", str(network.folder), "--trials", "3",
+            "--seeds", "1", "--members", "2", "--workers", "1",
+            "--param", "walk_speed_km_per_day=20:40", "--spread", "0,1"]
+    missing = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert missing.exit_code != 0 and "policies.csv: missing" in str(missing.exception)
+    assert not out.exists()
+    POLICIES.drop(columns="_row").to_csv(data / "policies.csv", index=False)
+    result = CliRunner().invoke(app, [*args, "--out", str(out)])
     assert result.exit_code == 0, result.output
     for name in ("tracks.csv", "skill.csv", "skill_by_horizon.csv", "fits.csv", "README.md"):
         assert (out / name).is_file()
+    readme = (out / "README.md").read_text()
+    assert "departure-only" in readme and "policy-conditioned" in readme
+    fits = pd.read_csv(out / "fits.csv")
+    assert set(fits["method"]) == {bt.DEPARTURE_ONLY, bt.GIVEN_POLICIES}
+    assert set(fits["spread_factor"]) <= {0.0, 1.0}
+    bad = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "x"), "--spread", "a"])
+    assert bad.exit_code != 0 and "--spread" in str(bad.exception)
+    assert not (tmp_path / "x").exists()
     again = CliRunner().invoke(app, ["backtest", str(data), "--network", str(network.folder),
                                      "--out", str(out)])
     assert again.exit_code != 0

@@ -143,6 +143,31 @@ def test_rides_lever_on_a_country_covers_all_its_places(tmp_path: Path) -> None:
     assert all(r["members_riding"] == 500 for r in rows[:3])
 
 
+def test_regional_ride_probabilities_apply_in_their_region_only(tmp_path: Path) -> None:
+    """Beyond the Isthmus (lon < -95.1) only d qualifies, and nobody leaves from d; a and b are
+    in Mexico east of it: a regional rate of 1 changes nothing there. In Central America (a
+    and b made GTM) the same rate makes the caravan ride from a and b, as computed by hand."""
+    base = STEADY + "caravan_ride_speed_km_per_day = 100.0\n"
+    plain, _ = run(tmp_path / "plain", base, days=20)
+    beyond, _ = run(tmp_path / "beyond",
+                    base + "caravan_ride_probability_beyond_isthmus_per_day = 1.0\n", days=20)
+    assert [r["km_from_origin"] for r in beyond] == [r["km_from_origin"] for r in plain]
+    from tinyscenario import PLACES
+
+    places = PLACES.format(capacity="").replace("a,A,MEX", "a,A,GTM").replace("b,B,MEX",
+                                                                              "b,B,GTM")
+    folder = write_scenario(tmp_path / "ca", sources=CARAVAN, days=20, routes=LINE,
+                            places=places, policies=POLICY,
+                            parameters=base + "caravan_ride_probability_central_america"
+                            "_per_day = 1.0\n")
+    rows = simulate(load_scenario(folder)).recorder.groups
+    km = [r["km_from_origin"] for r in rows]
+    # day 0 from a: 100 km (past b, on the b-c leg at 40 km); day 1 on the road between b and
+    # c: the group's place is still b (its last place), so it rides again: 200 km; then it
+    # walks from c (Mexico) 25 km a day
+    assert km[:4] == [100, 200, 225, 250]
+
+
 def test_vanguard_and_stragglers_spread_the_caravan(tmp_path: Path) -> None:
     rows, result = run(tmp_path, STEADY + "caravan_vanguard_share = 0.2\n"
                        "caravan_straggler_share = 0.2\ncaravan_regroup_gap_km = 1000.0\n",

@@ -11,15 +11,21 @@ For every caravan of a timeline dataset:
 4. score the forecasts and two baselines with the same code (caravan_skill): constant 25 km/day
    along the shortest route, and "stays where last reported" for mid-journey forecasts.
 
-Forecasts use no event of the held-out caravan other than its start: no dissolution dates, no
-offers, no blockades known only in hindsight.
+The departure-only forecast (method ``model``) uses no event of the held-out caravan other
+than its start: no dissolution dates, no offers, no blockades known only in hindsight. With the
+dataset's policies.csv, a second forecast (``model_given_policies``) runs the held-out caravan
+with its own policies as scenario inputs: what the tool says *given* the checkpoints, holds,
+offers, turn-backs and rides reports name (knowledge a forecaster had only in part); its fit
+runs the training caravans with their own policies. Mid-journey forecasts given only the
+policies in force by the issue date are ``model_given_known_policies``. The members' parameter
+spread is calibrated on the training caravans (analysis/spread.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -30,6 +36,7 @@ from corridor.analysis.calibrate import (
     ParamRange,
     Target,
     calibrate,
+    caravan_levers,
     targets_for,
 )
 from corridor.analysis.caravan_sim import (
@@ -39,6 +46,7 @@ from corridor.analysis.caravan_sim import (
 )
 from corridor.analysis.caravan_skill import (
     RoadGraph,
+    band_hits,
     constant_speed_track,
     default_destination,
     persistence_track,
@@ -47,6 +55,7 @@ from corridor.analysis.caravan_skill import (
     skill_row,
 )
 from corridor.analysis.pools import local_pool
+from corridor.analysis.spread import SpreadChoice, choose_spread, draw_members, member_seeds
 from corridor.scenario.model import Scenario
 
 HORIZONS = (1, 3, 7, 14)  # lead-time bins: 1, 2-3, 4-7, 8-14 days
@@ -62,11 +71,31 @@ class BacktestSettings:
     restart_members: int = 4
     seed: int = 0
     workers: int = 2
+    #: candidate inflation factors of the members' parameter spread (chosen per fold on the
+    #: training caravans' band coverage; one value = no choice)
+    spread_factors: tuple[float, ...] = (0.0, 1.0, 2.0, 4.0)
+    #: members per training caravan when choosing the factor
+    spread_members: int = 6
+    #: the training coverage the factor aims at
+    target_coverage: float = 0.9
+
+
+#: forecasts: departure-only (no future knowledge) and policy-conditioned (the caravan's
+#: policies.csv rows as scenario inputs: "what the tool says given the policy")
+DEPARTURE_ONLY = "model"
+GIVEN_POLICIES = "model_given_policies"
+#: mid-journey forecasts given only the policies in force by the issue date
+GIVEN_KNOWN_POLICIES = "model_given_known_policies"
 
 
 def fit_rows(timeline: pd.DataFrame, held_out: str) -> pd.DataFrame:
     """The rows a fold may fit on: every caravan's but the held-out one's."""
     return timeline[timeline["caravan"] != held_out]
+
+
+def fit_policies(policies: pd.DataFrame, held_out: str) -> pd.DataFrame:
+    """The policies.csv rows a fold may fit on: every caravan's but the held-out one's."""
+    return policies[policies["caravan"].astype(str) != held_out]
 
 
 def horizon_bin(lead_days: int) -> int | None:
@@ -80,45 +109,81 @@ def horizon_bin(lead_days: int) -> int | None:
 @dataclass
 class FoldResult:
     caravan: str
-    fit: Calibration
-    tracks: pd.DataFrame  # per-day ensemble summary of the departure forecast
+    fit: Calibration  # the departure-only fit
+    tracks: pd.DataFrame  # per-day ensemble summary of the departure forecast(s), by method
     positions: pd.DataFrame  # caravan, method, date, km, in_band (one row per report)
     sizes: pd.DataFrame  # caravan, method, date, inside, error (one row per reported size)
     horizon_errors: pd.DataFrame  # caravan, method, horizon, km
+    fits: dict[str, Calibration] = field(default_factory=dict)  # per forecast method
+    spreads: dict[str, SpreadChoice] = field(default_factory=dict)
 
 
-def _members(fit: Calibration, settings: BacktestSettings) -> list[tuple[dict, int]]:
-    top = fit.top(max(3, settings.trials // 5)) or [{}]
-    return [(top[i % len(top)], 10_000 + settings.seed * 100 + i)
-            for i in range(settings.members)]
+def _fit_and_spread(network: Scenario, graph: RoadGraph, targets: list[Target],
+                    ranges: Sequence[ParamRange], settings: BacktestSettings,
+                    fixed: dict | None) -> tuple[Calibration, SpreadChoice,
+                                                 list[tuple[dict, int]]]:
+    """Fit on the training targets, choose the spread on them, draw the forecast members."""
+    with Evaluator(network, 1) as evaluator:
+        fit = calibrate(network, targets, ranges, trials=settings.trials, seeds=settings.seeds,
+                        seed=settings.seed, fixed=fixed, evaluator=evaluator)
+        spread = choose_spread(evaluator, targets, fit, graph, settings.spread_factors,
+                               settings.spread_members, settings.seed,
+                               settings.target_coverage, fixed)
+    draws = draw_members(fit, spread.factor, settings.members, settings.seed)
+    members = [({**(fixed or {}), **p}, s)
+               for p, s in zip(draws, member_seeds(settings.members, settings.seed),
+                               strict=True)]
+    return fit, spread, members
 
 
 def run_fold(network: Scenario, timeline: pd.DataFrame, caravans: pd.DataFrame,
              held_out: str, ranges: Sequence[ParamRange], settings: BacktestSettings,
-             fixed: dict | None = None) -> FoldResult:
-    """One fold: fit without ``held_out``, then forecast and score it."""
+             fixed: dict | None = None, policies: pd.DataFrame | None = None) -> FoldResult:
+    """One fold: fit without ``held_out``, then forecast and score it.
+
+    Always a departure-only forecast (fitted and run without any policies). With ``policies``
+    (the dataset's policies.csv) also a policy-conditioned one: fitted on the training
+    caravans run with their own policies, and the held-out caravan run with its policies as
+    scenario inputs (mid-journey: all of them, and only those in force by the issue date).
+    """
     train = fit_rows(timeline, held_out)
     train_ids = [c for c in caravans["caravan"] if c != held_out and (train["caravan"] == c).any()]
-    with Evaluator(network, 1) as evaluator:
-        fit = calibrate(network, targets_for(train, caravans, network, train_ids), ranges,
-                        trials=settings.trials, seeds=settings.seeds, seed=settings.seed,
-                        fixed=fixed, evaluator=evaluator)
-    target = targets_for(timeline, caravans, network, [held_out])[0]
     graph = RoadGraph(network)
+    target = targets_for(timeline, caravans, network, [held_out])[0]
     start = _with_destination(target.start, graph, network)
-    members = [({**(fixed or {}), **p}, s) for p, s in _members(fit, settings)]
     model_start = CaravanStart(start.caravan, start.place, start.date, start.people, "")
-    tracks = ensemble_tracks(network, model_start, target.days, members)
-    summary = summarise_tracks(tracks).assign(caravan=held_out)
-    scored = [_score(held_out, "model", summary, target, graph, start),
-              _score(held_out, "constant_25km_day",
-                     constant_speed_track(graph, start, list(summary["date"])), target, graph,
-                     start)]
-    horizon = _restarts(network, graph, target, start, members[: settings.restart_members])
-    return FoldResult(held_out, fit, summary,
+    variants: list[tuple[str, pd.DataFrame | None]] = [(DEPARTURE_ONLY, None)]
+    if policies is not None:
+        variants.append((GIVEN_POLICIES, fit_policies(policies, held_out)))
+    fits: dict[str, Calibration] = {}
+    spreads: dict[str, SpreadChoice] = {}
+    summaries, scored, horizons = [], [], []
+    for method, train_policies in variants:
+        fit, spread, members = _fit_and_spread(
+            network, graph, targets_for(train, caravans, network, train_ids, train_policies),
+            ranges, settings, fixed)
+        fits[method], spreads[method] = fit, spread
+        own = None if train_policies is None else caravan_levers(policies, held_out)
+        tracks = ensemble_tracks(network, model_start, target.days, members, own)
+        summary = summarise_tracks(tracks).assign(caravan=held_out, method=method)
+        summaries.append(summary)
+        scored.append(_score(held_out, method, summary, target, graph, start))
+        restart_members = members[: settings.restart_members]
+        if own is None:
+            horizons.append(_restarts(network, graph, target, start, restart_members,
+                                      {method: None}, baselines=True))
+        else:
+            horizons.append(_restarts(network, graph, target, start, restart_members,
+                                      {method: own, GIVEN_KNOWN_POLICIES: "known"},
+                                      policies=policies))
+    scored.append(_score(held_out, "constant_25km_day",
+                         constant_speed_track(graph, start, list(summaries[0]["date"])),
+                         target, graph, start))
+    return FoldResult(held_out, fits[DEPARTURE_ONLY], pd.concat(summaries, ignore_index=True),
                       pd.concat([p for p, _ in scored], ignore_index=True),
                       pd.concat([z for _, z in scored], ignore_index=True),
-                      horizon.assign(caravan=held_out))
+                      pd.concat(horizons, ignore_index=True).assign(caravan=held_out),
+                      fits, spreads)
 
 
 def _with_destination(start: CaravanStart, graph: RoadGraph, network: Scenario) -> CaravanStart:
@@ -135,14 +200,7 @@ def _score(caravan: str, method: str, track: pd.DataFrame, target: Target, graph
            start: CaravanStart) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per reported position (km off, inside the 5-95 % band) and per reported size."""
     distances = position_errors(track, target.positions)
-    in_band = np.full(len(target.positions), np.nan)
-    if "km_q05" in track:
-        by_date = track.set_index("date")
-        for i, row in enumerate(target.positions.itertuples()):
-            if row.date in by_date.index:
-                km = graph.km_from(start.place, row.lat, row.lon)
-                day = by_date.loc[row.date]
-                in_band[i] = float(day["km_q05"] - 1e-6 <= km <= day["km_q95"] + 1e-6)
+    in_band = band_hits(track, target.positions, graph, start.place)
     inside, error = size_hits(track, target.sizes)
     positions = pd.DataFrame({"caravan": caravan, "method": method,
                               "date": list(target.positions["date"]), "km": distances,
@@ -153,8 +211,13 @@ def _score(caravan: str, method: str, track: pd.DataFrame, target: Target, graph
 
 
 def _restarts(network: Scenario, graph: RoadGraph, target: Target, start: CaravanStart,
-              members: list[tuple[dict, int]]) -> pd.DataFrame:
-    """Forecasts issued at each reported position, scored 1-14 days ahead."""
+              members: list[tuple[dict, int]], methods: dict[str, pd.DataFrame | str | None],
+              baselines: bool = False, policies: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Forecasts issued at each reported position, scored 1-14 days ahead.
+
+    ``methods`` maps a method name to the policies its runs get: None (none), a frame (all of
+    them) or "known" (the held-out caravan's rows of ``policies`` with from_date <= the issue
+    date)."""
     rows = []
     positions = target.positions
     sizes = target.sizes
@@ -172,11 +235,16 @@ def _restarts(network: Scenario, graph: RoadGraph, target: Target, start: Carava
         model_restart = CaravanStart(start.caravan, here, p.date, people, "")
         days = (later["date"].max() - p.date).days + 1
         dates = [p.date + dt.timedelta(days=k) for k in range(days)]
-        forecasts = {
-            "model": summarise_tracks(ensemble_tracks(network, model_restart, days, members)),
-            "persistence": persistence_track(graph, restart, dates),
-            "constant_25km_day": constant_speed_track(graph, restart, dates),
-        }
+        forecasts = {}
+        for method, given in methods.items():
+            if isinstance(given, str):
+                assert policies is not None
+                given = caravan_levers(policies, target.caravan, known_on=p.date)
+            forecasts[method] = summarise_tracks(
+                ensemble_tracks(network, model_restart, days, members, given))
+        if baselines:
+            forecasts["persistence"] = persistence_track(graph, restart, dates)
+            forecasts["constant_25km_day"] = constant_speed_track(graph, restart, dates)
         for method, track in forecasts.items():
             for q, km in zip(later.itertuples(), position_errors(track, later), strict=True):
                 h = horizon_bin((q.date - p.date).days)
@@ -192,13 +260,17 @@ def _fold_task(args: tuple) -> FoldResult:
 def backtest(network: Scenario, timeline: pd.DataFrame, caravans: pd.DataFrame,
              ranges: Sequence[ParamRange], settings: BacktestSettings = BacktestSettings(),
              only: Sequence[str] | None = None, fixed: dict | None = None,
-             progress: Callable[[int, int, str], None] | None = None) -> list[FoldResult]:
-    """Every fold (one per caravan with reported positions), on ``settings.workers`` processes."""
+             progress: Callable[[int, int, str], None] | None = None,
+             policies: pd.DataFrame | None = None) -> list[FoldResult]:
+    """Every fold (one per caravan with reported positions), on ``settings.workers`` processes.
+
+    With ``policies`` (policies.csv) every fold adds the policy-conditioned forecasts."""
     ids = [c for c in caravans["caravan"] if (timeline["caravan"] == c).any()]
     ids = [c for c in ids if targets_for(timeline, caravans, network, [c])]
     if only:
         ids = [c for c in ids if c in set(only)]
-    tasks = [(network, timeline, caravans, c, list(ranges), settings, fixed) for c in ids]
+    tasks = [(network, timeline, caravans, c, list(ranges), settings, fixed, policies)
+             for c in ids]
     results: list[FoldResult] = []
     if settings.workers > 1 and len(tasks) > 1:
         with local_pool(min(settings.workers, len(tasks))) as pool:
@@ -216,9 +288,21 @@ def backtest(network: Scenario, timeline: pd.DataFrame, caravans: pd.DataFrame,
 
 
 def _skill(positions: pd.DataFrame, sizes: pd.DataFrame) -> dict:
-    return skill_row(positions["km"].to_numpy(float), positions["in_band"].to_numpy(float),
-                     sizes["inside"].to_numpy(float), sizes["error"].to_numpy(float),
-                     list(positions["caravan"] + " " + positions["date"].astype(str)))
+    row = skill_row(positions["km"].to_numpy(float), positions["in_band"].to_numpy(float),
+                    sizes["inside"].to_numpy(float), sizes["error"].to_numpy(float),
+                    list(positions["caravan"] + " " + positions["date"].astype(str)))
+    row["size_in_range_days"] = size_days_in_range(sizes)
+    return row
+
+
+def size_days_in_range(sizes: pd.DataFrame) -> float:
+    """Share of reported days on which the forecast size lies inside at least one of that
+    day's reported ranges (outlets disagree by 2-4x on one day, so no single number can fall
+    inside every report: the per-report share is capped well below 100 %)."""
+    known = sizes.dropna(subset=["inside"])
+    if known.empty:
+        return float("nan")
+    return float(known.groupby(["caravan", "date"])["inside"].max().mean())
 
 
 def skill_tables(results: Sequence[FoldResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -236,7 +320,8 @@ def skill_tables(results: Sequence[FoldResult]) -> tuple[pd.DataFrame, pd.DataFr
         rows.append({"caravan": "pooled", "method": method, **_skill(p_m, s_m)})
     skill = pd.DataFrame(rows)
     if "in_band_5_95" in skill:
-        skill.loc[skill["method"] != "model", "in_band_5_95"] = np.nan  # no band: one track
+        baseline = ~skill["method"].str.startswith("model")
+        skill.loc[baseline, "in_band_5_95"] = np.nan  # no band: one track
     horizons = pd.concat([r.horizon_errors for r in results], ignore_index=True)
     columns = ["horizon", "method", "forecasts", "median_km", "p90_km", "within_30km"]
     if horizons.empty:

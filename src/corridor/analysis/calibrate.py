@@ -75,11 +75,14 @@ class Target:
     days: int
     positions: pd.DataFrame
     sizes: pd.DataFrame
+    #: the caravan's own policies (policies.csv rows as scenario levers) when runs use them
+    policies: pd.DataFrame | None = None
 
 
 def targets_for(timeline: pd.DataFrame, caravans: pd.DataFrame, network: Scenario,
-                ids: Sequence[str]) -> list[Target]:
-    """Targets for the given caravans, built only from those caravans' own rows."""
+                ids: Sequence[str], policies: pd.DataFrame | None = None) -> list[Target]:
+    """Targets for the given caravans, built only from those caravans' own rows (timeline and,
+    when ``policies`` is given, their own policies.csv rows)."""
     out = []
     places = set(network.places["id"].astype(str))
     for caravan in ids:
@@ -95,8 +98,20 @@ def targets_for(timeline: pd.DataFrame, caravans: pd.DataFrame, network: Scenari
             continue
         last = max(positions["date"].max(), start.date)
         days = min((last - start.date).days + 1, MAX_DAYS)
-        out.append(Target(caravan, start, days, positions, reported_sizes(rows, caravan)))
+        own = None if policies is None else caravan_levers(policies, caravan)
+        out.append(Target(caravan, start, days, positions, reported_sizes(rows, caravan), own))
     return out
+
+
+def caravan_levers(policies: pd.DataFrame, caravan: str,
+                   known_on: dt.date | None = None) -> pd.DataFrame:
+    """One caravan's policies.csv rows as scenario policies; with ``known_on`` only those in
+    force by then (``from_date <= known_on``: what a forecaster issuing that day could type)."""
+    rows = policies[policies["caravan"].astype(str) == caravan]
+    if known_on is not None:
+        rows = rows[[d <= known_on for d in rows["from_date"]]]
+    return rows[["lever", "target", "from_date", "to_date", "value", "source", "_row"]] \
+        .reset_index(drop=True)
 
 
 def run_loss(track: pd.DataFrame, target: Target, size_weight: float = 1.0) -> float:
@@ -122,9 +137,17 @@ def _init_worker(network: Scenario) -> None:
 def _one_run(task: tuple[Target, dict, int]) -> float:
     target, parameters, seed = task
     assert _NETWORK is not None
-    track = simulate_track(caravan_scenario(_NETWORK, target.start, target.days, parameters,
-                                            seed))
-    return run_loss(track, target)
+    return run_loss(_track(target, parameters, seed), target)
+
+
+def _track(target: Target, parameters: dict, seed: int) -> pd.DataFrame:
+    assert _NETWORK is not None
+    return simulate_track(caravan_scenario(_NETWORK, target.start, target.days, parameters,
+                                           seed, policies=target.policies))
+
+
+def _one_track(task: tuple[Target, dict, int]) -> pd.DataFrame:
+    return _track(*task)
 
 
 class Evaluator:
@@ -139,6 +162,13 @@ class Evaluator:
             _init_worker(self.network)
             return [_one_run(t) for t in tasks]
         return list(self.pool.map(_one_run, tasks, chunksize=max(1, len(tasks) // 8)))
+
+    def tracks(self, tasks: list[tuple[Target, dict, int]]) -> list[pd.DataFrame]:
+        """The daily tracks of the runs (for band coverage on training caravans)."""
+        if self.pool is None:
+            _init_worker(self.network)
+            return [_one_track(t) for t in tasks]
+        return list(self.pool.map(_one_track, tasks, chunksize=max(1, len(tasks) // 8)))
 
     def close(self) -> None:
         if self.pool is not None:

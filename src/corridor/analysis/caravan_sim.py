@@ -123,11 +123,14 @@ def track_from_groups(rows: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 
 def ensemble_tracks(network: Scenario, start: CaravanStart, days: int,
-                    members: list[tuple[dict, int]]) -> pd.DataFrame:
-    """Tracks of several members (parameters, seed); a ``member`` column tells them apart."""
+                    members: list[tuple[dict, int]],
+                    policies: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Tracks of several members (parameters, seed), each run with ``policies`` (none by
+    default); a ``member`` column tells them apart."""
     frames = []
     for i, (parameters, seed) in enumerate(members):
-        track = simulate_track(caravan_scenario(network, start, days, parameters, seed))
+        track = simulate_track(caravan_scenario(network, start, days, parameters, seed,
+                                                policies=policies))
         frames.append(track.assign(member=i))
     return pd.concat(frames, ignore_index=True)
 

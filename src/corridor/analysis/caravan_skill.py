@@ -201,6 +201,22 @@ def position_errors(track: pd.DataFrame, positions: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def band_hits(summary: pd.DataFrame, positions: pd.DataFrame, graph: RoadGraph,
+              origin: str) -> np.ndarray:
+    """Per reported position: 1 if its road km from ``origin`` (nearest network place) lies in
+    the ensemble's 5-95 % km band that day, 0 if not, NaN outside the forecast period."""
+    out = np.full(len(positions), np.nan)
+    if "km_q05" not in summary:
+        return out
+    by_date = summary.set_index("date")
+    for i, row in enumerate(positions.itertuples()):
+        if row.date in by_date.index:
+            km = graph.km_from(origin, row.lat, row.lon)
+            day = by_date.loc[row.date]
+            out[i] = float(day["km_q05"] - 1e-6 <= km <= day["km_q95"] + 1e-6)
+    return out
+
+
 def size_hits(track: pd.DataFrame, sizes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Per reported size: whether the predicted people fall in [low, high], and the relative
     error to the range's nearest end (0 inside)."""

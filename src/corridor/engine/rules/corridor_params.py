@@ -290,6 +290,21 @@ PARAMETERS = (
       "walking, where no `rides` lever sets it for the place",
       "estimate: 0 = the caravan walks (today's behaviour); see the `rides` lever for regions",
       prior=(0.0, 0.6)),
+    P("caravan_ride_probability_central_america_per_day", 0.0,
+      "added to the daily ride probability at places in Honduras, Guatemala, El Salvador and "
+      "Nicaragua (region: place country), where no `rides` lever sets it",
+      "estimate: Honduran caravans took minibuses, trucks and lifts to the Guatemala-Mexico "
+      "border (Jan 2019: ~300 of ~600 in ~30 minibuses, AP; Jan 2020: on foot and by lifts, "
+      "AP/TRT; data/caravans/policies.csv); 0 = as elsewhere; prior up to most days riding",
+      prior=(0.0, 0.8)),
+    P("caravan_ride_probability_beyond_isthmus_per_day", 0.0,
+      "added to the daily ride probability at Mexican and US places west of the Isthmus of "
+      "Tehuantepec (longitude < -95.1, i.e. Veracruz, Puebla, Mexico City and the north), "
+      "where no `rides` lever sets it",
+      "estimate: the Oct 2018 caravan rode trucks and buses from Juchitan/Donaji on and went "
+      "Mexico City -> Tijuana mostly by road vehicles (AP, Notimex); Jan 2019 groups rode "
+      "buses to Piedras Negras (Reforma); Chiapas caravans walked; 0 = as elsewhere",
+      prior=(0.0, 0.8)),
     P("caravan_ride_speed_km_per_day", 300.0,
       "km a caravan group covers on a day it rides vehicles",
       "estimate: Nov 2018 the caravan went Mexico City -> Tijuana (~2,800 km by road) in about "

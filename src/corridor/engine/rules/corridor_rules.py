@@ -407,7 +407,7 @@ def move_caravans(ctx: Context) -> None:
     pv = s.place_values
     walk = float(p["walk_speed_km_per_day"])
     ride_speed = float(p["caravan_ride_speed_km_per_day"])
-    ride_default = float(p["caravan_ride_probability_per_day"])
+    ride_default = ride_defaults(ctx.network, p)
     factor = {MAIN: 1.0, VANGUARD: float(p["caravan_vanguard_speed_factor"]),
               STRAGGLERS: float(p["caravan_straggler_speed_factor"])}
     halt = (float(p["caravan_halt_probability_per_day"]),
@@ -442,7 +442,7 @@ def move_caravans(ctx: Context) -> None:
                 and s.g_km_travelled[g] - s.g_km_travelled[main] > gap):
             continue  # the vanguard waits for the main body
         ride_p = pv[P_RIDE, int(s.g_place[g])]
-        ride_p = ride_default if ride_p < 0 else ride_p
+        ride_p = ride_default[int(s.g_place[g])] if ride_p < 0 else ride_p
         rides = ride_p > 0 and draw(ctx.day_seed, CARAVAN, s.g_key[g], np.int64(S_G_RIDE)) < ride_p
         if walk_group(ctx, g, (ride_speed if rides else walk) * factor[kind], members[g]):
             s.g_activity[g] = G_RODE if rides else G_WALKED
@@ -453,6 +453,30 @@ def move_caravans(ctx: Context) -> None:
         halted = alive & (s.g_status == AT_PLACE) & (s.g_activity == G_HALTED)
         for g in np.flatnonzero(halted)[::-1]:  # the main body (lowest index) wins a place
             s.rejoin_at[s.g_caravan[g], s.g_place[g]] = g
+
+
+#: countries of the "central_america" ride region
+CENTRAL_AMERICA = ("HND", "GTM", "SLV", "NIC")
+#: places west of this longitude (in Mexico or the US) are "beyond the Isthmus" of Tehuantepec
+ISTHMUS_LON = -95.1
+
+
+def ride_regions(network: Network) -> tuple[np.ndarray, np.ndarray]:
+    """Per place: in Central America (by country), and beyond the Isthmus (MEX/USA, west)."""
+    countries = np.array(network.countries, dtype=object)[network.country]
+    central = np.isin(countries, CENTRAL_AMERICA)
+    beyond = np.isin(countries, ("MEX", "USA")) & (network.lon < ISTHMUS_LON)
+    return central, beyond
+
+
+def ride_defaults(network: Network, p: dict) -> np.ndarray:
+    """Daily ride probability per place where no `rides` lever sets it: the base rate plus
+    its region's addition (clipped to 1)."""
+    central, beyond = ride_regions(network)
+    out = (float(p["caravan_ride_probability_per_day"])
+           + central * float(p["caravan_ride_probability_central_america_per_day"])
+           + beyond * float(p["caravan_ride_probability_beyond_isthmus_per_day"]))
+    return np.minimum(out, 1.0)
 
 
 def merge_groups(ctx: Context, alive: np.ndarray) -> None:
