@@ -24,6 +24,8 @@ err = Console(stderr=True)
 #: fitted by default: the caravan behaviour every caravan shares (rule-set parameters)
 DEFAULT_FIT = ("walk_speed_km_per_day=10:45", "caravan_halt_probability_per_day=0:0.35",
                "caravan_ride_probability_per_day=0:0.6",
+               "caravan_ride_probability_central_america_per_day=0:0.8",
+               "caravan_ride_probability_beyond_isthmus_per_day=0:0.8",
                "caravan_split_probability_per_day=0:0.1",
                "caravan_dissolve_below_share=0:0.5")
 DEFAULT_NETWORK = Path("scenarios/caravans")
@@ -110,7 +112,11 @@ def calibrate(
     seeds: SeedsOpt = 2,
     seed: Annotated[int, typer.Option(help="Sampler seed (same seed, same fit).", min=0)] = 0,
     workers: WorkersOpt = 2,
-    method: Annotated[str, typer.Option(help="optuna (TPE point fit).")] = "optuna",
+    method: Annotated[str, typer.Option(
+        help="optuna (TPE point fit) or abc (rejection ABC: --trials Sobol draws from the "
+        "prior, the --accept share with the lowest loss is the posterior).")] = "optuna",
+    accept: Annotated[float, typer.Option(
+        help="abc: share of the prior draws accepted into the posterior.")] = 0.1,
 ) -> None:
     """Fit caravan parameters to reported positions and sizes; write the fit and a report."""
     from corridor.analysis.calibrate import calibrate as fit
@@ -118,9 +124,10 @@ def calibrate(
     from corridor.analysis.caravan_sim import load_network
     from corridor.analysis.caravan_skill import read_timeline
 
-    if method != "optuna":
-        raise CorridorError(f"--method {method!r}: only 'optuna' is available (see "
-                            "docs/caravans.md)")
+    if method not in ("optuna", "abc"):
+        raise CorridorError(f"--method {method!r}: expected optuna or abc")
+    if not (0 < accept <= 1):
+        raise CorridorError(f"--accept {accept}: the accepted share must be in (0, 1]")
     _check_out(out)
     ranges = _ranges(param)
     timeline, table = read_timeline(dataset)
@@ -128,14 +135,28 @@ def calibrate(
     targets = targets_for(timeline, table, net, _caravan_ids(caravans, table))
     with _bar() as bar:
         task = bar.add_task("calibrate", total=trials, info="")
-        result = fit(net, targets, ranges, trials=trials, seeds=seeds, seed=seed, workers=workers,
-                     progress=lambda d, n, best: bar.update(task, completed=d,
-                                                            info=f"best loss {best:.3g}"))
+        def show(d: int, n: int, best: float) -> None:
+            bar.update(task, completed=d, info=f"best loss {best:.3g}")
+
+        if method == "abc":
+            from corridor.analysis.abc import rejection_abc
+
+            result = rejection_abc(net, targets, ranges, draws=trials, quantile=accept,
+                                   seeds=seeds, seed=seed, workers=workers, progress=show)
+        else:
+            result = fit(net, targets, ranges, trials=trials, seeds=seeds, seed=seed,
+                         workers=workers, progress=show)
     if not result.best:
         raise CorridorError("calibrate: no trial completed; nothing was written"
                             + (f" (first failure: {result.failures[0]})"
                                if result.failures else ""))
-    _write_calibration(result, out, provenance(result))
+    if method == "abc":
+        from corridor.analysis.abc import abc_provenance
+
+        origin = abc_provenance(result)
+    else:
+        origin = provenance(result)
+    _write_calibration(result, out, origin)
     for failure in result.failures:
         err.print(f"failed: {failure}", markup=False, highlight=False)
     if result.interrupted:
@@ -162,6 +183,9 @@ def _write_calibration(result, out: Path, origin: str) -> None:  # noqa: ANN001
             lines.append(tomli_w.dumps({name: float(value)}).strip())
         (tmp / "parameters.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
         write_csv(result.trials, tmp / "trials.csv")
+        posterior = getattr(result, "posterior", None)
+        if posterior is not None:
+            write_csv(result.summary(), tmp / "posterior.csv", float_format="%.6g")
         (tmp / "calibration.json").write_text(json.dumps({
             "provenance": origin, "best": result.best, "best_loss": result.best_loss,
             "per_caravan_loss": result.per_caravan, "importances": result.importances,
@@ -185,6 +209,12 @@ def _calibration_report(result, origin: str) -> str:  # noqa: ANN001
         lines.append(f"| {r.name} | {result.best.get(r.name, math.nan):.4g} | "
                      f"[{r.low:g}, {r.high:g}]{' log' if r.log else ''} | "
                      f"{'' if imp is None else f'{imp:.2f}'} |")
+    if getattr(result, "posterior", None) is not None and len(result.posterior):
+        lines += ["", f"## Posterior (rejection ABC: {len(result.posterior)} accepted draws, "
+                  f"loss <= {result.epsilon:.4g})", "",
+                  "| parameter | mean | sd | 5 % | 50 % | 95 % |", "|---|---|---|---|---|---|"]
+        lines += [f"| {r.parameter} | {r.mean:.4g} | {r.sd:.3g} | {r.q05:.4g} | {r.q50:.4g} | "
+                  f"{r.q95:.4g} |" for r in result.summary().itertuples()]
     lines += ["", "## Loss per caravan (best trial)", "", "| caravan | loss |", "|---|---|"]
     lines += [f"| {c} | {v:.4g} |" for c, v in result.per_caravan.items()]
     lines += ["", "## Loss history", "", "| trial | loss | sd over seeds | best so far |",
@@ -215,7 +245,7 @@ def backtest(
     spread: Annotated[str, typer.Option(
         help="Candidate inflation factors of the members' parameter spread, comma-separated "
         "(chosen per fold on the training caravans' band coverage; '0' = seeds only).")
-    ] = "0,1,2,4",
+    ] = "1,2,4,8",
 ) -> None:
     """Leave one caravan out: fit on the others, forecast it, score against baselines."""
     from corridor.analysis.backtest import BacktestSettings, skill_tables

@@ -213,6 +213,20 @@ class Calibration:
         return [{n: float(row[n]) for n in names} for _, row in done.head(k).iterrows()]
 
 
+def check_parameters(network: Scenario, ranges: Sequence[ParamRange]) -> None:
+    """Each parameter given once, and declared by the network's rule set."""
+    names = [r.name for r in ranges]
+    if len(set(names)) != len(names):
+        raise CorridorError("calibrate: a parameter is given twice")
+    from corridor.engine import get_rules
+
+    declared = {p.name for p in get_rules(network.rules).parameters}
+    unknown = [n for n in names if n not in declared]
+    if unknown:
+        raise CorridorError(f"--param {unknown[0]}: not a parameter of rule set "
+                            f"{network.rules!r} (see `corridor params`)")
+
+
 def calibrate(network: Scenario, targets: Sequence[Target], ranges: Sequence[ParamRange], *,
               trials: int = 30, seeds: int = 2, seed: int = 0, workers: int = 1,
               fixed: dict | None = None,
@@ -224,15 +238,7 @@ def calibrate(network: Scenario, targets: Sequence[Target], ranges: Sequence[Par
     if not targets:
         raise CorridorError("calibrate: no caravan with reported positions to fit")
     names = [r.name for r in ranges]
-    if len(set(names)) != len(names):
-        raise CorridorError("calibrate: a parameter is given twice")
-    from corridor.engine import get_rules
-
-    declared = {p.name for p in get_rules(network.rules).parameters}
-    unknown = [n for n in names if n not in declared]
-    if unknown:
-        raise CorridorError(f"--param {unknown[0]}: not a parameter of rule set "
-                            f"{network.rules!r} (see `corridor params`)")
+    check_parameters(network, ranges)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     seed_list = [seed * 1000 + k for k in range(seeds)]
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, max(trials // 3, 1)))
