@@ -88,9 +88,10 @@ def test_held_out_policies_never_reach_the_fit(world, monkeypatch: pytest.Monkey
     monkeypatch.setattr(bt, "ensemble_tracks", spy_tracks)
     settings = bt.BacktestSettings(trials=3, seeds=1, members=2, restart_members=1, workers=1,
                                    spread_factors=(0.0, 2.0), spread_members=2)
+    with_policies = POLICIES[POLICIES["caravan"] != "c"]  # c has none (as 2024-07)
     results = bt.backtest(network, timeline, caravans,
                           [ParamRange("walk_speed_km_per_day", 10, 60)], settings,
-                          fixed={"caravan_move_probability": 1.0}, policies=POLICIES)
+                          fixed={"caravan_move_probability": 1.0}, policies=with_policies)
     assert [r.caravan for r in results] == ["a", "b", "c"]
     # per fold: departure-only fit (no policies), then the policy-conditioned fit
     assert len(fitted) == 6 and len(spread_on) == 6
@@ -98,10 +99,10 @@ def test_held_out_policies_never_reach_the_fit(world, monkeypatch: pytest.Monkey
         others = {"a", "b", "c"} - {result.caravan}
         plain, conditioned = fitted[2 * k], fitted[2 * k + 1]
         assert plain == (others, set())
-        assert conditioned == (others, {f"policy of {c}" for c in others})
+        assert conditioned == (others, {f"policy of {c}" for c in others - {"c"}})
         assert spread_on[2 * k] == others and spread_on[2 * k + 1] == others
         assert set(result.fits) == {bt.DEPARTURE_ONLY, bt.GIVEN_POLICIES}
-    assert set().union(*forecast_policies) == set(POLICIES["source"])
+    assert set().union(*forecast_policies) == set(with_policies["source"])
     methods = set(pd.concat([r.positions for r in results])["method"])
     assert methods == {bt.DEPARTURE_ONLY, bt.GIVEN_POLICIES, "constant_25km_day"}
     horizons = set(pd.concat([r.horizon_errors for r in results])["method"])
@@ -114,6 +115,11 @@ def test_policies_known_on_the_issue_date() -> None:
     assert list(caravan_levers(POLICIES, "b")["source"]) == ["policy of b"]
     assert caravan_levers(POLICIES, "b", known_on=dt.date(2024, 1, 9)).empty
     assert len(caravan_levers(POLICIES, "b", known_on=dt.date(2024, 1, 10))) == 1
+    # a caravan with no policies (2024-07 has none): empty, with the lever columns
+    for known_on in (None, dt.date(2024, 1, 10)):
+        none = caravan_levers(POLICIES, "z", known_on=known_on)
+        assert none.empty and list(none.columns) == ["lever", "target", "from_date",
+                                                     "to_date", "value", "source", "_row"]
 
 
 def test_a_hold_given_as_policy_stops_the_forecast(world) -> None:

@@ -108,8 +108,8 @@ def caravan_levers(policies: pd.DataFrame, caravan: str,
     """One caravan's policies.csv rows as scenario policies; with ``known_on`` only those in
     force by then (``from_date <= known_on``: what a forecaster issuing that day could type)."""
     rows = policies[policies["caravan"].astype(str) == caravan]
-    if known_on is not None:
-        rows = rows[[d <= known_on for d in rows["from_date"]]]
+    if known_on is not None:  # a boolean Series: an empty list would select columns
+        rows = rows[rows["from_date"].map(lambda d: d <= known_on).astype(bool)]
     return rows[["lever", "target", "from_date", "to_date", "value", "source", "_row"]] \
         .reset_index(drop=True)
 
