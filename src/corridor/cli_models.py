@@ -245,7 +245,7 @@ def backtest(
     spread: Annotated[str, typer.Option(
         help="Candidate inflation factors of the members' parameter spread, comma-separated "
         "(chosen per fold on the training caravans' band coverage; '0' = seeds only).")
-    ] = "2,4,8",
+    ] = "2,4,8,16",
 ) -> None:
     """Leave one caravan out: fit on the others, forecast it, score against baselines."""
     from corridor.analysis.backtest import BacktestSettings, skill_tables

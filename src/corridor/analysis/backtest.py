@@ -73,7 +73,7 @@ class BacktestSettings:
     workers: int = 2
     #: candidate inflation factors of the members' parameter spread (chosen per fold on the
     #: training caravans' band coverage; one value = no choice)
-    spread_factors: tuple[float, ...] = (2.0, 4.0, 8.0)
+    spread_factors: tuple[float, ...] = (2.0, 4.0, 8.0, 16.0)
     #: members per training caravan when choosing the factor
     spread_members: int = 4
     #: the training coverage the factor aims at
