@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 
 from corridor.engine.core import Context, RuleSet, register
@@ -83,7 +82,6 @@ AGENT_ARRAYS: dict[str, tuple[type, bool]] = {
     "location": (np.int32, True), "next_place": (np.int32, True), "km_left": (np.float32, True),
     "status": (np.uint8, True), "group": (np.int32, True), "mode": (np.uint8, True),
     "days_here": (np.int16, True), "flags": (np.uint8, True), "aim": (np.uint8, True),
-    "order": (np.int32, True),
     "origin": (np.uint8, False),
     "spawn.place": (np.int32, True), "spawn.key": (np.int64, True),
     "spawn.group": (np.int32, False),
@@ -109,8 +107,6 @@ class CorridorState:
     days_here: np.ndarray  # int16: days since arriving at the current place
     origin: np.ndarray  # uint8: origin country code (index into spawn.countries)
     flags: np.ndarray  # uint8: F_PERMIT, F_CAN_PAY bits
-    order: np.ndarray  # int32: the kernel's work list (which agents each thread runs)
-    calm: np.ndarray  # bool [places]: no capacity or smuggler there or a day's hops away
     # network and levers, recomputed when policies change
     edge_open: np.ndarray
     km_to_destination: np.ndarray
@@ -228,8 +224,6 @@ def init_state(ctx: Context) -> CorridorState:
         days_here=np.zeros(n, np.int16),
         origin=plan.origin,
         flags=flags,
-        order=np.zeros(n, np.int32),
-        calm=np.ones(net.n_places, bool),
         edge_open=edge_open,
         km_to_destination=km_to,
         routes=table,
@@ -352,21 +346,6 @@ def derive_policy_values(ctx: Context) -> None:
     values[P_HALT] = ((levers.stop_probability > 0) | (levers.caravan_hold > 0)
                       | (levers.transfer_share > 0) | (levers.turnback_share > 0))
     s.trade_blocked_usd = levers.port_closed.sum() * params["trade_usd_per_closed_port_day"]
-    s.calm = calm_places(net, values, s.place_values[P_IS_PORT], int(params["max_hops_per_day"]))
-
-
-def calm_places(net: Network, values: np.ndarray, is_port: np.ndarray, hops: int) -> np.ndarray:
-    """Places where a flow agent's day uses up nothing other agents use: no checkpoint or
-    patrol, permit or asylum capacity, port or smuggler there, nor within ``hops`` roads
-    (a vehicle's same-day hops). The kernel runs agents at calm places in parallel."""
-    calm = ((values[P_STOP] <= 0.0) & (values[P_PERMIT_CAP] < 1.0)
-            & (values[P_ASYLUM_CAP] < 1.0) & (values[P_PRICE] <= 0.0) & (is_port <= 0.0))
-    reach = calm.copy()
-    for _ in range(hops):
-        unsafe = np.zeros(net.n_places, bool)
-        unsafe[net.source[~reach[net.target]]] = True
-        reach = calm & ~unsafe
-    return reach
 
 
 def open_edges(ctx: Context) -> np.ndarray:
@@ -658,8 +637,7 @@ def move_agents(ctx: Context) -> None:
         s.g_status, s.g_arrived_today, s.g_members, s.g_caravan, s.g_activity, s.g_dissolve,
         s.rejoin_at, net.indptr, net.target, net.distance_km, s.routes, s.aim, place,
         s.detention_of, s.scalars, deport_left, rec.flows[ctx.day], rec.counts[ctx.day], events,
-        s.member_states, s.dispersed_at, s.g_end_members, s.calm, s.order,
-        4 * numba.get_num_threads(),
+        s.member_states, s.dispersed_at, s.g_end_members,
     )
     for k, name in enumerate(EVENTS):
         rec.extra[name][ctx.day] = events[k] / ctx.scenario.agents_per_person
