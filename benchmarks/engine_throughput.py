@@ -4,9 +4,10 @@ Runs the ``corridor`` rules, without and with every policy lever active (checkpo
 national patrol, detention, permits, asylum offices, smuggling markets, port capacity and
 closures), on a synthetic 1,000-place grid (40 x 25 towns, 50-90 km roads,
 the northern row are destinations) with 1M, 3M and 10M agents for 100 days, each size in its
-own process so that peak RSS is that run's. Prints agent-days/s, peak RSS, bytes of agent state
-touched per agent-day, and the ratio of the achieved state traffic to a plain NumPy copy
-bandwidth probe measured in the same run.
+own process so that peak RSS is that run's, on one thread and on two (``NUMBA_NUM_THREADS``;
+the results are the same bytes, tests/engine/test_threads.py). Prints agent-days/s, peak
+RSS, bytes of agent state touched per agent-day, and the ratio of the achieved state traffic
+to a plain NumPy copy bandwidth probe measured in the same run.
 
     python benchmarks/engine_throughput.py [--sizes 1e6,3e6,1e7] [--days 100]
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -159,24 +161,34 @@ def main() -> None:
         return
     from corridor.engine.rules.corridor_rules import KERNEL_BYTES_PER_AGENT
 
+    load = os.getloadavg()
+    print(f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+          "at start (other processes share the cores: figures under load are lower)")
     bandwidth = bandwidth_gb_s()
     print(f"memory bandwidth probe (numpy copy): {bandwidth:.1f} GB/s")
-    print(f"{'levers':>6} {'agents':>12} {'days':>5} {'seconds':>8} {'M agent-days/s':>15} "
-          f"{'peak RSS MB':>12} {'state GB/s':>11} {'of bandwidth':>13} {'vs no levers':>13}")
+    print(f"{'levers':>6} {'threads':>7} {'agents':>12} {'days':>5} {'seconds':>8} "
+          f"{'M agent-days/s':>15} {'peak RSS MB':>12} {'state GB/s':>11} {'of bandwidth':>13} "
+          f"{'vs 1 thread':>12}")
     for size in (float(s) for s in args.sizes.split(",")):
-        base = None
         for levers in (False, True):
-            command = [sys.executable, __file__, "--one", str(size), "--days", str(args.days)]
-            out = subprocess.run(command + (["--levers"] if levers else []),
-                                 capture_output=True, text=True, check=True)
-            r = json.loads(out.stdout.strip().splitlines()[-1])
-            rate = r["agent_days"] / r["seconds"]
-            base = rate if base is None else base
-            # every active agent's state is read and written once per day
-            state_gb_s = rate * 2 * KERNEL_BYTES_PER_AGENT / 1e9
-            print(f"{'all' if levers else 'none':>6} {r['agents']:>12,} {r['days']:>5} "
-                  f"{r['seconds']:>8.2f} {rate / 1e6:>15.1f} {r['peak_rss_mb']:>12.0f} "
-                  f"{state_gb_s:>11.2f} {state_gb_s / bandwidth:>12.1%} {rate / base:>12.0%}")
+            one = None
+            for threads in (1, 2):
+                command = [sys.executable, __file__, "--one", str(size), "--days",
+                           str(args.days)]
+                out = subprocess.run(command + (["--levers"] if levers else []),
+                                     capture_output=True, text=True, check=True,
+                                     env=os.environ | {"NUMBA_NUM_THREADS": str(threads)})
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                rate = r["agent_days"] / r["seconds"]
+                one = rate if one is None else one
+                # every active agent's state is read and written once per day
+                state_gb_s = rate * 2 * KERNEL_BYTES_PER_AGENT / 1e9
+                print(f"{'all' if levers else 'none':>6} {threads:>7} {r['agents']:>12,} "
+                      f"{r['days']:>5} {r['seconds']:>8.2f} {rate / 1e6:>15.1f} "
+                      f"{r['peak_rss_mb']:>12.0f} {state_gb_s:>11.2f} "
+                      f"{state_gb_s / bandwidth:>12.1%} {rate / one:>11.0%}")
+    load = os.getloadavg()
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at end")
 
 
 if __name__ == "__main__":

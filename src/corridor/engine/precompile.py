@@ -36,7 +36,7 @@ KERNELS: dict[str, dict[str, tuple[str, ...]]] = {
             _U8, _I32, _I32, _I32, "float32[::1]", _U8, _B, _I64, _I32, _U8, _B,
             "int32[:, ::1]", _I32, _I32, "float32[::1]", "float64[:, ::1]", _U8,
             "float64[:, ::1]", _I32, _F64, _F64, _I64, "int64[:, ::1]", "float64[:, ::1]",
-            "int64[:, ::1]", "int64[:, ::1]", _I64),
+            "int64[:, ::1]", "int64[:, ::1]", _I64, _B, _U8, "int64"),
     },
     "corridor.engine.rules.flee_kernels": {
         "place_new_agents": ("int64", "int64", "uint64", "int64", _F64, _I32, _I64),

@@ -180,13 +180,80 @@ def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, ba
     return True
 
 
-@nb.njit(cache=True)
+ALL, CALM, DEFERRED = 0, 1, 2  # which agents a sweep runs (sweep_agents)
+
+
+@nb.njit(cache=True, parallel=True)
 def step_agents(n_active, day_seed, key, location, next_place, km_left, status, group, mode,
                 days_here, flags, home, g_place, g_next, g_km_left, g_status, g_arrived_today,
                 g_members, g_caravan, g_activity, g_dissolve, rejoin_at, indptr, target,
                 distance_km, routes, aim, place, detention_of, sc, deport_left, flows, counts,
-                events, member_states, dispersed_at, g_end_members):  # noqa: ANN001,ANN201
-    """One day for every active agent: the fused act/choose/travel/arrive/record kernel.
+                events, member_states, dispersed_at, g_end_members, calm, deferred,
+                chunks):  # noqa: ANN001,ANN201
+    """One day for every active agent, on every thread, with the bytes of one thread.
+
+    Agents are split into contiguous chunks. On its chunk, a thread runs the flow agents
+    (group -1, not detained) whose place is ``calm`` -- nothing there or within a day's hops
+    is a capacity or anything else agents use up (``calm_places``): their day reads shared
+    arrays but writes only their own fields and additive counts (flows, counts, and events
+    that are whole numbers: revenue only arises where smugglers are), kept per chunk and
+    summed afterwards, so the sums are exact in any order. Every other agent -- caravan
+    members, detainees, anyone who may meet a checkpoint, permit office, asylum office, port
+    or smuggler -- is marked in ``deferred`` (uint8, one per agent, preallocated) and run
+    after, on one thread, in agent order: those are the agents whose order matters, and they
+    meet the capacities in the same order as a serial sweep. ``chunks``: how many chunks at
+    most (a few per thread; it changes no result); 0 when no place is calm: one serial sweep.
+    """
+    if chunks == 0:
+        sweep_agents(0, n_active, ALL, deferred, calm, day_seed, key, location, next_place,
+                     km_left, status, group, mode, days_here, flags, home, g_place, g_next,
+                     g_km_left, g_status, g_arrived_today, g_members, g_caravan, g_activity,
+                     g_dissolve, rejoin_at, indptr, target, distance_km, routes, aim, place,
+                     detention_of, sc, deport_left, flows, counts, events, member_states,
+                     dispersed_at, g_end_members)
+        return
+    n_chunks = min(chunks, max(1, n_active // 4096))
+    size = (n_active + n_chunks - 1) // n_chunks if n_active else 0
+    c_flows = np.zeros((n_chunks, flows.shape[0]), np.int64)
+    c_counts = np.zeros((n_chunks, counts.shape[0], counts.shape[1]), np.int64)
+    c_events = np.zeros((n_chunks, events.shape[0], events.shape[1]))
+    for c in nb.prange(n_chunks):
+        lo = c * size
+        sweep_agents(lo, min(n_active, lo + size), CALM, deferred, calm, day_seed, key,
+                     location, next_place, km_left, status, group, mode, days_here, flags,
+                     home, g_place, g_next, g_km_left, g_status, g_arrived_today, g_members,
+                     g_caravan, g_activity, g_dissolve, rejoin_at, indptr, target,
+                     distance_km, routes, aim, place, detention_of, sc, deport_left,
+                     c_flows[c], c_counts[c], c_events[c], member_states, dispersed_at,
+                     g_end_members)
+    sweep_agents(0, n_active, DEFERRED, deferred, calm, day_seed, key, location, next_place,
+                 km_left, status, group, mode, days_here, flags, home, g_place, g_next,
+                 g_km_left, g_status, g_arrived_today, g_members, g_caravan, g_activity,
+                 g_dissolve, rejoin_at, indptr, target, distance_km, routes, aim, place,
+                 detention_of, sc, deport_left, flows, counts, events, member_states,
+                 dispersed_at, g_end_members)
+    for c in range(n_chunks):
+        for e in range(flows.shape[0]):
+            flows[e] += c_flows[c, e]
+        for p in range(counts.shape[0]):
+            for k in range(counts.shape[1]):
+                counts[p, k] += c_counts[c, p, k]
+        for k in range(events.shape[0]):
+            for p in range(events.shape[1]):
+                events[k, p] += c_events[c, k, p]
+
+
+@nb.njit(cache=True)
+def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_place, km_left,
+                 status,
+                 group, mode, days_here, flags, home, g_place, g_next, g_km_left, g_status,
+                 g_arrived_today, g_members, g_caravan, g_activity, g_dissolve, rejoin_at,
+                 indptr, target, distance_km, routes, aim, place, detention_of, sc,
+                 deport_left, flows, counts, events, member_states, dispersed_at,
+                 g_end_members):  # noqa: ANN001,ANN201
+    """The day of agents lo to hi - 1 (``which``: ALL of them, the CALM ones, marking the
+    others in ``deferred``, or the DEFERRED ones), in agent order: the fused
+    act/choose/travel/arrive/record kernel.
 
     ``place`` holds today's per-place lever values (rows P_*), ``sc`` the scalar parameters
     (C_*), ``events`` collects per-place event counts (rows E_*). Caravan bookkeeping:
@@ -194,7 +261,14 @@ def step_agents(n_active, day_seed, key, location, next_place, km_left, status, 
     ``dispersed_at[c, place]`` its dispersed members waiting at each place,
     ``g_end_members[g]`` the members each group still has.
     """
-    for i in range(n_active):
+    for i in range(lo, hi):
+        if which == CALM:
+            if group[i] != -1 or status[i] == DETAINED or not calm[location[i]]:
+                deferred[i] = 1
+                continue
+            deferred[i] = 0
+        elif which == DEFERRED and not deferred[i]:
+            continue
         g = group[i]
         if g >= 0:  # caravan member: same place, leg and status as its caravan
             c = g_caravan[g]

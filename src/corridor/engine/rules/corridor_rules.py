@@ -13,8 +13,10 @@ longer the detour. Weights change only when closures change the network.
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 from corridor.engine.core import Context, RuleSet, register
@@ -82,6 +84,7 @@ AGENT_ARRAYS: dict[str, tuple[type, bool]] = {
     "location": (np.int32, True), "next_place": (np.int32, True), "km_left": (np.float32, True),
     "status": (np.uint8, True), "group": (np.int32, True), "mode": (np.uint8, True),
     "days_here": (np.int16, True), "flags": (np.uint8, True), "aim": (np.uint8, True),
+    "deferred": (np.uint8, True),
     "origin": (np.uint8, False),
     "spawn.place": (np.int32, True), "spawn.key": (np.int64, True),
     "spawn.group": (np.int32, False),
@@ -107,6 +110,8 @@ class CorridorState:
     days_here: np.ndarray  # int16: days since arriving at the current place
     origin: np.ndarray  # uint8: origin country code (index into spawn.countries)
     flags: np.ndarray  # uint8: F_PERMIT, F_CAN_PAY bits
+    deferred: np.ndarray  # uint8: the kernel runs the agent after the parallel part
+    calm: np.ndarray  # bool [places]: no capacity or smuggler there or a day's hops away
     # network and levers, recomputed when policies change
     edge_open: np.ndarray
     km_to_destination: np.ndarray
@@ -142,6 +147,7 @@ class CorridorState:
     g_active: np.ndarray
     g_arrived_today: np.ndarray
     # cache of what the policies in force imply (recomputed when that set changes)
+    any_calm: bool = False  # some place is calm (else the kernel runs one serial sweep)
     policy_key: bytes = b"unset"
     policy_values: np.ndarray = field(default_factory=lambda: np.zeros((N_PLACE_VALUES, 0)))
     trade_blocked_usd: float = 0.0
@@ -224,6 +230,8 @@ def init_state(ctx: Context) -> CorridorState:
         days_here=np.zeros(n, np.int16),
         origin=plan.origin,
         flags=flags,
+        deferred=np.zeros(n, np.uint8),
+        calm=np.ones(net.n_places, bool),
         edge_open=edge_open,
         km_to_destination=km_to,
         routes=table,
@@ -346,6 +354,24 @@ def derive_policy_values(ctx: Context) -> None:
     values[P_HALT] = ((levers.stop_probability > 0) | (levers.caravan_hold > 0)
                       | (levers.transfer_share > 0) | (levers.turnback_share > 0))
     s.trade_blocked_usd = levers.port_closed.sum() * params["trade_usd_per_closed_port_day"]
+    s.calm = calm_places(net, values, s.place_values[P_IS_PORT],
+                         max(1, int(params["max_hops_per_day"])))
+    s.any_calm = bool(s.calm.any())
+
+
+def calm_places(net: Network, values: np.ndarray, is_port: np.ndarray, hops: int) -> np.ndarray:
+    """Places where a flow agent's day uses up nothing other agents use: no checkpoint or
+    patrol, permit or asylum capacity, port or smuggler there, nor within ``hops`` roads
+    (a day's arrivals: at least one road, more for a vehicle). The kernel runs agents at
+    calm places in parallel."""
+    calm = ((values[P_STOP] <= 0.0) & (values[P_PERMIT_CAP] < 1.0)
+            & (values[P_ASYLUM_CAP] < 1.0) & (values[P_PRICE] <= 0.0) & (is_port <= 0.0))
+    reach = calm.copy()
+    for _ in range(hops):
+        unsafe = np.zeros(net.n_places, bool)
+        unsafe[net.source[~reach[net.target]]] = True
+        reach = calm & ~unsafe
+    return reach
 
 
 def open_edges(ctx: Context) -> np.ndarray:
@@ -615,6 +641,30 @@ def record_groups(ctx: Context) -> None:
         ctx.recorder.groups.append(row)
 
 
+PARALLEL_MIN_AGENTS = 65_536  # below this, threads cost more than they save
+PARALLEL_MIN_CALM = 0.25  # share of agents at calm places below which threads cost more
+# (benchmarks/engine_throughput.py with every lever: ~all agents deferred, 2 threads 87-89 %
+# of one)
+
+
+def calm_share(s: CorridorState, yesterday: np.ndarray) -> float:
+    """Share of yesterday's agents at calm places (an estimate of today's parallel part)."""
+    if not s.any_calm:
+        return 0.0
+    total = yesterday.sum()
+    return float(yesterday[s.calm].sum() / total) if total else 1.0
+
+
+def kernel_chunks(n_active: int, calm: float) -> int:
+    """How many chunks the kernel splits agents into (0: one serial sweep; the bytes are the
+    same either way). Threads only in a command's own process (``NUMBA_NUM_THREADS`` of them,
+    default one per core): ensemble, sweep and calibration workers already use every core, one
+    member each."""
+    threads = numba.get_num_threads() if multiprocessing.parent_process() is None else 1
+    parallel = threads > 1 and n_active >= PARALLEL_MIN_AGENTS and calm >= PARALLEL_MIN_CALM
+    return 4 * threads if parallel else 0
+
+
 def move_agents(ctx: Context) -> None:
     """Flow agents act, travel and arrive; members mirror their caravan; count everyone."""
     s: CorridorState = ctx.state
@@ -637,7 +687,8 @@ def move_agents(ctx: Context) -> None:
         s.g_status, s.g_arrived_today, s.g_members, s.g_caravan, s.g_activity, s.g_dissolve,
         s.rejoin_at, net.indptr, net.target, net.distance_km, s.routes, s.aim, place,
         s.detention_of, s.scalars, deport_left, rec.flows[ctx.day], rec.counts[ctx.day], events,
-        s.member_states, s.dispersed_at, s.g_end_members,
+        s.member_states, s.dispersed_at, s.g_end_members, s.calm, s.deferred,
+        kernel_chunks(s.n_active, calm_share(s, yesterday)),
     )
     for k, name in enumerate(EVENTS):
         rec.extra[name][ctx.day] = events[k] / ctx.scenario.agents_per_person
