@@ -14,6 +14,7 @@ longer the detour. Weights change only when closures change the network.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from dataclasses import dataclass, field
 
 import numba
@@ -148,6 +149,7 @@ class CorridorState:
     g_arrived_today: np.ndarray
     # cache of what the policies in force imply (recomputed when that set changes)
     any_calm: bool = False  # some place is calm (else the kernel runs one serial sweep)
+    threads: int = 1  # kernel threads for this run (kernel_threads)
     policy_key: bytes = b"unset"
     policy_values: np.ndarray = field(default_factory=lambda: np.zeros((N_PLACE_VALUES, 0)))
     trade_blocked_usd: float = 0.0
@@ -269,6 +271,7 @@ def init_state(ctx: Context) -> CorridorState:
         g_active=np.zeros(groups, bool),
         g_arrived_today=np.zeros(groups, bool),
         policy_values=np.zeros((N_PLACE_VALUES, net.n_places)),
+        threads=kernel_threads(),
     )
 
 
@@ -655,12 +658,21 @@ def calm_share(s: CorridorState, yesterday: np.ndarray) -> float:
     return float(yesterday[s.calm].sum() / total) if total else 1.0
 
 
-def kernel_chunks(n_active: int, calm: float) -> int:
-    """How many chunks the kernel splits agents into (0: one serial sweep; the bytes are the
-    same either way). Threads only in a command's own process (``NUMBA_NUM_THREADS`` of them,
-    default one per core): ensemble, sweep and calibration workers already use every core, one
-    member each."""
-    threads = numba.get_num_threads() if multiprocessing.parent_process() is None else 1
+def kernel_threads() -> int:
+    """Threads for this run's kernel (the bytes are the same for any number): one in ensemble,
+    sweep and calibration workers (they already use every core, one member each) and when
+    the other cores are busy (load average above cores - 1: measured on 2 cores at load 2.5-3,
+    two threads gave 41-59 % of one thread's speed, the second core being someone else's);
+    else one per core. A ``NUMBA_NUM_THREADS`` you set is used as it is (workers aside)."""
+    if multiprocessing.parent_process() is not None:
+        return 1
+    if "NUMBA_NUM_THREADS" not in os.environ and os.getloadavg()[0] > (os.cpu_count() or 1) - 1:
+        return 1
+    return numba.get_num_threads()
+
+
+def kernel_chunks(n_active: int, calm: float, threads: int) -> int:
+    """How many chunks the kernel splits agents into (0: one serial sweep)."""
     parallel = threads > 1 and n_active >= PARALLEL_MIN_AGENTS and calm >= PARALLEL_MIN_CALM
     return 4 * threads if parallel else 0
 
@@ -688,7 +700,7 @@ def move_agents(ctx: Context) -> None:
         s.rejoin_at, net.indptr, net.target, net.distance_km, s.routes, s.aim, place,
         s.detention_of, s.scalars, deport_left, rec.flows[ctx.day], rec.counts[ctx.day], events,
         s.member_states, s.dispersed_at, s.g_end_members, s.calm, s.deferred,
-        kernel_chunks(s.n_active, calm_share(s, yesterday)),
+        kernel_chunks(s.n_active, calm_share(s, yesterday), s.threads),
     )
     for k, name in enumerate(EVENTS):
         rec.extra[name][ctx.day] = events[k] / ctx.scenario.agents_per_person
