@@ -22,6 +22,15 @@ from importlib import import_module
 _I32, _I64, _F64 = "int32[::1]", "int64[::1]", "float64[::1]"
 _U8, _B = "uint8[::1]", "boolean[::1]"
 
+# step_agents: the day of every agent (threaded); sweep_agents takes the same arrays
+_STEP = (
+    "int64", "uint64", _I64, _I32, _I32, "float32[::1]", _U8, _I32, _U8, "int16[::1]",
+    _U8, _I32, _I32, _I32, "float32[::1]", _U8, _B, _I64, _I32, _U8, _B,
+    "int32[:, ::1]", _I32, _I32, "float32[::1]", "float64[:, ::1]", _U8,
+    "float64[:, ::1]", _I32, _F64, _F64, _I64, "int64[:, ::1]", "float64[:, ::1]",
+    "int64[:, ::1]", "int64[:, ::1]", _I64, _B, _U8, "int64",
+)
+
 KERNELS: dict[str, dict[str, tuple[str, ...]]] = {
     "corridor.engine.rng": {
         "_draw_array": ("uint64", "uint64", _I64, "int64"),
@@ -31,12 +40,9 @@ KERNELS: dict[str, dict[str, tuple[str, ...]]] = {
         "caravan_votes": (_I32, _U8, _I64, _I64, _I64, _I64, "int64", "int64", "uint64",
                           "float64", "float64", "float64", "int64"),
         "choose_edge": (_I32, _F64, "int64", "float64"),
-        "step_agents": (
-            "int64", "uint64", _I64, _I32, _I32, "float32[::1]", _U8, _I32, _U8, "int16[::1]",
-            _U8, _I32, _I32, _I32, "float32[::1]", _U8, _B, _I64, _I32, _U8, _B,
-            "int32[:, ::1]", _I32, _I32, "float32[::1]", "float64[:, ::1]", _U8,
-            "float64[:, ::1]", _I32, _F64, _F64, _I64, "int64[:, ::1]", "float64[:, ::1]",
-            "int64[:, ::1]", "int64[:, ::1]", _I64, _B, _U8, "int64"),
+        "step_agents": _STEP,
+        # serial runs call the sweep itself (step_agents only when threads are used)
+        "sweep_agents": ("int64", "int64", "int64", _U8, _B, *_STEP[1:-3]),
     },
     "corridor.engine.rules.flee_kernels": {
         "place_new_agents": ("int64", "int64", "uint64", "int64", _F64, _I32, _I64),

@@ -24,7 +24,13 @@ from corridor.engine.core import Context, RuleSet, register
 from corridor.engine.levers import nearest_of_kind, risk_ahead, target_edges, todays_levers
 from corridor.engine.network import Network, kind_code, shortest_km
 from corridor.engine.rng import AGENT, CARAVAN, INIT_DAY, day_seed, draw, draw_array, name_key
-from corridor.engine.rules.corridor_kernels import caravan_votes, choose_edge, step_agents
+from corridor.engine.rules.corridor_kernels import (
+    ALL,
+    caravan_votes,
+    choose_edge,
+    step_agents,
+    sweep_agents,
+)
 from corridor.engine.rules.corridor_params import (
     ARRIVED,
     AT_PLACE,
@@ -693,15 +699,18 @@ def move_agents(ctx: Context) -> None:
     s.member_states[:] = 0
     s.dispersed_at[:] = 0
     s.g_end_members[:] = 0
-    step_agents(
-        s.n_active, ctx.day_seed, s.spawn.key, s.location, s.next_place, s.km_left, s.status,
+    shared = (
+        ctx.day_seed, s.spawn.key, s.location, s.next_place, s.km_left, s.status,
         s.group, s.mode, s.days_here, s.flags, s.spawn.place, s.g_place, s.g_next, s.g_km_left,
         s.g_status, s.g_arrived_today, s.g_members, s.g_caravan, s.g_activity, s.g_dissolve,
         s.rejoin_at, net.indptr, net.target, net.distance_km, s.routes, s.aim, place,
         s.detention_of, s.scalars, deport_left, rec.flows[ctx.day], rec.counts[ctx.day], events,
-        s.member_states, s.dispersed_at, s.g_end_members, s.calm, s.deferred,
-        kernel_chunks(s.n_active, calm_share(s, yesterday), s.threads),
-    )
+        s.member_states, s.dispersed_at, s.g_end_members)
+    chunks = kernel_chunks(s.n_active, calm_share(s, yesterday), s.threads)
+    if chunks:
+        step_agents(s.n_active, *shared, s.calm, s.deferred, chunks)
+    else:  # the serial kernel itself: the threaded one compiles only where it is used (~2x)
+        sweep_agents(0, s.n_active, ALL, s.deferred, s.calm, *shared)
     for k, name in enumerate(EVENTS):
         rec.extra[name][ctx.day] = events[k] / ctx.scenario.agents_per_person
     rec.extra["smuggling_revenue_usd"][ctx.day] = events[E_REVENUE]  # USD, already per person
