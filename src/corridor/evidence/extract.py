@@ -57,7 +57,11 @@ PEOPLE_KINDS = {"caravan_size", "position", "departed", "arrived", "detained", "
 ROLE_COST = {
     # where a group left from: only its origin, never where it is now ("spread out in …")
     "departed": {"origin": 0, "loc": 25, "": 30, "of": 40, "destination": 45},
+    # a turn-back is placed where people went back to ("returned to Guatemala") …
     "deported": {"destination": 0, "loc": 5, "of": 8, "": 12, "origin": 25},
+    # … a removal where it was carried out ("deportados de México", "desde Toluca",
+    # "removed from Guatemala and returned to Honduras")
+    "removal": {"origin": 0, "loc": 4, "destination": 6, "of": 8, "": 12},
     "arrived": {"loc": 0, "destination": 2, "of": 6, "": 12, "origin": 30},
     "position": {"loc": 0, "destination": 3, "of": 6, "": 12, "origin": 30},
     # a caravan is not where it is going ("looking to reach the U.S.") nor where it came from
@@ -76,6 +80,12 @@ _BACKREF = re.compile(r"\b(?:que|that|which|who|since|after|tras|desde que|cuand
 # a count that might be, not one that is: "podría superar las 15.000", "could reach 20,000"
 _MODAL = re.compile(r"\b(?:podria|podrian|could|might|may|would|espera|esperan|se espera|"
                     r"expected to|expects|prevé|preve|preven|estima que podria)\s+(?:\w+\s+){0,2}$")
+# removals by an authority, as against people turning back on their own
+_REMOVAL = re.compile(r"\b(?:deport\w*|removed|remov\w+|repatriad[oa]s|repatriated|expelled|"
+                      r"expulsad[oa]s|devuelt[oa]s|vuelos?|flights?)\b")
+# "several"/"varios" before a noun that is not people (function words go on to a verb)
+_ADJECTIVE_OF = re.compile(r"\s+(?!(?:de|of|who|que|were|was|fueron|han|have|had|habian|"
+                           r"more|mas|others?|otros|otras|mil|hundred|thousand)\b)[a-z]{3,}\b")
 _PERSONAL_A = re.compile(r"\b(?:a|al)\s+$")  # Spanish marks a verb's human object with "a"
 _WITH = re.compile(r"\b(?:with|con)\s+$")
 _SEQUENCE = re.compile(r"\b(?:later|then|subsequently|afterwards|despues|luego|"
@@ -276,9 +286,13 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
             unit, kind = "people", "caravan_size" if kind == "other" else kind
         elif not unit and counted and counted[-1][0].end >= q.start - 60 and \
                 _COORDINATED.search(folded[counted[-1][0].end:q.start]) and \
-                clause_of(counted[-1][0].start) == cq:
+                clause_of(counted[-1][0].start) == cq and best_cost > 30:
             # "… unos 4.500 según las autoridades y 7.500 según los organizadores": the same count
+            # (unless the second has its own verb: "… y 300 fueron remitidos a albergues")
             unit, kind = counted[-1][1], counted[-1][2]
+        if not unit and q.rule == "vague" and q.high is not None and q.high < 10 and \
+                _ADJECTIVE_OF.match(folded[q.end:q.end + 30]):
+            continue  # "en varios sitios", "several checkpoints": a few of something else
         if not unit:
             if kind == "other" or (kind == "crossing_closed"):
                 continue  # a bare number with no noun and no trigger is not an observation
@@ -493,7 +507,9 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
                   sent: Span, blocked, clause_of, cq: int
                   ) -> tuple[Mention | None, str, list[tuple[Mention, str]]]:
     """The best place in the sentence, or none plus fallbacks for the article-level pass."""
-    costs = ROLE_COST.get(kind, DEFAULT_ROLE_COST)
+    folded = fold(sent.text)
+    removal = kind == "deported" and bool(_REMOVAL.search(folded))
+    costs = ROLE_COST["removal" if removal else kind] if kind in ROLE_COST else DEFAULT_ROLE_COST
     best, best_cost = None, 40.0
     origins: list[Mention] = []
     for m in mentions:
@@ -507,6 +523,10 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
         if m.possessive and m.place.level != "region":
             cost += 25
         cost += LEVEL_COST.get(m.place.level, 0)
+        if kind == "deported" and _governed(folded, a):
+            cost -= 10  # "returned to Guatemala", "deportados de México": the verb's own place
+        if removal and m.role == "origin" and _listed(m, mentions):
+            cost += 20  # "deportados desde Guatemala y México": no single place it happened
         dist = a - q.end if a >= q.end else q.start - (m.end - sent.start)
         cost += max(dist, 0) / 20
         cost += 25 * blocked(a, q.start, q) + 30 * (clause_of(a) != cq)
@@ -532,6 +552,23 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
         north = min(origins, key=lambda m: _km_to_us_border(m.place))
         fallbacks.append((north, "northernmost origin of a caravan heading north"))
     return None, "", fallbacks
+
+
+_GOVERNED = re.compile(r"\b(?:deported|deportad[oa]s|returned|retornad[oa]s|retornaron|removed|"
+                       r"repatriated|repatriad[oa]s|sent back|devuelt[oa]s|regresad[oa]s|"
+                       r"regresaron|expelled|expulsad[oa]s)\s+(?:\w+\s+)?(?:to|from|a|al|de|"
+                       r"desde|hacia)\s+(?:(?:la ciudad|el estado|el puerto) de\s+|the |el |la )?$")
+
+
+def _governed(folded: str, at: int) -> bool:
+    """Whether a place (at offset `at`) is the object of a return verb right before it."""
+    return bool(_GOVERNED.search(folded[max(0, at - 60):at]))
+
+
+def _listed(m: Mention, mentions: list[Mention]) -> bool:
+    """Whether a mention is one of a pair joined by 'y'/'and' with the same role."""
+    return any(o is not m and o.role == m.role and o.place is not None and
+               (0 < o.start - m.end <= 5 or 0 < m.start - o.end <= 5) for o in mentions)
 
 
 def _km_to_us_border(place) -> float:

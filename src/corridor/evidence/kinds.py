@@ -61,10 +61,15 @@ TRIGGERS: dict[str, str] = {
                 r"intercepto|contenidos|contenidas|"
                 r"referred to (?:the )?(?:immigration )?authorities|detenid[oa]s|detuvo|"
                 r"detuvieron|asegurad[oa]s|aseguro|retenid[oa]s|rescatad[oa]s|rescato|"
-                r"presentados ante|arrestados|custodia",
+                r"presentados ante|arrestados|custodia|"
+                r"remitid[oa]s a (?:migracion|albergues|(?:la |las )?estacion(?:es)? migratorias?)|"
+                r"puestos a disposicion|apprehended by (?:the )?(?:inm|mexican)",
     "deported": r"deported|deportation|returned to|returned|repatriated|expelled|sent back|"
                 r"removed|deportad[oa]s?|deporto|deportaron|retornad[oa]s|devuelt[oa]s|devolvio|"
-                r"repatriad[oa]s|expulsad[oa]s|regresad[oa]s a",
+                r"repatriad[oa]s|expulsad[oa]s|regresad[oa]s a|retornaron|retornaban|"
+                r"(?:volver|retornar|regresar) a sus? "
+                r"(?:pais|paises|hogar|hogares|lugares de origen)|"
+                r"returned home|sent home|return home|retorno asistido|retornos voluntarios",
     "apprehended": r"apprehended|apprehensions|encounters|encountered|crossed illegally|"
                    r"illegal crossings|identified|aprehendidos|aprehensiones|encuentros|"
                    r"eventos|cruces irregulares|identificados|detenciones en la frontera",
@@ -72,13 +77,18 @@ TRIGGERS: dict[str, str] = {
                        r"authorized|despliegue|desplego|desplegaron|envio|enviaron|"
                        r"movilizo|apostados|despliega",
     "permits_issued": r"permits|visas|humanitarian visas|visitor cards|issued|granted|"
-                      r"permisos|tarjetas de visitante|otorgo|otorgaron|expidio|oficios de salida",
+                      r"permisos|tarjetas de visitante|otorgo|otorgaron|expidio|oficios de salida|"
+                      r"formas? migratorias? multiples?|fmm|documentos migratorios|"
+                      r"(?:migratory|migration|immigration) documents|visas humanitarias|"
+                      r"salvoconductos?|safe[- ]conducts?|exit permits",
     "crossing_closed": r"close|closed|closing|shut|shut down|suspended|blocked|closure|cerrar|"
                        r"cerro|cerraron|"
                        r"cerrado|cerrados|cierre|suspendio|suspendieron|suspendidas",
     "asylum_applications": r"asylum (?:applications|requests|claims|seekers applied)|"
                            r"applied for asylum|requested asylum|solicitudes de (?:asilo|refugio)"
-                           r"|solicitaron (?:asilo|refugio)",
+                           r"|(?:refugee|refuge|protection) (?:requests|applications|claims)"
+                           r"|(?:solicitaron|ha solicitado|han solicitado|pidieron|han pedido)"
+                           r" (?:asilo|refugio)|solicitudes de proteccion",
     "deaths": r"died|dead|deaths|killed|drowned|bodies|murieron|muertos|muerto|fallecieron|"
               r"fallecidos|perdieron la vida|ahogados",
     "caravan_size": r"caravan|caravana|group of|grupo de|make up the|contingent|exodus|"

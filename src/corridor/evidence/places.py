@@ -355,7 +355,10 @@ def _anaphora(folded: str, sent: Span, si: int, mentions: list[Mention],
 # salieron de Matías Romero")
 _MOVE_WORDS = (r"(?:salieron|salio|salen|sale|partieron|partio|parten|left|leave|leaving|"
                r"departed|fled|huyeron|escaparon|regresaron|volvieron|returned|came|walked|"
-               r"caminaron|marcharon|marched|set|started|began|iniciaron|llegaron|arrived)\b")
+               r"caminaron|marcharon|marched|set|started|began|iniciaron|llegaron|arrived|"
+               # "hondureños fueron deportados de México": removed from there, not born there
+               r"deportad[oa]s|deported|retornad[oa]s|retornaron|removed|repatriad[oa]s|"
+               r"repatriated|expulsad[oa]s|expelled|devuelt[oa]s|regresad[oa]s)\b")
 _NATIONALITY = re.compile(
     r"(?:\b(?:migrants?|people|persons|families|refugees|asylum seekers|travell?ers|"
     r"nationals|citizens|hondurans|guatemalans|salvadorans|venezuelans|haitians|cubans|"

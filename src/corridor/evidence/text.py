@@ -64,14 +64,27 @@ _SENT_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(¿¡]?[A-ZÁÉÍ
                        r"|(?<=[a-záéíóúñ]{2}[.!?])(?=[A-ZÁÉÍÓÚÑ][a-záéíóúñ])")
 
 
+# A line that stops mid-sentence (no closing mark) and a next line that goes on in lower case:
+# a hard-wrapped paragraph ("… han sido regresados a\nsu país y …"), one paragraph, not two.
+_WRAPPED = re.compile(r"(?<=[^\s.!?…:;\"”’)\]])[ \t]*\n(?=[ \t]*[a-záéíóúñü])")
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    """Non-blank paragraphs with their offsets; wrapped lines joined (newline read as a space,
+    so offsets stay those of the text)."""
+    out: list[tuple[int, str]] = []
+    for pm in re.finditer(r"(?:[^\n]|" + _WRAPPED.pattern + r")+", text):
+        chunk = pm.group(0)
+        if chunk.strip():
+            out.append((pm.start(), chunk.replace("\n", " ")))
+    return out
+
+
 def sentences(text: str) -> list[Span]:
     """Split a document into sentences with their offsets (paragraphs split on newlines)."""
     out: list[Span] = []
     para = 0
-    for pm in re.finditer(r"[^\n]+", text):
-        chunk = pm.group(0)
-        if not chunk.strip():
-            continue
+    for start, chunk in _paragraphs(text):
         pos = 0
         for m in _SENT_END.finditer(chunk):
             # the word before the stop (a bounded look-back: linear on long paragraphs)
@@ -80,9 +93,9 @@ def sentences(text: str) -> list[Span]:
             token = word.group(1).lower().strip("(\"“") if word else ""
             if token in _ABBREV or (len(token) == 1 and token.isalpha()):
                 continue
-            _add(out, pm.start() + pos, chunk[pos:m.end()], para)
+            _add(out, start + pos, chunk[pos:m.end()], para)
             pos = m.end()
-        _add(out, pm.start() + pos, chunk[pos:], para)
+        _add(out, start + pos, chunk[pos:], para)
         para += 1
     return out
 
@@ -112,6 +125,8 @@ def _add(out: list[Span], start: int, piece: str, para: int) -> None:
 # Clause boundaries: a contrast or a new subject ("…, while another 955 were …").
 _CLAUSE = re.compile(
     r",?\s+(?:while|whereas|but|although|mientras(?: que)?|pero|aunque|sino)\s+|;\s+|:\s+"
+    # "… deportados de México y otros 51 retornaron de Guatemala": a second count, a new clause
+    r"|,?\s+(?:y|and)\s+(?=(?:otros|otras|another|other)\s+(?:\d|unos|unas|about|some))"
 )
 
 

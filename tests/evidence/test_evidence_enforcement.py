@@ -1,0 +1,96 @@
+"""Enforcement facts (issue 11, third round): where a removal is placed, returns, refugee
+requests, migration documents, wrapped lines. Short articles written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from corridor.evidence.extract import extract_text
+from corridor.evidence.text import clauses, fold, sentences
+
+THU = dt.date(2020, 1, 23)  # a Thursday
+
+
+def got(text: str, pub: dt.date | None = THU) -> set[tuple[str, str, object, object]]:
+    return {(o.kind, o.place, o.low, o.high) for o in extract_text(text, published=pub)
+            if o.confidence >= 0.5}
+
+
+def test_a_removal_is_placed_where_it_was_carried_out() -> None:
+    rows = got("Un total de 300 hondureños fueron deportados vía aérea desde la ciudad de "
+               "Villahermosa hacia San Pedro Sula, informó el instituto.")
+    assert ("deported", "Villahermosa", 300.0, 300.0) in rows
+    assert not any(r[1] == "San Pedro Sula" and r[0] == "deported" for r in rows)
+    rows = got("Officials said 2,100 migrants had been removed from Guatemala and returned to "
+               "Honduras.")
+    assert ("deported", "Guatemala", 2100.0, 2100.0) in rows
+
+
+def test_the_deporting_country_is_not_a_nationality() -> None:
+    # "hondureños … de México": the country they were sent from, not where they were born
+    rows = got("El consulado detalló que 412 hondureños fueron deportados de México.")
+    assert ("deported", "México", 412.0, 412.0) in rows
+
+
+def test_a_second_count_with_its_own_verb_keeps_its_own_place() -> None:
+    rows = got("Detalló que 412 hondureños fueron deportados de México y otros 37 retornaron de "
+               "Guatemala por su cuenta.")
+    assert ("deported", "México", 412.0, 412.0) in rows
+    assert ("deported", "Guatemala", 37.0, 37.0) in rows
+    assert len(clauses(fold("deportados de México y otros 37 retornaron"))) == 2
+
+
+def test_a_turn_back_is_placed_where_people_went_back_to() -> None:
+    # the nearer "to Mexico" is where they meant to go; "returned to" governs Guatemala
+    rows = got("Another 25 migrants gave up the push to Mexico and returned to Guatemala.")
+    assert ("deported", "Guatemala", 25.0, 25.0) in rows
+    assert not any(r[1] == "Mexico" for r in rows)
+
+
+def test_going_back_home_is_a_return() -> None:
+    rows = got("En Esquipulas, Guatemala, la cifra de centroamericanos que decidieron volver a "
+               "sus países es de 3 mil 112, según el instituto.")
+    assert ("deported", "Esquipulas", 3112.0, 3112.0) in rows
+
+
+def test_refugee_requests_are_asylum_applications() -> None:
+    rows = got("In Ciudad Hidalgo, officials said 415 refugee requests were processed on "
+               "Thursday.")
+    assert ("asylum_applications", "Ciudad Hidalgo", 415.0, 415.0) in rows
+    rows = got("En Ciudad Hidalgo, otras 380 personas han solicitado refugio ante la COMAR.")
+    assert ("asylum_applications", "Ciudad Hidalgo", 380.0, 380.0) in rows
+
+
+def test_migration_documents_are_permits() -> None:
+    rows = got("En Huixtla, el INM entregó 4.120 Formas Migratorias Múltiples a los integrantes "
+               "de la caravana.")
+    assert ("permits_issued", "Huixtla", 4120.0, 4120.0) in rows
+    rows = got("In Tapachula, the INM handed out 1,200 migratory documents on Thursday.")
+    assert ("permits_issued", "Tapachula", 1200.0, 1200.0) in rows
+
+
+def test_sent_to_a_migration_station_is_a_detention() -> None:
+    rows = got("En Tapachula, 140 personas fueron remitidas a la estación migratoria.")
+    assert ("detained", "Tapachula", 140.0, 140.0) in rows
+
+
+def test_several_of_something_else_is_not_a_count_of_people() -> None:
+    rows = got("En Tecún Umán, agentes interceptaron a 1 mil 30 en varios puestos de control.")
+    assert ("detained", "Tecún Umán", 1030.0, 1030.0) in rows
+    assert not any(r[2] is not None and r[2] < 10 for r in rows)
+    rows = got("In Tecun Uman, several were detained on Thursday.")
+    assert any(r[0] == "detained" and r[2] == 3 for r in rows)
+
+
+def test_a_hard_wrapped_paragraph_is_read_as_one() -> None:
+    text = ("Title\nOutlet\nEn Chiquimula, 900 hondureños ya han sido deportados a\n"
+            "su país y 300 fueron remitidos a albergues para su posterior\n"
+            "expulsión.\nA partir del viernes\n15 de enero llegaron.")
+    sents = [s.text for s in sentences(text)]
+    assert any(s.startswith("En Chiquimula") and s.endswith("expulsión.") for s in sents)
+    assert "A partir del viernes" in sents  # a line that goes on with a digit stays a line
+    for s in sentences(text):
+        assert len(text[s.start:s.end]) == len(s.text)
+    rows = got(text)
+    assert ("deported", "Chiquimula", 900.0, 900.0) in rows
+    assert ("detained", "Chiquimula", 300.0, 300.0) in rows
