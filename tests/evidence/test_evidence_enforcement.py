@@ -94,3 +94,16 @@ def test_a_hard_wrapped_paragraph_is_read_as_one() -> None:
     rows = got(text)
     assert ("deported", "Chiquimula", 900.0, 900.0) in rows
     assert ("detained", "Chiquimula", 300.0, 300.0) in rows
+
+
+def test_the_main_verb_after_a_relative_clause_says_what_the_count_is() -> None:
+    # "who left … last week" is the back-story: its verb, place and date are not the fact's
+    rows = {(o.kind, o.place, o.date, o.low) for o in extract_text(
+        "Un total de 2.015 salvadoreños que salieron de su país en caravana la semana pasada "
+        "hacia Estados Unidos, han sido deportados en los últimos días desde Guatemala.",
+        published=THU) if o.confidence >= 0.5}
+    assert ("deported", "Guatemala", "2020-01-23", 2015.0) in rows
+    assert not any(r[0] == "departed" and r[3] == 2015.0 for r in rows)
+    # the relative clause's own verb still counts ("que fueron deportados")
+    assert ("deported", "México", 305.0, 315.0) in got(
+        "Unos 310 hondureños que fueron deportados de México llegaron a San Pedro Sula.")

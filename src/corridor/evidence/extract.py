@@ -265,21 +265,28 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         object_a = bool(_PERSONAL_A.search(folded[max(0, q.start - 4):q.start]))
         # kind
         best_kind, best_cost = "other", 1e9
+        back_story = (0, 0)  # a relative clause on the counted people, when the main verb won
         for t in triggers:
             if q.start <= t.start < q.end:
                 continue  # "close to 800": the hedge, not a closure
             if t.kind == "crossing_closed" and unit not in ("days", "crossings", ""):
                 continue
             dist = t.start - q.end if t.start >= q.end else q.start - t.end
-            if dist > 120:
+            main = t.start > q.end and _main_verb_after_relative(folded, q.end, t.start)
+            if dist > (200 if main else 120):
                 continue
             cost = max(dist, 0) + 10 * (t.kind == "caravan_size")
             cost += 30 * (with_before and t.start >= q.end)
             # "detuvieron el jueves … a unos 800 integrantes de la caravana": the verb's object
             cost -= 20 * (object_a and t.end <= q.start and t.kind != "caravan_size")
             cost += 40 * blocked(t.start, q.start, q) + 25 * (clause_of(t.start) != cq)
+            if main:
+                # "1.764 hondureños que salieron de su país …, han sido deportados": the
+                # people who left are being deported; the main verb says what the count is
+                cost -= 100
             if cost < best_cost:
                 best_kind, best_cost = t.kind, cost
+                back_story = (q.end, t.start) if main else (0, 0)
         kind = best_kind
         if not unit and _APPOSITIVE.search(folded[max(0, q.start - 40):q.start]):
             # "Los migrantes, unos 4.500 según las autoridades …": the group, then its count
@@ -316,7 +323,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         counted.append((q, unit, kind))
         # place
         place_m, how, fallbacks = _choose_place(q, kind, mentions, actors, sent, blocked,
-                                                clause_of, cq)
+                                                clause_of, cq, back_story)
         # "set off from southern Mexico" in a report filed from Tapachula: the dateline town
         if kind in CARAVAN_FAMILY and dateline is not None and dateline.place is not None and \
                 (place_m is None or (place_m.place is not None and place_m.role != "dateline"
@@ -324,7 +331,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
                                      and place_m.place.country == dateline.place.country)):
             place_m, how, fallbacks = dateline, "sentence", []
         # date
-        when, date_how = _choose_date(q, times, carry, published, folded, clause_of, cq)
+        own_times = [t for t in times if not back_story[0] <= t.start < back_story[1]]
+        when, date_how = _choose_date(q, own_times, carry, published, folded, clause_of, cq)
         per = "day" if _PER_DAY.search(folded[q.end:]) else "total"
         actor = _actor(q, actors, clause_of, cq)
         conf = _confidence(q, kind, place_m, how, when, date_how)
@@ -504,7 +512,7 @@ def _keep(q: Quantity, times: list[TimeExpr], folded: str) -> bool:
 
 
 def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[Actor],
-                  sent: Span, blocked, clause_of, cq: int
+                  sent: Span, blocked, clause_of, cq: int, back_story: tuple[int, int] = (0, 0)
                   ) -> tuple[Mention | None, str, list[tuple[Mention, str]]]:
     """The best place in the sentence, or none plus fallbacks for the article-level pass."""
     folded = fold(sent.text)
@@ -523,6 +531,8 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
         if m.possessive and m.place.level != "region":
             cost += 25
         cost += LEVEL_COST.get(m.place.level, 0)
+        if back_story[0] <= a < back_story[1]:
+            cost += 30  # "… que salieron … hacia Estados Unidos, han sido deportados": back-story
         if kind == "deported" and _governed(folded, a):
             cost -= 10  # "returned to Guatemala", "deportados de México": the verb's own place
         if removal and m.role == "origin" and _listed(m, mentions):
@@ -558,6 +568,23 @@ _GOVERNED = re.compile(r"\b(?:deported|deportad[oa]s|returned|retornad[oa]s|reto
                        r"repatriated|repatriad[oa]s|sent back|devuelt[oa]s|regresad[oa]s|"
                        r"regresaron|expelled|expulsad[oa]s)\s+(?:\w+\s+)?(?:to|from|a|al|de|"
                        r"desde|hacia)\s+(?:(?:la ciudad|el estado|el puerto) de\s+|the |el |la )?$")
+
+
+_RELATIVE = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:que|quienes|who|which|that)\s")
+_MAIN_AUX = re.compile(r"(?:,|\b(?:y|and))?\s*\b(?:han sido|ha sido|fueron|habian sido|have been|"
+                       r"has been|had been|were)\s+(?:\w+\s+){0,2}?$")
+
+
+def _main_verb_after_relative(folded: str, end: int, trigger_at: int) -> bool:
+    """Whether a trigger is the main verb after a relative clause on the counted people."""
+    if trigger_at - end > 200 or not _RELATIVE.match(folded[end:end + 40]):
+        return False
+    aux = _MAIN_AUX.search(folded[max(end, trigger_at - 40):trigger_at])
+    if aux is None:
+        return False
+    # the auxiliary is not the relative clause's own ("que fueron deportados")
+    rel = _RELATIVE.match(folded[end:end + 40])
+    return rel is not None and max(end, trigger_at - 40) + aux.start() > end + rel.end() + 3
 
 
 def _governed(folded: str, at: int) -> bool:
