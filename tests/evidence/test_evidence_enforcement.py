@@ -107,3 +107,18 @@ def test_the_main_verb_after_a_relative_clause_says_what_the_count_is() -> None:
     # the relative clause's own verb still counts ("que fueron deportados")
     assert ("deported", "México", 305.0, 315.0) in got(
         "Unos 310 hondureños que fueron deportados de México llegaron a San Pedro Sula.")
+
+
+def test_a_count_of_officers_is_a_deployment_whatever_the_nearest_verb() -> None:
+    rows = {(o.kind, o.unit, o.place, o.low, o.high) for o in extract_text(
+        "The caravan left San Pedro Sula on Wednesday with around 800 GN (National Guard) "
+        "officers dispatched to Ciudad Hidalgo.", published=THU) if o.confidence >= 0.5}
+    assert ("troops_deployed", "agents", "Ciudad Hidalgo", 750.0, 850.0) in rows
+    assert not any(r[0] == "troops_deployed" and r[2] == "San Pedro Sula" for r in rows)
+
+
+def test_the_size_of_a_force_in_apposition() -> None:
+    rows = {(o.kind, o.unit, o.place, o.low, o.high) for o in extract_text(
+        "En Vado Hondo, los soldados y la policía antimotines -- unos 620 en total -- formaron "
+        "filas en la carretera.", published=THU) if o.confidence >= 0.5}
+    assert ("troops_deployed", "agents", "Vado Hondo", 615.0, 625.0) in rows

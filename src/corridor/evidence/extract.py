@@ -64,6 +64,8 @@ ROLE_COST = {
     "removal": {"origin": 0, "loc": 4, "destination": 6, "of": 8, "": 12},
     "arrived": {"loc": 0, "destination": 2, "of": 6, "": 12, "origin": 30},
     "position": {"loc": 0, "destination": 3, "of": 6, "": 12, "origin": 30},
+    # forces are where they were sent ("dispatched to the border"), not where a caravan left
+    "troops_deployed": {"loc": 0, "destination": 0, "of": 6, "": 10, "origin": 45},
     # a caravan is not where it is going ("looking to reach the U.S.") nor where it came from
     "caravan_size": {"loc": 0, "of": 6, "": 35, "destination": 40, "origin": 99, "source": 40},
 }
@@ -97,6 +99,10 @@ _PER_DAY = re.compile(r"^[^.;]{0,40}?\b(?:daily|a day|per day|each day|every day
 _APPOSITIVE = re.compile(r"\b(?:migrants|migrantes|personas|people|hondurans|hondurenos|"
                          r"central americans|centroamericanos|integrantes|members|caravans?|"
                          r"caravanas?|contingente|contingent)\s*[,(]\s*$")
+_FORCES_APPOSITIVE = re.compile(
+    r"\b(?:(soldiers|troops|soldados|militares|guardias|guardsmen)|police|policias|"
+    r"policia antimotines|riot police|agents|agentes|officers|elementos)\s*(?:[,(]|--|—|–)\s*"
+    r"(?:(?:some|about|around|unos|unas|alrededor de|cerca de)\s+)?$")
 # "two small caravans of migrants": a count of groups, not of people
 _GROUPS = re.compile(r"\s+(?:[\w-]+\s+)?(?:caravans|caravanas|groups|grupos|contingents|"
                      r"contingentes)\b")
@@ -288,6 +294,10 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
                 best_kind, best_cost = t.kind, cost
                 back_story = (q.end, t.start) if main else (0, 0)
         kind = best_kind
+        force = _FORCES_APPOSITIVE.search(folded[max(0, q.start - 50):q.start])
+        if not unit and force:
+            # "Los soldados y la policía antimotines -- unos 450 en total --": the force's size
+            unit = "troops" if force.group(1) else "agents"
         if not unit and _APPOSITIVE.search(folded[max(0, q.start - 40):q.start]):
             # "Los migrantes, unos 4.500 según las autoridades …": the group, then its count
             unit, kind = "people", "caravan_size" if kind == "other" else kind

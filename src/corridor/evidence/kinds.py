@@ -156,7 +156,8 @@ def find_actors(sentence: str) -> list[Actor]:
 
 def unit_after(folded: str, end: int) -> str:
     """The unit named by the words right after a number ('' when none is recognised)."""
-    after = folded[end:end + 60]
+    # "500 GN (National Guard) officers": a parenthesis inside the noun phrase
+    after = folded[end:end + 60].replace("(", " ").replace(")", " ")
     if after.startswith("%"):
         return "percent"
     for unit, rx in _UNIT_RE:
@@ -194,8 +195,9 @@ def refine(kind: str, unit: str, folded_sentence: str) -> str:
     if kind in ("arrived", "detained") and _CBP.search(folded_sentence):
         return "apprehended"  # what CBP / Border Patrol count are encounters
     if unit in ("troops", "agents"):
-        return "troops_deployed" if kind in ("troops_deployed", "position", "arrived",
-                                             "other") else kind
+        # a count of soldiers or agents is a deployment whatever verb is nearest ("left …
+        # with around 500 officers dispatched to the border"), unless they died or were held
+        return kind if kind in ("deaths", "detained") else "troops_deployed"
     if kind == "troops_deployed" and unit == "people":
         return "other"
     return kind
