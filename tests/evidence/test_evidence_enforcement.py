@@ -122,3 +122,23 @@ def test_the_size_of_a_force_in_apposition() -> None:
         "En Vado Hondo, los soldados y la policía antimotines -- unos 620 en total -- formaron "
         "filas en la carretera.", published=THU) if o.confidence >= 0.5}
     assert ("troops_deployed", "agents", "Vado Hondo", 615.0, 625.0) in rows
+
+
+def test_how_many_are_at_a_shelter_now() -> None:
+    rows = got("En el albergue de Tijuana las autoridades señalaron que había 4 mil 218 personas, "
+               "de las cuales mil 903 son hombres.")
+    assert ("caravan_size", "Tijuana", 4218.0, 4218.0) in rows
+    assert not any(r[2] == 1903.0 for r in rows)  # "de las cuales": a part of the total
+    rows = got("Llegaron 180 personas más de la caravana que se había quedado varada en Mexicali, "
+               "por lo que suman 3 mil 410 migrantes los que están instalados en Tijuana.")
+    assert any(r[1] == "Tijuana" and r[2] == 3410.0 for r in rows)  # not where it had been
+    assert not any(r[1] == "Mexicali" and r[2] == 3410.0 for r in rows)
+    # "se suman otros 81": are added, not a total
+    rows = got("A los 900 deportados se suman otros 75 hondureños que fueron deportados de "
+               "Estados Unidos.")
+    assert ("deported", "Estados Unidos", 75.0, 75.0) in rows
+
+
+def test_a_group_that_has_grown_to() -> None:
+    rows = got("In Ocotepeque, the group has grown to 2,350 people.")
+    assert ("caravan_size", "Ocotepeque", 2350.0, 2350.0) in rows

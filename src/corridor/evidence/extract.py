@@ -330,6 +330,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
                     if clause_of(vs) == cq and abs(vs - q.start) <= 100]
             if near:
                 kind = min(near)[1]
+        if kind == "caravan_size" and _PART_OF.search(folded[max(0, q.start - 40):q.start]):
+            continue  # "había 2 mil 966 personas, de las cuales mil 696 son hombres": a part
         counted.append((q, unit, kind))
         # place
         place_m, how, fallbacks = _choose_place(q, kind, mentions, actors, sent, blocked,
@@ -541,6 +543,8 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
         if m.possessive and m.place.level != "region":
             cost += 25
         cost += LEVEL_COST.get(m.place.level, 0)
+        if _PLUPERFECT_RELATIVE.search(folded[max(0, a - 50):a]):
+            cost += 20  # "la caravana que se había quedado varada en Mexicali": where it had been
         if back_story[0] <= a < back_story[1]:
             cost += 30  # "… que salieron … hacia Estados Unidos, han sido deportados": back-story
         if kind == "deported" and _governed(folded, a):
@@ -580,6 +584,10 @@ _GOVERNED = re.compile(r"\b(?:deported|deportad[oa]s|returned|retornad[oa]s|reto
                        r"desde|hacia)\s+(?:(?:la ciudad|el estado|el puerto) de\s+|the |el |la )?$")
 
 
+_PART_OF = re.compile(r"\b(?:de (?:las|los) cuales|of whom|of which|among them|entre ellos)\b"
+                      r"[^;.]*$")
+_PLUPERFECT_RELATIVE = re.compile(r"\b(?:que|who|which|that|donde|where)\s+(?:se\s+)?"
+                                  r"(?:habia|habian|had)\b[^,;.]*$")
 _RELATIVE = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:que|quienes|who|which|that)\s")
 _MAIN_AUX = re.compile(r"(?:,|\b(?:y|and))?\s*\b(?:han sido|ha sido|fueron|habian sido|have been|"
                        r"has been|had been|were)\s+(?:\w+\s+){0,2}?$")

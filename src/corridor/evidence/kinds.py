@@ -92,7 +92,12 @@ TRIGGERS: dict[str, str] = {
     "deaths": r"died|dead|deaths|killed|drowned|bodies|murieron|muertos|muerto|fallecieron|"
               r"fallecidos|perdieron la vida|ahogados",
     "caravan_size": r"caravan|caravana|group of|grupo de|make up the|contingent|exodus|"
-                    r"contingente|exodo",
+                    r"contingente|exodo|"
+                    # how many there are now: "has grown to", "suman 5 mil 500", "había 6 mil"
+                    r"(?:has|had) grown to|grew to|swelled to|ha crecido a|crecio a|"
+                    r"llego a tener|asciende a|ascendio a|(?<!se )suman|(?<!se )sumaban|habia|"
+                    r"albergad[oa]s|alojad[oa]s|hospedad[oa]s|sheltered|housed|"
+                    r"(?:estan|estaban) instalad[oa]s",
 }
 _TRIGGER_RE = {k: re.compile(r"\b(?:" + p + r")\b") for k, p in TRIGGERS.items()}
 _ANY_TRIGGER = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in TRIGGERS.values()) + r")\b")
