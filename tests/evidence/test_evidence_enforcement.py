@@ -142,3 +142,11 @@ def test_how_many_are_at_a_shelter_now() -> None:
 def test_a_group_that_has_grown_to() -> None:
     rows = got("In Ocotepeque, the group has grown to 2,350 people.")
     assert ("caravan_size", "Ocotepeque", 2350.0, 2350.0) in rows
+
+
+def test_a_ride_is_placed_where_the_group_boarded() -> None:
+    rows = got("Las autoridades disolvieron la caravana que llegó hasta el municipio de "
+               "Escuintla, para después llevarlos en autobuses hacia la oficina migratoria en el "
+               "municipio de Tapachula.")
+    assert ("transported", "Escuintla", None, None) in rows
+    assert ("transported", "Tapachula", None, None) not in rows

@@ -404,6 +404,11 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
             if dist < 0 or dist > MAX_GAP:
                 continue
             cost = fit[m.role] + dist / 10 + (0 if after else 6)
+            if kind == "transported" and (m.role == "destination" or (
+                    after and _TOWARD.search(folded[ve:a]))):
+                # "la caravana que llegó hasta Mapastepec, para trasladarlos en autobuses hacia el
+                # Centro … en Huixtla": a ride is placed where the group boarded, not where it went
+                cost += 8 if after else -6
             cost += 30 * (clause_of(a) != clause_of(vs))
             cost += 10 * any(o[0] != vs and min(a, vs) < o[0] < max(a, vs) for o in verbs)
             cost += 3 * (m.place.level != "town")
@@ -584,6 +589,7 @@ _GOVERNED = re.compile(r"\b(?:deported|deportad[oa]s|returned|retornad[oa]s|reto
                        r"desde|hacia)\s+(?:(?:la ciudad|el estado|el puerto) de\s+|the |el |la )?$")
 
 
+_TOWARD = re.compile(r"\b(?:hacia|rumbo a|con destino a|toward|towards|bound for)\b")
 _PART_OF = re.compile(r"\b(?:de (?:las|los) cuales|of whom|of which|among them|entre ellos)\b"
                       r"[^;.]*$")
 _PLUPERFECT_RELATIVE = re.compile(r"\b(?:que|who|which|that|donde|where)\s+(?:se\s+)?"
