@@ -150,3 +150,10 @@ def test_a_ride_is_placed_where_the_group_boarded() -> None:
                "municipio de Tapachula.")
     assert ("transported", "Escuintla", None, None) in rows
     assert ("transported", "Tapachula", None, None) not in rows
+
+
+def test_places_offered_as_options_are_not_where_anything_happened() -> None:
+    rows = got("En Tapanatepec, 150 migrantes subieron a los autobuses; aún no saben si serán "
+               "llevados a Puebla o Tlaxcala.")
+    assert not any(r[1] in ("Puebla", "Tlaxcala") for r in rows)
+    assert any(r[1] == "Tapanatepec" and r[2] == 150.0 for r in rows)

@@ -442,6 +442,10 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
         if prev is not None and prev.sentence == m.sentence and prev.role != "qualifier" and \
                 re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*or|y|o|,\s*y)\s*", folded[prev.end:m.start]):
             m.role = prev.role  # "from Guatemala, Honduras and El Salvador"
+            if re.fullmatch(r"\s*(?:or|o|u)\s*", folded[prev.end:m.start]) and \
+                    m.role not in ("nationality", "origin"):
+                # "si será a Michoacán o Guerrero": options, not where anything happened
+                m.role = prev.role = "goal"
         after = folded[m.end:m.end + 3]
         if after.startswith("'s") or after.startswith("' "):
             m.possessive = True
