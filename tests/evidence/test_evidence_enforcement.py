@@ -157,3 +157,22 @@ def test_places_offered_as_options_are_not_where_anything_happened() -> None:
                "llevados a Puebla o Tlaxcala.")
     assert not any(r[1] in ("Puebla", "Tlaxcala") for r in rows)
     assert any(r[1] == "Tapanatepec" and r[2] == 150.0 for r in rows)
+
+
+def test_papers_handed_out_where_the_caravan_is() -> None:
+    text = ("La caravana llegó este jueves al municipio de Huixtla.\n"
+            "El Instituto Nacional de Migración (INM) ha atendido hasta hoy a un promedio de "
+            "8 mil 400 migrantes.")
+    rows = got(text)
+    assert ("permits_issued", "Huixtla", 8400.0, 8400.0) in rows
+    assert not any(r[2] == 2.0 for r in rows)  # "a un promedio": articles, not a count of 2
+    # care by someone else is not papers
+    rows = got("La caravana llegó este jueves a Huixtla.\n"
+               "La Cruz Roja ha atendido a 230 migrantes.")
+    assert not any(r[0] == "permits_issued" for r in rows)
+
+
+def test_a_group_that_now_has_papers() -> None:
+    rows = got("En Huixtla, el grupo de 2 mil 650 migrantes que desde el miércoles fue atendido "
+               "ya tiene documentos.")
+    assert ("permits_issued", "Huixtla", 2650.0, 2650.0) in rows

@@ -272,6 +272,7 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         # kind
         best_kind, best_cost = "other", 1e9
         back_story = (0, 0)  # a relative clause on the counted people, when the main verb won
+        best_trigger = ""
         for t in triggers:
             if q.start <= t.start < q.end:
                 continue  # "close to 800": the hedge, not a closure
@@ -292,8 +293,12 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
                 cost -= 100
             if cost < best_cost:
                 best_kind, best_cost = t.kind, cost
+                best_trigger = folded[t.start:t.end]
                 back_story = (q.end, t.start) if main else (0, 0)
         kind = best_kind
+        if kind == "permits_issued" and best_trigger and "atendido" in best_trigger and \
+                not any(a.name in ("INM", "COMAR") for a in actors):
+            kind = "other"  # "la Cruz Roja ha atendido a 200": care, not papers
         force = _FORCES_APPOSITIVE.search(folded[max(0, q.start - 50):q.start])
         if not unit and force:
             # "Los soldados y la policía antimotines -- unos 450 en total --": the force's size
@@ -596,7 +601,7 @@ _PLUPERFECT_RELATIVE = re.compile(r"\b(?:que|who|which|that|donde|where)\s+(?:se
                                   r"(?:habia|habian|had)\b[^,;.]*$")
 _RELATIVE = re.compile(r"^\s*(?:[\w-]+\s+){0,3}?(?:que|quienes|who|which|that)\s")
 _MAIN_AUX = re.compile(r"(?:,|\b(?:y|and))?\s*\b(?:han sido|ha sido|fueron|habian sido|have been|"
-                       r"has been|had been|were)\s+(?:\w+\s+){0,2}?$")
+                       r"has been|had been|were|ya)\s+(?:\w+\s+){0,2}?$")
 
 
 def _main_verb_after_relative(folded: str, end: int, trigger_at: int) -> bool:
@@ -818,13 +823,17 @@ def _caravan_place(drafts: list[_Draft], dateline: Mention | None) -> None:
                                                             or p.id, p.lat, p.lon, p.country)
             o.confidence = round(o.confidence - 0.05, 2)
             d.place_how = "border: the dateline town"
-        if o.place_id:
+        # "el INM ha atendido a 11 mil migrantes": papers are handed out where the caravan is,
+        # a town in the institution's country rather than the country itself
+        papers = o.kind == "permits_issued" and d.place_how == "reporting institution's country" \
+            and current is not None and current[4] == o.country
+        if o.place_id and not papers:
             if d.place_how in ("sentence", "dateline") and o.kind in _LOCATES and \
                     o.place_id.startswith(_POINT_IDS) and o.date >= current_date:
                 current, current_date = (o.place, o.place_id, o.lat, o.lon, o.country), o.date
             continue
-        if current is None or o.kind not in (_CARRIED if o.low is not None else
-                                             _CARRIED_EVENTS):
+        if current is None or (o.kind not in (_CARRIED if o.low is not None else
+                                              _CARRIED_EVENTS) and not papers):
             continue
         o.place, o.place_id, o.lat, o.lon, o.country = current
         o.confidence = round(min(0.9, o.confidence + 0.45 - 0.2), 2)

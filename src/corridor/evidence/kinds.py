@@ -80,7 +80,11 @@ TRIGGERS: dict[str, str] = {
                       r"permisos|tarjetas de visitante|otorgo|otorgaron|expidio|oficios de salida|"
                       r"formas? migratorias? multiples?|fmm|documentos migratorios|"
                       r"(?:migratory|migration|immigration) documents|visas humanitarias|"
-                      r"salvoconductos?|safe[- ]conducts?|exit permits",
+                      r"salvoconductos?|safe[- ]conducts?|exit permits|"
+                      # papers in hand; "atendido" only with the INM or COMAR (see extract)
+                      r"tienen? (?:sus |los )?(?:documentos|papeles)|recibieron (?:sus |los )?"
+                      r"(?:documentos|papeles|permisos|visas)|received (?:their )?(?:papers|"
+                      r"documents|permits|visas)|(?:ha|han|habia|habian) atendido",
     "crossing_closed": r"close|closed|closing|shut|shut down|suspended|blocked|closure|cerrar|"
                        r"cerro|cerraron|"
                        r"cerrado|cerrados|cierre|suspendio|suspendieron|suspendidas",

@@ -235,8 +235,8 @@ def find_quantities(text: str) -> list[Quantity]:
             end = m.end(2) if scale_word else m.end(1)
         else:
             words = m.group(3)
-            if words in WEAK_WORDS:
-                continue
+            if all(w in WEAK_WORDS for w in words.split()):
+                continue  # "a un promedio de …": articles, not 1 + 1
             parts = _split_run(words)
             if len(parts) > 1:  # "entre siete y nueve mil": two numbers, not 16,000
                 base = m.start(3)
