@@ -176,3 +176,20 @@ def test_a_group_that_now_has_papers() -> None:
     rows = got("En Huixtla, el grupo de 2 mil 650 migrantes que desde el miércoles fue atendido "
                "ya tiene documentos.")
     assert ("permits_issued", "Huixtla", 2650.0, 2650.0) in rows
+
+
+def test_asking_or_deciding_to_go_back_is_a_return() -> None:
+    rows = got("In Huixtla, about 140 people asked the authorities for help to return to "
+               "Tapachula.")
+    assert ("deported", "Tapachula", 135.0, 145.0) in rows
+    # one fact, not a count and a number-less event for the same return
+    assert sum(r[1] == "Tapachula" for r in rows) == 1
+    rows = got("En Ciudad Hidalgo, los centroamericanos decidieron regresar a Tecún Umán.")
+    assert ("returned", "Tecún Umán", None, None) in rows
+
+
+def test_being_part_of_the_caravan_is_not_leaving() -> None:
+    rows = got("En El Florido, 512 connacionales que formaban parte de la caravana retornaban "
+               "en camiones de manera voluntaria.")
+    assert not any(r[0] == "departed" for r in rows)
+    assert any(r[0] in ("returned", "deported") and r[2] == 512.0 for r in rows)

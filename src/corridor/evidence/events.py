@@ -29,7 +29,11 @@ VERBS: dict[str, str] = {
         r"departs|departing|headed out of|head out of|began (?:walking|marching|their (?:trek|"
         r"journey|march|walk))|started (?:walking|marching|the trek|their (?:trek|journey|march|"
         r"walk))|resumed (?:their|its) (?:trek|journey|march|walk)|(?:trek|march|walk) north from|"
-        r"pulled out of|salio|salieron|sale|salen|partio|partieron|parte|parten|"
+        r"pulled out of|salio|salieron|sale|salen|partio|partieron|parten|"
+        # "parte" leaves, but "formaban parte de la caravana" were part of it
+        r"(?<!forma )(?<!forman )(?<!formaba )(?<!formaban )(?<!formar )(?<!formaron )"
+        r"(?<!formo )(?<!formando )(?<!formen )(?<!ser )(?<!es )(?<!son )(?<!en )(?<!por )"
+        r"(?<!gran )(?<!una )(?<!la )(?<!otra )(?<!su )parte|"
         r"emprendio|emprendieron|emprenden|reanudo|reanudaron|reanudan|abandonaron(?! a )|"
         r"dejaron(?! a )|se puso en marcha|se pusieron en marcha|"
         r"inicio su (?:camino|recorrido|marcha)|"
@@ -80,7 +84,10 @@ VERBS: dict[str, str] = {
     "returned": (
         r"turned back|turn back|returned home|return home|went home|go home|sent back|"
         r"sent home|gave up and|headed home|regresaron|regresan|regreso a su|retornaron|"
-        r"retornan|volvieron a su pais|desistieron"),
+        r"retornan|retornaban|regresaban|volvieron a su pais|desistieron|"
+        r"(?:decided|agreed|asked|chose|opted|were allowed) (?:[\w,]+ ){0,5}?to return|"
+        r"(?:decidieron|optaron por|pidieron|aceptaron|acordaron|prefirieron) (?:\w+ ){0,3}?"
+        r"(?:regresar|retornar|volver)"),
 }
 _VERB_RE = {k: re.compile(r"\b(?:" + p + r")\b") for k, p in VERBS.items()}
 _ANY_VERB = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in VERBS.values()) + r")\b")

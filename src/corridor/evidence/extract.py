@@ -474,7 +474,8 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
         out.append(_Draft(obs, "", si))
     for (_group, _pid), (_cost, m, (vs, ve, kind), how) in found.items():
         # the same kind at the same place with a number in this sentence says it already
-        if any(d.obs.place_id and m.place is not None and d.obs.kind == kind and
+        if any(d.obs.place_id and m.place is not None and
+               KIND_GROUPS.get(d.obs.kind, d.obs.kind) == KIND_GROUPS.get(kind, kind) and
                d.obs.place_id in (m.place.id, m.scenario_id) for d in numbered):
             continue
         pseudo = Quantity(vs, ve, 0, 0, 0, "event", folded[vs:ve])

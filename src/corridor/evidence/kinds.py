@@ -69,7 +69,10 @@ TRIGGERS: dict[str, str] = {
                 r"repatriad[oa]s|expulsad[oa]s|regresad[oa]s a|retornaron|retornaban|"
                 r"(?:volver|retornar|regresar) a sus? "
                 r"(?:pais|paises|hogar|hogares|lugares de origen)|"
-                r"returned home|sent home|return home|retorno asistido|retornos voluntarios",
+                r"returned home|sent home|return home|retorno asistido|retornos voluntarios|"
+                r"(?:decided|agreed|asked|chose|opted) (?:[\w,]+ ){0,5}?to return|"
+                r"(?:decidieron|optaron por|pidieron|aceptaron|acordaron|prefirieron) "
+                r"(?:\w+ ){0,3}?(?:regresar|retornar|volver)|regresaban",
     "apprehended": r"apprehended|apprehensions|encounters|encountered|crossed illegally|"
                    r"illegal crossings|identified|aprehendidos|aprehensiones|encuentros|"
                    r"eventos|cruces irregulares|identificados|detenciones en la frontera",
