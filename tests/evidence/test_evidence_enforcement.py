@@ -193,3 +193,27 @@ def test_being_part_of_the_caravan_is_not_leaving() -> None:
                "en camiones de manera voluntaria.")
     assert not any(r[0] == "departed" for r in rows)
     assert any(r[0] in ("returned", "deported") and r[2] == 512.0 for r in rows)
+
+
+def test_an_operation_count_is_where_the_operation_was_told() -> None:
+    text = ("Agentes de migración hicieron recorridos en Ciudad Hidalgo para detener a los "
+            "migrantes.\n"
+            "En asamblea, los centroamericanos discutieron qué hacer.\n"
+            "El personal del Instituto Nacional de Migración detuvo a 35 hondureños.")
+    assert ("detained", "Ciudad Hidalgo", 35.0, 35.0) in got(text)
+    # without the operation told before: the institution's country, as before
+    assert ("detained", "Mexico", 35.0, 35.0) in got(
+        "El personal del Instituto Nacional de Migración detuvo a 35 hondureños.")
+
+
+def test_parts_of_a_total_told_before_and_names_with_numbers() -> None:
+    rows = got("En El Florido, 2 mil 40 migrantes fueron retornados.\n"
+               "De los migrantes retornados, 1,310 son hombres, 544 mujeres y de 186 no se "
+               "recolectó el dato.")
+    assert ("deported", "El Florido", 2040.0, 2040.0) in rows
+    assert not any(r[2] in (1310.0, 544.0, 186.0) for r in rows)
+    # a real fact after "De los …," stays
+    rows = got("De los integrantes de la caravana, 300 fueron detenidos en Tapachula.")
+    assert ("detained", "Tapachula", 300.0, 300.0) in rows
+    rows = got("En Tapachula, los agentes los trasladaron a la Estación Migratoria Siglo 21.")
+    assert not any(r[2] == 21.0 for r in rows)

@@ -173,6 +173,7 @@ class _Draft:
     place_how: str
     sentence: int
     fallbacks: list[tuple[Mention, str]] | None = None
+    fallbacks_prior: bool = False  # a place from an earlier sentence is first in fallbacks
 
 
 def extract_text(text: str, *, published: dt.date | None = None, source: str = "", url: str = "",
@@ -201,9 +202,14 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
         unresolved = published is None and bool(find_dates(sent.text, _ANY_DAY))
         carry = None if unresolved else _carry(prev_times, sents, si, sent)
         prev_times = times
-        drafts.extend(_sentence(sent, si, times, carry, by_sent.get(si, []), actors_by_sent[si],
-                                published, source, url, scenario, doc_lang, caravan_article,
-                                dateline_town))
+        new = _sentence(sent, si, times, carry, by_sent.get(si, []), actors_by_sent[si],
+                        published, source, url, scenario, doc_lang, caravan_article,
+                        dateline_town)
+        for back in (1, 2):  # the sentence before, else the one before it
+            if si >= back and any(not d.obs.place_id and not d.fallbacks_prior and
+                                  d.obs.kind in _OPERATION_KINDS for d in new):
+                _operation_place(new, sents[si - back], by_sent.get(si - back, []))
+        drafts.extend(new)
     _coreference(drafts)
     _caravan_place(drafts, dateline_town)
     for d in drafts:
@@ -335,8 +341,14 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
                     if clause_of(vs) == cq and abs(vs - q.start) <= 100]
             if near:
                 kind = min(near)[1]
-        if kind == "caravan_size" and _PART_OF.search(folded[max(0, q.start - 40):q.start]):
-            continue  # "había 2 mil 966 personas, de las cuales mil 696 son hombres": a part
+        if (kind == "caravan_size" and _PART_OF.search(folded[max(0, q.start - 40):q.start])) \
+                or (_PART_OPENER.match(folded[:q.start]) and (
+                    _PART_NOUN.match(folded[q.end:q.end + 20]) or
+                    re.match(r"\s+(?:son|are|eran|were)\b", folded[q.end:q.end + 8]) or
+                    re.match(r"\s*(?:no se|no)\b", folded[q.end:q.end + 8]))):
+            # "había 2 mil 966 personas, de las cuales mil 696 son hombres", "De los migrantes
+            # retornados, 1,758 son hombres, 462 mujeres …": parts of a total told before
+            continue
         counted.append((q, unit, kind))
         # place
         place_m, how, fallbacks = _choose_place(q, kind, mentions, actors, sent, blocked,
@@ -596,6 +608,8 @@ _GOVERNED = re.compile(r"\b(?:deported|deportad[oa]s|returned|retornad[oa]s|reto
 
 
 _TOWARD = re.compile(r"\b(?:hacia|rumbo a|con destino a|toward|towards|bound for)\b")
+_PART_OPENER = re.compile(r"^\W*(?:de|of|among)\s+(?:los|las|the|esos|esas|these|those)\s+"
+                          r"(?:[\w-]+\s+){0,3}?[\w-]+\s*,[^.;]*$")
 _PART_OF = re.compile(r"\b(?:de (?:las|los) cuales|of whom|of which|among them|entre ellos)\b"
                       r"[^;.]*$")
 _PLUPERFECT_RELATIVE = re.compile(r"\b(?:que|who|which|that|donde|where)\s+(?:se\s+)?"
@@ -742,6 +756,27 @@ def _closures_without_number(sent: Span, si: int, folded: str, quants: list[Quan
         obs.date_how = how
         out.append(_Draft(obs, "sentence", si))
     return out
+
+
+_OPERATION_KINDS = {"detained", "deported", "permits_issued", "asylum_applications"}
+
+
+def _operation_place(new: list[_Draft], prev: Span, prev_mentions: list[Mention]) -> None:
+    """'Agentes … hicieron recorridos a la orilla del Río Suchiate para detener a los migrantes.
+    El personal del INM detuvo a cerca de 20 hondureños.': a count of an operation with no
+    place of its own is where the sentence before put the same operation (before the
+    institution's country)."""
+    kinds = {t.kind for t in find_triggers(fold(prev.text))}
+    here = [m for m in prev_mentions if m.place is not None and m.place.level != "country"
+            and m.role in ("loc", "", "of", "destination")]
+    if not here:
+        return
+    for d in new:
+        if not d.obs.place_id and not d.fallbacks_prior and d.obs.kind in kinds and \
+                d.obs.kind in _OPERATION_KINDS:
+            d.fallbacks = [(here[0], "the same operation in the sentence before"),
+                           *(d.fallbacks or [])]
+            d.fallbacks_prior = True
 
 
 def _coreference(drafts: list[_Draft]) -> None:
