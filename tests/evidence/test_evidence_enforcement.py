@@ -217,3 +217,7 @@ def test_parts_of_a_total_told_before_and_names_with_numbers() -> None:
     assert ("detained", "Tapachula", 300.0, 300.0) in rows
     rows = got("En Tapachula, los agentes los trasladaron a la Estación Migratoria Siglo 21.")
     assert not any(r[2] == 21.0 for r in rows)
+    # "Of the 10,000 who left …, the bulk of about 6,000 are in Escuintla": not a breakdown
+    rows = got("Of the 9,000 migrants who set out on Sunday, the bulk of about 5,000 are in "
+               "Escuintla.")
+    assert any(r[1] == "Escuintla" and r[2] == 4500.0 for r in rows)

@@ -343,8 +343,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
                 kind = min(near)[1]
         if (kind == "caravan_size" and _PART_OF.search(folded[max(0, q.start - 40):q.start])) \
                 or (_PART_OPENER.match(folded[:q.start]) and (
-                    _PART_NOUN.match(folded[q.end:q.end + 20]) or
-                    re.match(r"\s+(?:son|are|eran|were)\b", folded[q.end:q.end + 8]) or
+                    _PART_NOUN.match(re.sub(r"^\s+(?:son|are|eran|were)\b", "",
+                                            folded[q.end:q.end + 26])) or
                     re.match(r"\s*(?:no se|no)\b", folded[q.end:q.end + 8]))):
             # "había 2 mil 966 personas, de las cuales mil 696 son hombres", "De los migrantes
             # retornados, 1,758 son hombres, 462 mujeres …": parts of a total told before
