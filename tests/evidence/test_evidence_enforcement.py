@@ -221,3 +221,10 @@ def test_parts_of_a_total_told_before_and_names_with_numbers() -> None:
     rows = got("Of the 9,000 migrants who set out on Sunday, the bulk of about 5,000 are in "
                "Escuintla.")
     assert any(r[1] == "Escuintla" and r[2] == 4500.0 for r in rows)
+
+
+def test_a_caravan_that_stops_its_advance_is_not_detained() -> None:
+    rows = got("En Tapanatepec, la caravana de unos 5 mil migrantes detuvo hoy su avance.")
+    assert not any(r[0] == "detained" for r in rows)
+    assert any(r[0] == "detained" for r in got("En Tapanatepec, la policía detuvo hoy a 40 "
+                                                 "migrantes."))

@@ -57,9 +57,12 @@ TRIGGERS: dict[str, str] = {
                 r"(?:in|at)|advanced to|se encuentran en|estan en|permanecen en|"
                 r"acampan en|esperan en|bulk of",
     "detained": r"detained|detains|detain|detention|arrested|in custody|held|rescued|"
-                r"intercepted|captured|detener|deteniendo|interceptaron|interceptados|"
+                r"intercepted|captured|deteniendo|interceptaron|interceptados|"
+                # "la caravana detuvo hoy su avance": it stopped, nobody was held
+                r"detener(?! (?:\w+ )?(?:su|la|el) (?:avance|marcha|paso|camino|recorrido))|"
                 r"intercepto|contenidos|contenidas|"
-                r"referred to (?:the )?(?:immigration )?authorities|detenid[oa]s|detuvo|"
+                r"referred to (?:the )?(?:immigration )?authorities|detenid[oa]s|"
+                r"detuvo(?! (?:\w+ )?(?:su|la|el) (?:avance|marcha|paso|camino|recorrido))|"
                 r"detuvieron|asegurad[oa]s|aseguro|retenid[oa]s|rescatad[oa]s|rescato|"
                 r"presentados ante|arrestados|custodia|"
                 r"remitid[oa]s a (?:migracion|albergues|(?:la |las )?estacion(?:es)? migratorias?)|"
