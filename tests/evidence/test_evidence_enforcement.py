@@ -228,3 +228,10 @@ def test_a_caravan_that_stops_its_advance_is_not_detained() -> None:
     assert not any(r[0] == "detained" for r in rows)
     assert any(r[0] == "detained" for r in got("En Tapanatepec, la policía detuvo hoy a 40 "
                                                  "migrantes."))
+
+
+def test_children_among_them_are_part_of_the_total() -> None:
+    rows = got("In El Florido, some 2,800 people have been returned to Honduras, several hundred "
+               "children among them.")
+    assert not any(r[2] == 300 for r in rows)
+    assert any(r[2] == 2750.0 for r in rows)

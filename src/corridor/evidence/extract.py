@@ -341,6 +341,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
                     if clause_of(vs) == cq and abs(vs - q.start) <= 100]
             if near:
                 kind = min(near)[1]
+        if _AMONG_THEM.match(folded[q.end:q.end + 40]):
+            continue  # "… 3,500 returned, several hundred children among them": a part
         if (kind == "caravan_size" and _PART_OF.search(folded[max(0, q.start - 40):q.start])) \
                 or (_PART_OPENER.match(folded[:q.start]) and (
                     _PART_NOUN.match(re.sub(r"^\s+(?:son|are|eran|were)\b", "",
@@ -608,6 +610,8 @@ _GOVERNED = re.compile(r"\b(?:deported|deportad[oa]s|returned|retornad[oa]s|reto
 
 
 _TOWARD = re.compile(r"\b(?:hacia|rumbo a|con destino a|toward|towards|bound for)\b")
+_AMONG_THEM = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:among them|entre ellos|entre ellas|de ellos|"
+                         r"de ellas)\b")
 _PART_OPENER = re.compile(r"^\W*(?:de|of|among)\s+(?:los|las|the|esos|esas|these|those)\s+"
                           r"(?:[\w-]+\s+){0,3}?[\w-]+\s*,[^.;]*$")
 _PART_OF = re.compile(r"\b(?:de (?:las|los) cuales|of whom|of which|among them|entre ellos)\b"
