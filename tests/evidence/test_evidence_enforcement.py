@@ -235,3 +235,12 @@ def test_children_among_them_are_part_of_the_total() -> None:
                "children among them.")
     assert not any(r[2] == 300 for r in rows)
     assert any(r[2] == 2750.0 for r in rows)
+
+
+def test_a_total_told_before_and_a_because_clause() -> None:
+    rows = got("A los 1.402 inmigrantes se suman otros 66 hondureños que fueron deportados de "
+               "Estados Unidos.")
+    assert ("deported", "Estados Unidos", 66.0, 66.0) in rows
+    assert not any(r[2] == 1402.0 for r in rows)
+    assert len(clauses(fold("La caravana salió de Chiapas el 24 de diciembre y ha ido "
+                            "disminuyendo, debido a que cientos han optado por regresar"))) == 2

@@ -341,6 +341,9 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
                     if clause_of(vs) == cq and abs(vs - q.start) <= 100]
             if near:
                 kind = min(near)[1]
+        if re.search(r"\ba (?:los|las)\s+$", folded[max(0, q.start - 8):q.start]) and \
+                re.search(r"\bse (?:suman|sumaron|agregan|anaden)\b", folded[q.end:q.end + 50]):
+            continue  # "A los 1.764 inmigrantes se suman otros 81": the total told before
         if _AMONG_THEM.match(folded[q.end:q.end + 40]):
             continue  # "… 3,500 returned, several hundred children among them": a part
         if (kind == "caravan_size" and _PART_OF.search(folded[max(0, q.start - 40):q.start])) \

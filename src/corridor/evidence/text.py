@@ -124,7 +124,8 @@ def _add(out: list[Span], start: int, piece: str, para: int) -> None:
 
 # Clause boundaries: a contrast or a new subject ("…, while another 955 were …").
 _CLAUSE = re.compile(
-    r",?\s+(?:while|whereas|but|although|mientras(?: que)?|pero|aunque|sino)\s+|;\s+|:\s+"
+    r",?\s+(?:while|whereas|but|although|mientras(?: que)?|pero|aunque|sino|debido a que|"
+    r"because|porque|ya que)\s+|;\s+|:\s+"
     # "… deportados de México y otros 51 retornaron de Guatemala": a second count, a new clause
     r"|,?\s+(?:y|and)\s+(?=(?:otros|otras|another|other)\s+(?:\d|unos|unas|about|some))"
 )
