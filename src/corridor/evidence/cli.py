@@ -73,7 +73,7 @@ def extract(
                                 "article (default: resolved per article)."),
     confidence: str = typer.Option("rules", "--confidence", help="rules (the rule score) or "
                                    "dev-model (fitted on the news DEV split; precision ≈ 0.8 "
-                                   "there at --min-confidence 0.64, see docs/evidence.md)."),
+                                   "there at --min-confidence 0.68, see docs/evidence.md)."),
 ) -> None:
     """Extract dated, geolocated, quoted observations from ARTICLES."""
     try:
