@@ -61,3 +61,10 @@ def test_not_numbers() -> None:
     assert find_quantities("one of the migrants said") == []
     assert find_quantities("around 11% of its forces") == []  # percentages are not counts
     assert find_quantities("@INAMI_mx pic.twitter.com/DVhNk4kMkn") == []
+
+
+def test_a_day_of_the_month_and_articles_are_not_counts() -> None:
+    # issue 11, third round: "desde el pasado día 1", "a un promedio de"
+    assert [q.value for q in find_quantities("Desde el pasado día 1 se promueve la caravana.")] \
+        == []
+    assert [q.value for q in find_quantities("ha atendido a un promedio de 40 migrantes")] == [40]

@@ -299,9 +299,10 @@ def _not_a_count(folded: str, q: Quantity) -> bool:
     if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
         return True
     if re.search(r"\b(?:kilometro|km|kilometer|kilometre|mile|milla|highway|carretera|route|"
-                 r"ruta|no|num|numero|number|siglo|century)\.?\s*$", before):
+                 r"ruta|no|num|numero|number|siglo|century)\.?\s*$", before) or \
+            (q.value <= 31 and re.search(r"\b(?:el|del|al)\s+(?:pasado\s+)?dia\s+$", before)):
         # "el kilómetro 177", "Highway 200": a position on a road, not people; "Estación
-        # Migratoria Siglo 21": a name
+        # Migratoria Siglo 21": a name; "desde el pasado día 1": a day of the month
         return True
     # "José Rivera, 52, an unemployed guard": a small number between commas after a name
     if q.value < 120 and re.match(r"^,", after) and re.search(r"[a-z]\w*,\s*$", before):
