@@ -244,3 +244,13 @@ def test_a_total_told_before_and_a_because_clause() -> None:
     assert not any(r[2] == 1402.0 for r in rows)
     assert len(clauses(fold("La caravana salió de Chiapas el 24 de diciembre y ha ido "
                             "disminuyendo, debido a que cientos han optado por regresar"))) == 2
+
+
+def test_hopes_of_reaching_and_a_caravan_of_another_year() -> None:
+    rows = got("Hundreds of migrants started walking Thursday from San Pedro Sula, in a bid to "
+               "form the kind of caravan that reached the U.S. border in 2018.")
+    assert not any(r[1] == "U.S. border" for r in rows)
+    assert any(r[0] == "departed" and r[1] == "San Pedro Sula" for r in rows)
+    rows = got("La policía bloqueó a la caravana, que pretende llegar a la frontera con Estados "
+               "Unidos, en Vado Hondo.")
+    assert not any(r[1] == "frontera con Estados Unidos" for r in rows)

@@ -502,6 +502,10 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
         # news of the day; without a time of its own it is left out
         if date_how != "sentence" and _BACKREF.search(folded[max(0, vs - 14):vs]):
             continue
+        year = _YEAR_AFTER.match(folded[ve:ve + 60])
+        if year and published is not None and int(year.group(1)) != published.year and \
+                _BACKREF.search(folded[max(0, vs - 14):vs]):
+            continue  # "the kind of caravan that reached the U.S. border in 2018": another year
         conf = 0.8 - (0.25 if not subject else 0) - (0.15 if how == "dateline" else 0)
         conf -= 0.1 if date_how == "publication date" else 0.05 if date_how == "previous sentence" \
             else 0.4 if when is None else 0
@@ -613,6 +617,7 @@ _GOVERNED = re.compile(r"\b(?:deported|deportad[oa]s|returned|retornad[oa]s|reto
 
 
 _TOWARD = re.compile(r"\b(?:hacia|rumbo a|con destino a|toward|towards|bound for)\b")
+_YEAR_AFTER = re.compile(r"[^;]*?\b(?:in|en|de|del)\s+((?:19|20)\d\d)\b")
 _AMONG_THEM = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:among them|entre ellos|entre ellas|de ellos|"
                          r"de ellas)\b")
 _PART_OPENER = re.compile(r"^\W*(?:de|of|among)\s+(?:los|las|the|esos|esas|these|those)\s+"

@@ -394,7 +394,12 @@ _GOAL = re.compile(
     r"way north|heading|headed|bound|intencion de llegar|fin de llegar|objetivo de llegar|"
     r"(?:hoping|hope|seeking|seek|trying|try|attempting|attempt|bid|aiming|aim|wanting|want|"
     r"order) to (?:reach|get to|cross into)|esperan llegar|buscan llegar|intentan llegar|"
-    r"intentaban llegar|pretenden llegar|para llegar)"
+    r"intentaban llegar|pretenden llegar|para llegar|"
+    # "in hopes of reaching the U.S. border", "en su intento por llegar a Estados Unidos"
+    r"(?:in )?hopes? of (?:reaching|getting to)|with the (?:aim|goal|hope|intention) of "
+    r"reaching|en busca de llegar|en su intento (?:de|por) llegar|pretende llegar|"
+    r"quieren? llegar|buscaba llegar|buscaban llegar|intenta llegar|esperaba llegar|"
+    r"esperaban llegar)"
     r"\s+(?:(?:north|northward|al norte)\s+)?(?:hacia|a|al|to|for|toward|towards|a los|"
     r"con destino a)?\s*(?:la\s+|el\s+|los\s+|the\s+)?$")
 
