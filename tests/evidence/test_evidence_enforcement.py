@@ -254,3 +254,10 @@ def test_hopes_of_reaching_and_a_caravan_of_another_year() -> None:
     rows = got("La policía bloqueó a la caravana, que pretende llegar a la frontera con Estados "
                "Unidos, en Vado Hondo.")
     assert not any(r[1] == "frontera con Estados Unidos" for r in rows)
+
+
+def test_an_expected_arrival_is_not_a_fact() -> None:
+    rows = got("Se preveía que en la noche del jueves arribaran a Tijuana otros mil 250 "
+               "centroamericanos.")
+    assert rows == set()
+    assert got("El jueves arribaron a Tijuana otros mil 250 centroamericanos.")
