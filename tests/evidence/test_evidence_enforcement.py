@@ -261,3 +261,13 @@ def test_an_expected_arrival_is_not_a_fact() -> None:
                "centroamericanos.")
     assert rows == set()
     assert got("El jueves arribaron a Tijuana otros mil 250 centroamericanos.")
+
+
+def test_no_caravan_of_millions_and_a_spreading_illness_is_not_a_departure() -> None:
+    rows = got("In Tapachula, like over 6 million other Venezuelans, she left her country.")
+    assert not any(r[2] is not None and r[2] >= 1_000_000 for r in rows)
+    rows = got("Desde marzo de 2020, cuando el virus se comenzó a expandir en Honduras, miles han "
+               "enfermado.")
+    assert not any(r[0] == "departed" for r in rows)
+    rows = got("La caravana comenzó a caminar el jueves desde San Pedro Sula.")
+    assert ("departed", "San Pedro Sula", None, None) in rows

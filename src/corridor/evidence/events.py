@@ -40,7 +40,9 @@ VERBS: dict[str, str] = {
         r"iniciaron su (?:camino|recorrido|marcha)|retomaron (?:su|el) (?:camino|marcha)|"
         r"retomo (?:su|el) (?:camino|marcha)|"
         # "The caravan … began Friday in San Pedro Sula", "La travesía inició … en San Pedro Sula"
-        r"(?:began|started|inicio|comenzo|arranco)(?= (?:[\w,]+ ){0,5}?(?:in|en|from|desde)\b)"),
+        # (not "el COVID-19 se comenzó a expandir en Honduras")
+        r"(?<!se )(?:began|started|inicio|comenzo|arranco)"
+        r"(?= (?:[\w,]+ ){0,5}?(?:in|en|from|desde)\b)"),
     "arrived": (
         r"arrived|arrives|arrive|arriving|reached|reaches|reach|made it to|entered|enters|"
         r"poured into|pouring into|pour into|streamed into|streaming into|crossed into|crossed|"

@@ -354,6 +354,9 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
             # "había 2 mil 966 personas, de las cuales mil 696 son hombres", "De los migrantes
             # retornados, 1,758 son hombres, 462 mujeres …": parts of a total told before
             continue
+        if kind in _GROUP_KINDS and unit == "people" and q.low is not None and \
+                q.low >= 200_000:
+            continue  # "like over 7 million other Venezuelans, left her country": no caravan
         counted.append((q, unit, kind))
         # place
         place_m, how, fallbacks = _choose_place(q, kind, mentions, actors, sent, blocked,
@@ -622,6 +625,9 @@ _GOVERNED = re.compile(r"\b(?:deported|deportad[oa]s|returned|retornad[oa]s|reto
 
 
 _TOWARD = re.compile(r"\b(?:hacia|rumbo a|con destino a|toward|towards|bound for)\b")
+# what one group does: no caravan or group in the corridor has come near 200,000 people
+_GROUP_KINDS = {"caravan_size", "position", "departed", "arrived", "halted", "dispersed",
+                "transported"}
 _PLANNED = re.compile(r"^\W*(?:se (?:preveia|preve|espera|esperaba|estima que podria)|"
                       r"it is expected|it was expected|(?:they|migrants) (?:are|were) expected)\b")
 _YEAR_AFTER = re.compile(r"[^;]*?\b(?:in|en|de|del)\s+((?:19|20)\d\d)\b")
