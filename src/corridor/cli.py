@@ -323,6 +323,18 @@ def usage_line(exc: Any) -> str:
     return f"error: {message}{where}"
 
 
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is anywhere in the exception's cause/context chain."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
+
+
 def main() -> None:
     """Entry point: user errors print one line and exit 2; Ctrl-C exits 130.
 
@@ -341,14 +353,13 @@ def main() -> None:
         if exc.code == 130:
             err.print("interrupted: nothing was written")
         raise
-    except SystemError as exc:
-        # Ctrl-C while a compiled (numba) kernel runs surfaces as "returned a result with an
-        # exception set", the KeyboardInterrupt as its cause; the atomic steps have cleaned up
-        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+    except Exception as exc:
+        # Ctrl-C while a compiled (numba) kernel runs, or while numba loads its cache, surfaces
+        # as another error ("returned a result with an exception set", a failed cache read)
+        # with the KeyboardInterrupt in its chain; the atomic steps have cleaned up
+        if _caused_by_interrupt(exc):
             err.print("interrupted: nothing was written")
             sys.exit(130)
-        raise
-    except Exception as exc:
         if not isinstance(exc, _click_exception()):
             raise
         if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help was shown
