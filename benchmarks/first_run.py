@@ -23,24 +23,19 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from commands import timed  # noqa: E402  (benchmarks/commands.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 FLEE = ROOT.parent / "shared" / "flee"
 NOBODY = 65534
 
 
 def run(argv: list[str], env: dict[str, str], as_nobody: bool = False) -> tuple[float, float]:
-    """(wall s, CPU s of the child) of one process; fails loudly if it fails."""
+    """(wall s, CPU s of the child) of one process (commands.timed), as user nobody if asked."""
     if as_nobody:
         argv = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv]
-    before = os.times()
-    started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-    wall = time.perf_counter() - started
-    after = os.times()
-    if done.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(argv)}\n{done.stderr[-2000:]}")
-    return wall, (after.children_user - before.children_user
-                  + after.children_system - before.children_system)
+    return timed(argv, env)
 
 
 def series(corridor: str, scenario: Path, work: Path, name: str, extra_env: dict[str, str],
