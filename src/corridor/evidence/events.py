@@ -26,7 +26,9 @@ VERBS: dict[str, str] = {
         r"left(?! behind)(?!" + r"(?: [\w,]+){0,6}? (?:stranded|homeless|dead|injured|without)\b)|"
         r"leaving(?! behind)|leave(?! behind)|set (?:out|off)|sets (?:out|off)|"
         r"setting (?:out|off)|departed|"
-        r"departs|departing|headed out of|head out of|began (?:walking|marching|their (?:trek|"
+        r"departs|departing|headed out of|head out of|"
+        r"exited|exits|exiting|"
+        r"(?:headed|heading|moving|walking|pushed|pushing) north from|began (?:walking|marching|their (?:trek|"
         r"journey|march|walk))|started (?:walking|marching|the trek|their (?:trek|journey|march|"
         r"walk))|resumed (?:their|its) (?:trek|journey|march|walk)|(?:trek|march|walk) north from|"
         r"pulled out of|salio|salieron|sale|salen|partio|partieron|parten|"
@@ -67,7 +69,7 @@ VERBS: dict[str, str] = {
         r"se detienen|descansar|descansaron|descansa|descansan|descanso|permanecio|"
         r"permanecieron|suspendio (?:\w+ ){0,3}?su (?:salida|marcha|avance)|suspendieron "
         r"(?:\w+ ){0,3}?su (?:salida|marcha|avance)|detuvo (?:hoy )?su avance|paro|varad[oa]s?|"
-        r"se quedaron|se quedo"),
+        r"se quedaron|se quedo|(?:quedaron|quedo|permanecen|permanecieron|siguen) en espera"),
     "dispersed": (
         r"dissolved|dissolve|disbanded|disband|broke up|break up|broken up|fell apart|"
         r"dispersed|disperse|dispersing|splintered|fizzled|dissipated|dissipates|disipo|"
@@ -144,6 +146,11 @@ _IRREALIS = re.compile(
     r"\bexpected|\bexpects)\s+(?:\w+\s+){0,1}$")
 
 
+# "before"/"antes de que" opening the verb's clause (up to eight words before it, no comma):
+# what follows has not happened yet when the main clause did ("… before Blinken arrives")
+_BEFORE_CLAUSE = re.compile(r"\b(?:before|antes de que|until|hasta que)\s+(?:[\w.'’-]+\s+){0,8}$")
+
+
 def irrealis(folded: str, verb_start: int) -> bool:
     """The verb is a plan, hope, attempt, future or negation ("hoping to reach the U.S.",
     "will leave", "para llegar", "no llegaron")."""
@@ -151,6 +158,8 @@ def irrealis(folded: str, verb_start: int) -> bool:
     if before.endswith(("only to be ", "only to ")):
         return False  # "… only to be halted by police": it happened
     # "for not stopping people from leaving", "kept them from reaching": did not happen
+    if _BEFORE_CLAUSE.search(folded[max(0, verb_start - 90):verb_start]):
+        return True  # "days before the secretary of state arrives in Mexico City": not yet
     return bool(_IRREALIS.search(before)) or before.endswith("from ")
 
 

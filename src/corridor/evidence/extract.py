@@ -82,6 +82,10 @@ _BACKREF = re.compile(r"\b(?:que|that|which|who|since|after|tras|desde que|cuand
 # a count that might be, not one that is: "podría superar las 15.000", "could reach 20,000"
 _MODAL = re.compile(r"\b(?:podria|podrian|could|might|may|would|espera|esperan|se espera|"
                     r"expected to|expects|prevé|preve|preven|estima que podria)\s+(?:\w+\s+){0,2}$")
+# a Spanish future or past subjunctive in the words before a count ("les tramitarán visas a mil
+# migrantes", "recibirán documentos 500"): promised, not done ("eran", "fueran" are not)
+_FUTURE_ES = re.compile(r"\b(?!(?:eran|fueran|quedaran|vieran|tuvieran)\b)"
+                        r"[a-z]{3,}(?:aran|eran|iran)\s+(?:[\w]+\s+){0,4}$")
 # removals by an authority, as against people turning back on their own
 _REMOVAL = re.compile(r"\b(?:deport\w*|removed|remov\w+|repatriad[oa]s|repatriated|expelled|"
                       r"expulsad[oa]s|devuelt[oa]s|vuelos?|flights?)\b")
@@ -373,7 +377,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         per = "day" if _PER_DAY.search(folded[q.end:]) else "total"
         actor = _actor(q, actors, clause_of, cq)
         conf = _confidence(q, kind, place_m, how, when, date_how)
-        if _MODAL.search(folded[max(0, q.start - 30):q.start]):
+        if _MODAL.search(folded[max(0, q.start - 30):q.start]) or \
+                _FUTURE_ES.search(folded[max(0, q.start - 45):q.start]):
             conf = round(max(0.05, conf - 0.45), 2)  # "podría superar las 15.000 personas"
         obs = _make(q.low, q.high, unit, per, kind, place_m, when, actor, lang, source, url,
                     sent, conf, q.start)
@@ -582,6 +587,9 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
                                                                DEFAULT_ROLE_COST.get(m.role, 10)))
         if m.possessive and m.place.level != "region":
             cost += 25
+        if kind in _GROUP_KINDS and m.place.level == "country" and \
+                _GOVERNMENT_AFTER.match(folded[m.end - sent.start:m.end - sent.start + 30]):
+            continue  # "according to U.S. government documents": whose papers, not where
         cost += LEVEL_COST.get(m.place.level, 0)
         if _PLUPERFECT_RELATIVE.search(folded[max(0, a - 50):a]):
             cost += 20  # "la caravana que se había quedado varada en Mexicali": where it had been
@@ -599,6 +607,10 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
     if best is not None:
         return best, "sentence", []
     fallbacks: list[tuple[Mention, str]] = []
+    if kind in _GROUP_KINDS and kind != "caravan_size":
+        # a group's move is not where the institution that told of it sits ("el INM desplegó
+        # 5 autobuses en los que subieron 200"): left to the article pass (the caravan's place)
+        return None, "", []
     # "Guatemala's Migration Institute revealed that …", "According to Mexico, …"
     for m in mentions:
         if m.place is not None and m.place.level == "country" and (
@@ -612,6 +624,9 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
             fallbacks.append((Mention(sent.start + act.start, sent.start + act.end, place.name,
                                       [place], 0, 0, place=place),
                               "reporting institution's country"))
+    if kind == "caravan_size":
+        # "according to U.S. government documents": no caravan is counted inside the US
+        fallbacks = [(m, h) for m, h in fallbacks if m.place is None or m.place.country != "USA"]
     if kind == "caravan_size" and origins:
         north = min(origins, key=lambda m: _km_to_us_border(m.place))
         fallbacks.append((north, "northernmost origin of a caravan heading north"))
@@ -624,6 +639,9 @@ _GOVERNED = re.compile(r"\b(?:deported|deportad[oa]s|returned|retornad[oa]s|reto
                        r"desde|hacia)\s+(?:(?:la ciudad|el estado|el puerto) de\s+|the |el |la )?$")
 
 
+_GOVERNMENT_AFTER = re.compile(r"\W*(?:government|officials|authorities|administration|embassy|"
+                               r"consulate|intelligence|documents|gobierno|autoridades|embajada|"
+                               r"consulado|cancilleria)\b")
 _TOWARD = re.compile(r"\b(?:hacia|rumbo a|con destino a|toward|towards|bound for)\b")
 # what one group does: no caravan or group in the corridor has come near 200,000 people
 _GROUP_KINDS = {"caravan_size", "position", "departed", "arrived", "halted", "dispersed",

@@ -68,7 +68,9 @@ TRIGGERS: dict[str, str] = {
                 r"remitid[oa]s a (?:migracion|albergues|(?:la |las )?estacion(?:es)? migratorias?)|"
                 r"puestos a disposicion|apprehended by (?:the )?(?:inm|mexican)",
     "deported": r"deported|deportation|returned to|returned|repatriated|expelled|sent back|"
-                r"removed|deportad[oa]s?|deporto|deportaron|retornad[oa]s|devuelt[oa]s|devolvio|"
+                r"removed|deportad[oa]s?|deporto|deportaron|deports|"
+                # headlines in the present: "México deporta a más de 2 mil hondureños"
+                r"deporta|deportan|devuelve|devuelven|repatria|repatrian|retornad[oa]s|devuelt[oa]s|devolvio|"
                 r"repatriad[oa]s|expulsad[oa]s|regresad[oa]s a|retornaron|retornaban|"
                 r"(?:volver|retornar|regresar) a sus? "
                 r"(?:pais|paises|hogar|hogares|lugares de origen)|"

@@ -303,7 +303,8 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
     # Zapata": a venue, street or district named after a person or town, not the town
     # ("el parque central de Tapachula", "a shelter in Tijuana": the town's venue, the town)
     lead = fold(text[max(0, s - 40):s])
-    if _VENUE.search(lead) and not re.search(r"\s(?:de|del|of|in|en)\s+$", lead):
+    # ("a stadium near Mexico City's airport": near the town, not named after it)
+    if _VENUE.search(lead) and not re.search(r"\s(?:de|del|of|in|en|near|cerca de)\s+$", lead):
         return [c for c in cands if c.level != "town"]
     # "Washington" in the news is the US government, not the state (unless "… state")
     if fold_name(surface) == "washington" and not re.match(r"\s+state\b", text[e:e + 8]):
@@ -327,6 +328,12 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
     return [c for c in cands if c.level != "town" or towns_ok]
 
 
+_GOAL_BEFORE = re.compile(r"\b(?:toward|towards|reach|reaching|reached|bound for|headed to|"
+                          r"heading to|continues to|rumbo a|hacia|llegar a|con destino a|destino)\s+"
+                          r"(?:the\s+|los\s+|el\s+|la\s+)?$")
+_GOAL_AFTER = re.compile(r"\s*(?:-bound|border|frontier|frontera)")
+
+
 def _anaphora(folded: str, sent: Span, si: int, mentions: list[Mention],
               first_of_sentence: int) -> None:
     """"The country", "el país": the last country named before (this sentence or earlier).
@@ -335,15 +342,20 @@ def _anaphora(folded: str, sent: Span, si: int, mentions: list[Mention],
     if not _ANAPHORA_RE.search(chunk):
         return
     own = mentions[first_of_sentence:]
-    earlier = next((x for x in reversed(mentions[:first_of_sentence])
-                    if any(c.level == "country" for c in x.candidates)), None)
+
+    def antecedent(x: Mention) -> bool:
+        # "… reaching the United States border": a goal of the journey is not "the country"
+        # the article then speaks of
+        return any(c.level == "country" for c in x.candidates) and not (
+            _GOAL_BEFORE.search(folded[max(0, x.start - 40):x.start])
+            or _GOAL_AFTER.match(folded[x.end:x.end + 12]))
+    earlier = next((x for x in reversed(mentions[:first_of_sentence]) if antecedent(x)), None)
     for phrase in COUNTRY_ANAPHORA:
         for m in re.finditer(r"\b" + re.escape(fold(phrase)) + r"\b", chunk):
             s = sent.start + m.start()
             if any(x.start <= s < x.end for x in own):
                 continue
-            prev = [x for x in own if x.start < s and any(c.level == "country"
-                                                          for c in x.candidates)]
+            prev = [x for x in own if x.start < s and antecedent(x)]
             ref = prev[-1] if prev else earlier
             if ref is not None:
                 country = next(c for c in ref.candidates if c.level == "country")
@@ -372,6 +384,11 @@ _NATIONALITY = re.compile(
     r"\s+(?:from|de)\s+$"
     r"|\b(?:procedentes?|provenientes?|originari[oa]s|oriund[oa]s|naturales|nacionales|"
     r"ciudadanos)\s+(?:\w+\s+){0,3}?(?:de|del)\s+(?:la\s+|el\s+)?$)")
+
+
+# "fleeing Honduras", "huyen de la violencia en Honduras": why and where from, not where they are
+_FLEEING = re.compile(r"\b(?:fleeing|escaping|huyendo de|huyen de|huian de)\s+(?:[\w-]+\s+){0,4}?"
+                      r"(?:in\s+|en\s+|de\s+|the\s+|la\s+|el\s+|su\s+)?$")
 
 
 # "arrived at the municipality of Matías Romero", "arribó al parque central de Tapachula",
@@ -443,6 +460,8 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
             m.role = "nationality"  # "Central American migrants … through Central America"
         if m.role in ("origin", "of") and _NATIONALITY.search(before):
             m.role = "nationality"
+        if _FLEEING.search(before):
+            m.role = "nationality"  # "migrants fleeing Honduras": where they come from
         prev = mentions[k - 1] if k > 0 else None
         if prev is not None and prev.sentence == m.sentence and prev.role != "qualifier" and \
                 re.fullmatch(r"\s*(?:,|,?\s*and|,?\s*or|y|o|,\s*y)\s*", folded[prev.end:m.start]):
@@ -526,6 +545,10 @@ def _resolve(mentions: list[Mention]) -> None:
             if len({c.country for c in towns}) == 1 else []
         for c in m.candidates:
             score = {"country": 8.0, "admin1": 2.5}.get(c.level, 0.0)
+            if c.level == "town" and c.population >= 1e6 and \
+                    fold_name(c.name) == fold_name(m.text) and \
+                    any(x.level == "admin1" for x in m.candidates):
+                score += 3.0  # "Mexico City" is the city, not the federal entity of its name
             if c.id in SMALL_PLACES and fold_name(m.text) in _SMALL_NAMES:
                 score += 3.0  # a curated border post ("Agua Caliente") over namesake villages
             # the one city among villages of its name ("Juchitán": Juchitán de Zaragoza, not a
