@@ -329,7 +329,8 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
 
 
 _GOAL_BEFORE = re.compile(r"\b(?:toward|towards|reach|reaching|reached|bound for|headed to|"
-                          r"heading to|continues to|rumbo a|hacia|llegar a|con destino a|destino)\s+"
+                          r"heading to|continues to|rumbo a|hacia|llegar a|con destino a|"
+                          r"destino)\s+"
                           r"(?:the\s+|los\s+|el\s+|la\s+)?$")
 _GOAL_AFTER = re.compile(r"\s*(?:-bound|border|frontier|frontera)")
 
