@@ -75,3 +75,43 @@ def test_waiting_for_the_buses_is_a_halt() -> None:
     rows = got("En San Pedro Tapanatepec, Oaxaca, 300 migrantes subieron a los autobuses y "
                "los demás 900 quedaron en espera del regreso de las unidades.")
     assert ("halted", "San Pedro Tapanatepec", None, None) in rows
+
+
+def test_a_state_wide_summary_gives_way_to_the_town() -> None:
+    # the headline's state and the body's town are one dispersal
+    text = ("Se disuelve caravana en Oaxaca\nDiario\n\nLa caravana se disolvió este martes en "
+            "Juchitán tras recibir documentos.")
+    rows = got(text)
+    assert ("dispersed", "Juchitán", None, None) in rows
+    assert not any(r[0] == "dispersed" and r[1] == "Oaxaca" for r in rows)
+
+
+def test_an_agreement_that_was_reached_is_not_an_arrival() -> None:
+    rows = got("In Tapachula an agreement was reached on Monday with the 2,500 migrants of the "
+               "caravan.")
+    assert not any(r[0] == "arrived" for r in rows)
+
+
+def test_counts_under_a_plan_or_still_expected_are_not_facts() -> None:
+    rows = got("Organizers said the plan was to stay in Puebla and wait for 3,000 more migrants.")
+    assert not any(r[2] == 3000.0 for r in rows)
+    rows = got("About 400 migrants reached Mexicali on Monday, with 2,000 more expected to "
+               "arrive this week.")
+    assert any(r[0] == "arrived" and r[1] == "Mexicali" and r[2] < 400 < r[3] for r in rows)
+    assert not any(r[2] == 2000.0 for r in rows)
+
+
+def test_a_departure_some_weeks_ago_is_not_dated_today() -> None:
+    rows = got("The group set off several weeks ago from Honduras and crossed into Mexico.")
+    assert not any(r[0] == "departed" for r in rows)
+
+
+def test_a_road_between_two_towns_is_one_place() -> None:
+    rows = got("Migrants rode on trucks on Monday on the highway between Tonalá and Arriaga.")
+    assert not any(r[0] == "transported" and r[1] == "Arriaga" for r in rows)
+
+
+def test_waiting_to_be_moved_is_not_a_ride() -> None:
+    rows = got("La Guardia Nacional detuvo en Mapastepec a 300 migrantes que esperaban ser "
+               "trasladados en autobuses.")
+    assert not any(r[0] == "transported" for r in rows)

@@ -47,7 +47,9 @@ VERBS: dict[str, str] = {
         r"(?<!se )(?:began|started|inicio|comenzo|arranco)"
         r"(?= (?:[\w,]+ ){0,5}?(?:in|en|from|desde)\b)"),
     "arrived": (
-        r"arrived|arrives|arrive|arriving|reached|reaches|reach|made it to|entered|enters|"
+        # "an agreement was reached": nobody arrived
+        r"arrived|arrives|arrive|arriving|(?<!was )(?<!were )(?<!been )(?<!be )reached|"
+        r"reaches|reach|made it to|entered|enters|"
         r"poured into|pouring into|pour into|streamed into|streaming into|crossed into|crossed|"
         r"cruzaron|cruzo|llego|llegaron|llegan|llega|"
         r"arribo|arribaron|arriban|ingreso|ingresaron|ingresan|entraron|entro|alcanzaron|"
@@ -144,7 +146,8 @@ _IRREALIS = re.compile(
     r"\bbusca|\bpretenden|\bpretende|\bplanean|\bquieren|\bquiere|\bdecidir si|\bsin|"
     r"\bva a|\bvan a|\biban a|\bde no|\bantes de|\bhasta|\bnot|\bno|\bnever|\bnunca|"
     r"\bwhether to|\bor|\bpreveia que|\bpreve que|\bse espera que|\bse esperaba que|"
-    r"\bexpected|\bexpects)\s+(?:\w+\s+){0,1}$")
+    r"\bexpected|\bexpects|\besperaban|\besperaba|\bwaiting to|\bwaited to)\s+"
+    r"(?:\w+\s+){0,1}$")
 
 
 # "before"/"antes de que" opening the verb's clause (up to eight words before it, no comma):
@@ -178,7 +181,10 @@ def find_verbs(folded: str) -> list[tuple[int, int, str]]:
                 keep[-1] = v
             continue
         keep.append(v)
-    return [v for v in keep if not irrealis(folded, v[0])]
+    unreal = [v for v in keep if irrealis(folded, v[0])]
+    # "esperaban ser trasladados en autobuses": the ride's second wording is not done either
+    return [v for v in keep if v not in unreal and not any(
+        u[2] == v[2] and 0 <= v[0] - u[1] <= 3 for u in unreal)]
 
 
 def has_subject(folded: str) -> bool:

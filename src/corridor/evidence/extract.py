@@ -86,6 +86,20 @@ _MODAL = re.compile(r"\b(?:podria|podrian|could|might|may|would|espera|esperan|s
 # migrantes", "recibirán documentos 500"): promised, not done ("eran", "fueran" are not)
 _FUTURE_ES = re.compile(r"\b(?!(?:eran|fueran|quedaran|vieran|tuvieran)\b)"
                         r"[a-z]{3,}(?:aran|eran|iran)\s+(?:[\w]+\s+){0,4}$")
+# a plan or promise earlier in the sentence governs the count ("the plan was to stay … to wait
+# for thousands more", "committed to … deliver as of tomorrow to the 11 thousand")
+_PLAN_BEFORE = re.compile(r"\b(?:the plan (?:was|is) to|plans? to|planned to|going to|"
+                          r"committed to|offers? to|offered to|promised to|se comprometio|"
+                          r"se comprometieron|ofrece|ofrecio|ofrecieron|prometio|prometieron)\b"
+                          r"[^.;]*$")
+# "thousands more expected to arrive", "otros 2 mil que se espera lleguen": not there yet
+_EXPECTED_AFTER = re.compile(r"\s*(?:more\s+|others?\s+|mas\s+)?(?:(?:are|were|is|was)\s+)?"
+                             r"(?:expected|due|set|scheduled|que se espera|se esperan?)\b")
+# a past time too vague to date an event ("a month ago", "hace semanas")
+_VAGUE_PAST = re.compile(r"\b(?:(?:a|one|two|three|four|several|a few|some) (?:weeks?|months?|"
+                         r"years?) ago|hace (?:un|una|dos|tres|cuatro|varias|varios|unas|unos|"
+                         r"algunas|algunos) (?:semanas?|mes|meses|anos?))\b")
+_BETWEEN = re.compile(r"\b(?:between|entre)\s+(?:the\s+|la\s+|el\s+)?$")
 # removals by an authority, as against people turning back on their own
 _REMOVAL = re.compile(r"\b(?:deport\w*|removed|remov\w+|repatriad[oa]s|repatriated|expelled|"
                       r"expulsad[oa]s|devuelt[oa]s|vuelos?|flights?)\b")
@@ -218,7 +232,7 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
     _caravan_place(drafts, dateline_town)
     for d in drafts:
         d.obs.place_how = d.place_how if d.obs.place_id else "none"
-    obs = _merge_restated(_dedupe([d.obs for d in drafts]))
+    obs = _drop_coarser(_merge_restated(_dedupe([d.obs for d in drafts])))
     rescore(obs, confidence_model)
     return obs
 
@@ -378,7 +392,9 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
         actor = _actor(q, actors, clause_of, cq)
         conf = _confidence(q, kind, place_m, how, when, date_how)
         if _MODAL.search(folded[max(0, q.start - 30):q.start]) or \
-                _FUTURE_ES.search(folded[max(0, q.start - 45):q.start]):
+                _FUTURE_ES.search(folded[max(0, q.start - 45):q.start]) or \
+                _PLAN_BEFORE.search(folded[max(0, q.start - 90):q.start]) or \
+                _EXPECTED_AFTER.match(folded[q.end:q.end + 40]):
             conf = round(max(0.05, conf - 0.45), 2)  # "podría superar las 15.000 personas"
         obs = _make(q.low, q.high, unit, per, kind, place_m, when, actor, lang, source, url,
                     sent, conf, q.start)
@@ -476,6 +492,9 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
         chosen = [best[1]]
         # "through Villa Comaltitlán and Escuintla": places joined to the chosen one share it
         k = own.index(best[1]) if best[1] in own else -1
+        if _BETWEEN.search(folded[max(0, best[1].start - sent.start - 12):
+                                  best[1].start - sent.start]):
+            k = -1  # "on the highway between Mazatlan and Culiacan": one stretch of road
         while 0 <= k < len(own) - 1:
             nxt = own[k + 1]
             gap = folded[own[k].end - sent.start:nxt.start - sent.start]
@@ -515,6 +534,8 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
         # news of the day; without a time of its own it is left out
         if date_how != "sentence" and _BACKREF.search(folded[max(0, vs - 14):vs]):
             continue
+        if date_how != "sentence" and _VAGUE_PAST.search(folded[max(0, vs - 60):ve + 40]):
+            continue  # "set off a month ago from Honduras": some day we cannot tell
         year = _YEAR_AFTER.match(folded[ve:ve + 60])
         if year and published is not None and int(year.group(1)) != published.year and \
                 _BACKREF.search(folded[max(0, vs - 14):vs]):
@@ -955,6 +976,33 @@ def _merge_restated(obs: list[Observation]) -> list[Observation]:
         kept.append(o)
     kept.sort(key=lambda o: o.number_start)
     return kept
+
+
+def _drop_coarser(obs: list[Observation]) -> list[Observation]:
+    """A number-less event placed in a state or country ("Caravana migrante se disuelve en
+    Chiapas") is the same fact as one of its kind group in a town of that state or country
+    on the same day (± 3 for the headline): the town is kept, the summary dropped."""
+    places = gazetteer.load().places
+
+    def group(o: Observation) -> str:
+        return KIND_GROUPS.get(o.kind, o.kind)
+
+    def inside(fine: str, coarse: str) -> bool:
+        f, c = places.get(fine), places.get(coarse)
+        if f is None or c is None or f.id == c.id or f.level not in ("town", "admin1"):
+            return False
+        return f.admin1 == c.admin1 if c.level == "admin1" else (
+            c.level == "country" and f.country == c.country and f.level == "town")
+
+    out = []
+    for o in obs:
+        if o.low is None and o.date and o.place_id.startswith(("admin1:", "country:")) and any(
+                x is not o and x.date and group(x) == group(o) and inside(x.place_id, o.place_id)
+                and abs((dt.date.fromisoformat(x.date) - dt.date.fromisoformat(o.date)).days)
+                <= (3 if 0 in (x.quote_start, o.quote_start) else 0) for x in obs):
+            continue
+        out.append(o)
+    return out
 
 
 def _dedupe(obs: list[Observation]) -> list[Observation]:

@@ -52,7 +52,8 @@ TRIGGERS: dict[str, str] = {
                 r"started their (?:journey|trek|march)|"
                 r"began their (?:journey|trek|march)|salio|salieron|partio|partieron|"
                 r"emprendieron|iniciaron su (?:camino|recorrido|marcha)",
-    "arrived": r"arrived|arrival of|reached|made it to|llegaron|llego|arribaron|arribo",
+    "arrived": r"arrived|arrival of|(?<!was )(?<!were )(?<!been )reached|made it to|llegaron|"
+               r"llego|arribaron|arribo",
     "position": r"(?:are|is|were|remain|remained|stayed|camped|gathered|waiting) (?:still )?"
                 r"(?:in|at)|advanced to|se encuentran en|estan en|permanecen en|"
                 r"acampan en|esperan en|bulk of",
