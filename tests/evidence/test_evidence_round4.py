@@ -115,3 +115,26 @@ def test_waiting_to_be_moved_is_not_a_ride() -> None:
     rows = got("La Guardia Nacional detuvo en Mapastepec a 300 migrantes que esperaban ser "
                "trasladados en autobuses.")
     assert not any(r[0] == "transported" for r in rows)
+
+
+def test_english_once_is_not_eleven() -> None:
+    obs = extract_text("A once proud caravan of migrants was stopped in Esquipulas on Monday.",
+                       published=TUE)
+    assert not any(o.low in (11.0, 12.0) for o in obs)
+    # Spanish "once" still counts
+    rows = got("Llegaron once migrantes a Tapachula el lunes.")
+    assert ("arrived", "Tapachula", 11.0, 11.0) in rows
+
+
+def test_flown_or_bused_back_is_a_return() -> None:
+    rows = got("On Monday, Guatemala began busing 600 migrants who had crossed the border back "
+               "to Honduras.")
+    assert any(r[0] == "deported" and r[2] == 600.0 for r in rows)
+
+
+def test_a_country_the_verb_cannot_take_leaves_the_dateline() -> None:
+    text = ("Title\nOutlet\n\nESQUIPULAS, Guatemala (AP) — The caravan that pushed into Guatemala "
+            "on Friday broke up on Monday.")
+    rows = got(text)
+    assert ("dispersed", "ESQUIPULAS", None, None) in rows or any(
+        r[0] == "dispersed" and r[1].lower() == "esquipulas" for r in rows)

@@ -475,7 +475,10 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
             if prior:
                 best = (0.0, prior[-1])
         how = "sentence"
-        if best is None and not own and dateline:
+        # a country the verb cannot take ("pushed into Guatemala … had dissipated") leaves the
+        # sentence without a place of its own: the dateline's town
+        fits = [m for m in own if m.place is not None and m.place.level in levels]
+        if best is None and not fits and dateline:
             best, how = (20.0, dateline[0]), "dateline"
         if best is None and not own and kind in _CARRIED_EVENTS and subject:
             # "Los migrantes descansaron el martes": where the article last put the caravan

@@ -206,6 +206,11 @@ def parse_words(text: str) -> float | None:
     return total + current if seen else None
 
 
+_ENGLISH_ONCE = re.compile(r"\s+(?:again|more|large|upon|a|an|the|they|we|it|he|she|in|and|or|"
+                           r"there|that|had|was|were|has|have|thriving|proud|powerful|"
+                           r"common|popular|bustling)\b|\s*[,.;]")
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text`` (a sentence), with hedges and ranges applied."""
     folded = fold(text)
@@ -237,6 +242,8 @@ def find_quantities(text: str) -> list[Quantity]:
             words = m.group(3)
             if all(w in WEAK_WORDS for w in words.split()):
                 continue  # "a un promedio de …": articles, not 1 + 1
+            if re.search(r"\bonce$", words) and _ENGLISH_ONCE.match(folded[m.end(3):m.end(3) + 12]):
+                continue  # "A once large caravan", "at once": English "once", not eleven
             parts = _split_run(words)
             if len(parts) > 1:  # "entre siete y nueve mil": two numbers, not 16,000
                 base = m.start(3)
