@@ -138,3 +138,18 @@ def test_a_country_the_verb_cannot_take_leaves_the_dateline() -> None:
     rows = got(text)
     assert ("dispersed", "ESQUIPULAS", None, None) in rows or any(
         r[0] == "dispersed" and r[1].lower() == "esquipulas" for r in rows)
+
+
+def test_the_rest_of_them_is_not_a_rest() -> None:
+    rows = got("In Huixtla it was unclear where the rest of the migrants were headed.")
+    assert not any(r[0] == "halted" for r in rows)
+
+
+def test_a_vague_caravan_size_placed_only_by_the_dateline_is_a_scene_setter() -> None:
+    text = ("Title\nOutlet\n\nHUIXTLA, Mexico (Wire) - A caravan of thousands of migrants "
+            "traveling through Mexico is weighing its next steps.")
+    assert not any(r[0] == "caravan_size" for r in got(text))
+    # a number the sentence gives stays
+    text = ("Title\nOutlet\n\nHUIXTLA, Mexico (Wire) - A caravan of about 2,000 migrants is "
+            "weighing its next steps.")
+    assert any(r[0] == "caravan_size" and r[2] < 2000 < r[3] for r in got(text))

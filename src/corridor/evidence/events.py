@@ -66,7 +66,8 @@ VERBS: dict[str, str] = {
         r"al recorrer|caminaron por|caminan por|transitan|transitaron|concentra|se concentran|"
         r"se concentraron|quedaron en|quedo en|esperan en|esperaban en"),
     "halted": (
-        r"rested|rest|resting|rests|stopped|stops|stop|paused|halted|stayed|stay|stuck|"
+        r"rested|(?<!the )(?<!el )rest(?! of)|"
+        r"resting|rests|stopped|stops|stop|paused|halted|stayed|stay|stuck|"
         r"stranded|held up|pauses|thwarted|blocked|frenaron|frenada|frenado|frenados|"
         r"contenida|contenidos|a stop|rest day|day of rest|refused to move|se detuvo|se detuvieron|"
         r"se detienen|descansar|descansaron|descansa|descansan|descanso|permanecio|"

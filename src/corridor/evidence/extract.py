@@ -758,6 +758,12 @@ def _confidence(q: Quantity, kind: str, place: Mention | None, how: str,
     c = 0.9
     if q.rule == "vague":
         c -= 0.15
+        if kind == "caravan_size" and place is not None and (
+                how != "sentence" or place.role == "dateline"):
+            # "TAPACHULA (Reuters) - A caravan of thousands …": a vague amount that the
+            # sentence does not place itself is a scene-setter, not a count (left under the
+            # default threshold)
+            c -= 0.3
     if kind == "other":
         c = min(c, 0.35)
     if place is None:

@@ -112,6 +112,8 @@ TRIGGERS: dict[str, str] = {
                     r"contingente|exodo|"
                     # how many there are now: "has grown to", "suman 5 mil 500", "había 6 mil"
                     r"(?:has|had) grown to|grew to|swelled to|ha crecido a|crecio a|"
+                    r"(?:has|had) (?:dwindled|shrunk|shrank|fallen|dropped) to|dwindled to|"
+                    r"shrank to|se redujo a|disminuyo a|"
                     r"llego a tener|asciende a|ascendio a|(?<!se )suman|(?<!se )sumaban|habia|"
                     r"albergad[oa]s|alojad[oa]s|hospedad[oa]s|sheltered|housed|"
                     r"(?:estan|estaban) instalad[oa]s",
