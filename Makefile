@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	rm -rf $(VENV)/warmup-run
 	$(BIN)/corridor run scenarios/mexico-2023 --agents-scale 0.01 --no-report --out $(VENV)/warmup-run > /dev/null
 	rm -rf $(VENV)/warmup-run
+	@# the serial kernels compiled ahead of time (engine/compiled.py): runs then skip numba's start-up
+	$(BIN)/python -m corridor.engine.aot || echo "runs will use numba's JIT kernels"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,4 +1,5 @@
-"""Build hook: the wheel ships numba's cache of the kernels, compiled while the wheel is built.
+"""Build hook: the wheel ships numba's cache of the kernels, compiled while the wheel is built,
+and the serial kernels compiled ahead of time (src/corridor/engine/aot.py).
 
 Why and how numba checks the shipped cache: src/corridor/engine/precompile.py. Everything else
 about the package is in pyproject.toml. An editable install (``pip install -e``) ships
@@ -32,6 +33,11 @@ class BuildPyWithKernels(build_py):
         if done.returncode != 0:  # the package still works: kernels compile on first use
             print("warning: numba kernels not precompiled; the first run will compile them",
                   file=sys.stderr)
+        # the serial kernels compiled ahead of time too (engine/compiled.py, engine/aot.py): a
+        # failure prints its own warning and leaves the JIT kernels in use
+        engine = Path(self.build_lib).resolve() / "corridor" / "engine"
+        subprocess.run([sys.executable, "-m", "corridor.engine.aot", str(engine)], env=env,
+                       check=False)
 
 
 setup(cmdclass={"build_py": BuildPyWithKernels})

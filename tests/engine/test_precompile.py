@@ -58,7 +58,8 @@ def test_runs_compile_only_the_listed_signatures(tmp_path: Path) -> None:
     code = CHECK.replace("NESTED", repr(NESTED))
     done = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parents[1]),
                            str(tmp_path)], capture_output=True, text=True, check=False,
-                          env={**os.environ, "NUMBA_NUM_THREADS": "2"})
+                          # the JIT kernels: the ahead-of-time ones (test_aot.py) skip numba
+                          env={**os.environ, "NUMBA_NUM_THREADS": "2", "CORRIDOR_JIT": "1"})
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
 
 

@@ -32,7 +32,7 @@ _STEP = (
 )
 
 KERNELS: dict[str, dict[str, tuple[str, ...]]] = {
-    "corridor.engine.rng": {
+    "corridor.engine.rng_kernels": {
         "_draw_array": ("uint64", "uint64", _I64, "int64"),
         "draw": ("uint64", "uint64", "int64", "int64"),
     },

@@ -31,14 +31,8 @@ from __future__ import annotations
 
 import hashlib
 
-import numba as nb
 import numpy as np
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_KEY_MUL = np.uint64(0xD1B54A32D192ED03)  # odd: key -> key * _KEY_MUL is a bijection
-_INV_2_53 = 1.0 / 9007199254740992.0
 _MASK64 = (1 << 64) - 1
 
 INIT_DAY = -1  # the reserved day counter of draws made before day 0 (initial attributes)
@@ -63,33 +57,6 @@ PLACE = make_domain("place")
 EDGE = make_domain("edge")
 
 
-@nb.njit(inline="always", cache=True)
-def splitmix64(x: np.uint64) -> np.uint64:
-    z = x + _GOLDEN
-    z = (z ^ (z >> np.uint64(30))) * _M1
-    z = (z ^ (z >> np.uint64(27))) * _M2
-    return z ^ (z >> np.uint64(31))
-
-
-@nb.njit(inline="always", cache=True)
-def key_base(day_seed: np.uint64, domain: np.uint64, key: np.int64) -> np.uint64:
-    """The day's hash of one key in one domain; feed it to ``stream_uniform``."""
-    return splitmix64(np.uint64(day_seed) ^ (np.uint64(key) * _KEY_MUL + np.uint64(domain)))
-
-
-@nb.njit(inline="always", cache=True)
-def stream_uniform(base: np.uint64, stream: np.int64) -> float:
-    """Draw number ``stream`` of a key's day (``base`` from ``key_base``): float64 in [0, 1)."""
-    x = splitmix64(np.uint64(base) + np.uint64(stream) * _GOLDEN)
-    return float(x >> np.uint64(11)) * _INV_2_53
-
-
-@nb.njit(inline="always", cache=True)
-def draw(day_seed: np.uint64, domain: np.uint64, key: np.int64, stream: np.int64) -> float:
-    """A float64 in [0, 1) that depends only on (day_seed, domain, key, stream)."""
-    return stream_uniform(key_base(day_seed, domain, key), stream)
-
-
 def day_seed(seed: int, day: int) -> np.uint64:
     """The seed of one day's draws: a hash of (run seed, day); ``INIT_DAY`` before day 0.
 
@@ -107,18 +74,26 @@ def name_key(text: str) -> int:
 
 def draw_array(seed: np.uint64, domain: np.uint64, keys: np.ndarray, stream: int) -> np.ndarray:
     """``draw`` for many keys at once (setup code and tests)."""
-    return _draw_array(np.uint64(seed), np.uint64(domain), np.asarray(keys, np.int64),
-                       np.int64(stream))
+    from corridor.engine.compiled import kernels
+
+    return kernels("corridor.engine.rng_kernels")._draw_array(
+        np.uint64(seed), np.uint64(domain), np.asarray(keys, np.int64), np.int64(stream))
 
 
-@nb.njit(cache=True)
-def _draw_array(seed, domain, keys, stream):  # noqa: ANN001,ANN202
-    out = np.empty(keys.shape[0])
-    for k in range(keys.shape[0]):
-        out[k] = draw(seed, domain, keys[k], stream)
-    return out
+_KERNEL_NAMES = frozenset({"draw", "key_base", "splitmix64", "stream_uniform"})
 
 
+def __getattr__(name: str) -> object:
+    """The numba functions live in rng_kernels.py, imported on first use: a run whose kernels
+    were compiled ahead of time (engine/compiled.py) never imports numba."""
+    if name in _KERNEL_NAMES:
+        from corridor.engine import rng_kernels
+
+        return getattr(rng_kernels, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# draw, key_base, splitmix64 and stream_uniform come from rng_kernels on first use
 __all__ = [
     "AGENT",
     "CARAVAN",
@@ -126,11 +101,7 @@ __all__ = [
     "INIT_DAY",
     "PLACE",
     "day_seed",
-    "draw",
     "draw_array",
-    "key_base",
     "make_domain",
     "name_key",
-    "splitmix64",
-    "stream_uniform",
 ]

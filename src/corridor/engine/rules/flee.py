@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corridor.engine.compiled import kernels
 from corridor.engine.core import Context, RuleSet, register
-from corridor.engine.rules import flee_kernels as K
 from corridor.engine.rules.flee_params import PARAMETERS
 from corridor.engine.rules.flee_setup import (
     LEVERS,
@@ -49,6 +49,7 @@ from corridor.engine.rules.flee_setup import (
 )
 
 AT_PLACE, IN_TRANSIT = 0, 1
+KERNELS = "corridor.engine.rules.flee_kernels"  # compiled ahead of time or JIT: engine/compiled.py
 STATUSES = ("at_place", "in_transit")
 S_SPAWN = -1  # random stream of the spawn draw (movement streams count up from 0)
 
@@ -207,8 +208,8 @@ def spawn(ctx: Context) -> None:
 
             raise CorridorError(f"day {t}: {n_new} agents to spawn but no conflict zone "
                                 "(Flee stops with an assertion here)")
-        K.place_new_agents(s.n_active, n_new, ctx.day_seed, S_SPAWN, np.cumsum(w), s.loc,
-                           s.count)
+        kernels(KERNELS).place_new_agents(s.n_active, n_new, ctx.day_seed, S_SPAWN,
+                                          np.cumsum(w), s.loc, s.count)
         s.n_active += n_new
 
 
@@ -263,7 +264,7 @@ def move(ctx: Context) -> None:
     p, net = ctx.params, ctx.network
     base = path_base(s, p, scores(s, p, ctx.day))
     flows_today = ctx.recorder.flows[ctx.day]
-    K.step_day(
+    kernels(KERNELS).step_day(
         s.n_active, ctx.day_seed, s.loc, s.edge, s.km_on_link, s.km_today, s.recent, s.route,
         s.route_len, s.route_pos, s.travelled, s.bounced, s.count, s.link_count, flows_today,
         s.movechance, s.town, s.camp, s.capacity, float(p["capacity_scaling"]),

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridor.engine.rng import AGENT, draw
+from corridor.engine.rng import AGENT
+from corridor.engine.rng_kernels import draw
 
 MAX_HOPS = 60  # Flee's same-day hops end by Python's recursion limit; ours by this bound
 
