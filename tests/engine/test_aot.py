@@ -1,5 +1,5 @@
-"""Ahead-of-time kernels (engine/compiled.py): the same bytes as the JIT, no numba import, and
-the JIT again as soon as a kernel source no longer matches what was compiled."""
+"""Ahead-of-time kernels (engine/compiled.py): the same bytes as the JIT for both rule sets, no
+numba import, and the JIT again as soon as a kernel source no longer matches what was compiled."""
 
 from __future__ import annotations
 
@@ -28,12 +28,14 @@ from corridor.engine import simulate
 from corridor.engine.compiled import aot_available
 from corridor.runs.write import write_run
 from corridor.scenario.flee_import import load_flee
-from tinyscenario import write_flee_input
+from corridor.scenario.load import load_scenario
+from tinyscenario import write_flee_input, write_scenario
 tmp = Path(sys.argv[2])
+write_run(simulate(load_scenario(write_scenario(tmp / "tiny"))), tmp / "run" / "corridor")
 flee = write_flee_input(tmp / "flee", days=30)
 scenario = load_flee(flee / "input", flee / "validation").with_overrides(
     parameters={"spawn_mode": "refugees"})
-write_run(simulate(scenario), tmp / "run")
+write_run(simulate(scenario), tmp / "run" / "flee")
 print(aot_available(), "numba" in sys.modules)
 """
 
@@ -45,7 +47,7 @@ def _run(tmp: Path, jit: bool) -> tuple[str, dict[str, bytes]]:
     done = subprocess.run([sys.executable, "-c", RUN, str(TESTS), str(tmp)], env=env,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
-    files = {p.name: p.read_bytes() for p in (tmp / "run").iterdir()
+    files = {f"{p.parent.name}/{p.name}": p.read_bytes() for p in (tmp / "run").glob("*/*")
              if p.suffix in (".parquet", ".json")}
     return done.stdout.strip(), files
 
@@ -56,7 +58,9 @@ def test_aot_run_matches_jit_bytes_and_skips_numba(tmp_path: Path) -> None:
     said_jit, by_jit = _run(tmp_path / "jit", jit=True)
     assert said_aot == "True False"  # compiled kernels used, numba never imported
     assert said_jit == "False True"
-    assert {"counts.parquet", "flows.parquet", "summary.json"} <= set(by_aot)
+    assert {f"{rules}/{name}" for rules in ("flee", "corridor")
+            for name in ("counts.parquet", "flows.parquet", "groups.parquet", "summary.json")
+            } <= set(by_aot)
     assert by_aot == by_jit
 
 

@@ -28,12 +28,14 @@ MANIFEST = ENGINE / "_aot.json"
 #: the kernels compiled ahead of time, by module. Only serial kernels (no prange), and only
 #: those a run calls from Python; what they call inside is compiled into them.
 AOT_KERNELS: dict[str, tuple[str, ...]] = {
-    "corridor.engine.rng_kernels": ("_draw_array",),
+    "corridor.engine.rng_kernels": ("_draw_array", "draw"),
+    "corridor.engine.rules.corridor_kernels": ("caravan_votes", "choose_edge", "sweep_agents"),
     "corridor.engine.rules.flee_kernels": ("place_new_agents", "step_day"),
 }
 #: modules whose source the compiled code depends on beyond the kernel modules themselves
 #: (constants and inlined helpers)
-SHARED_SOURCES: tuple[str, ...] = ("corridor.engine.rng", "corridor.engine.rng_kernels")
+SHARED_SOURCES: tuple[str, ...] = (
+    "corridor.engine.rng", "corridor.engine.rng_kernels", "corridor.engine.rules.corridor_params")
 
 
 def export_name(module: str, name: str) -> str:

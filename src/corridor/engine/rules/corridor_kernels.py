@@ -9,8 +9,10 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from corridor.engine.rng import AGENT, draw, key_base, stream_uniform
+from corridor.engine.rng import AGENT
+from corridor.engine.rng_kernels import draw, key_base, stream_uniform
 from corridor.engine.rules.corridor_params import (
+    ALL,
     ARRIVED,
     ASYLUM_WAITING,
     AT_PLACE,
@@ -40,6 +42,8 @@ from corridor.engine.rules.corridor_params import (
     C_VEHICLE,
     C_WALK,
     C_WILLING_USD,
+    CALM,
+    DEFERRED,
     DEPORTED,
     DETAINED,
     E_ASYLUM,
@@ -178,9 +182,6 @@ def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, ba
     location[i] = d
     status[i] = DETAINED
     return True
-
-
-ALL, CALM, DEFERRED = 0, 1, 2  # which agents a sweep runs (sweep_agents)
 
 
 @nb.njit(cache=True, parallel=True)

@@ -15,23 +15,19 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from dataclasses import dataclass, field
+from importlib import import_module
 
-import numba
 import numpy as np
 
+from corridor.engine.compiled import kernels
 from corridor.engine.core import Context, RuleSet, register
 from corridor.engine.levers import nearest_of_kind, risk_ahead, target_edges, todays_levers
 from corridor.engine.network import Network, kind_code, shortest_km
-from corridor.engine.rng import AGENT, CARAVAN, INIT_DAY, day_seed, draw, draw_array, name_key
-from corridor.engine.rules.corridor_kernels import (
-    ALL,
-    caravan_votes,
-    choose_edge,
-    step_agents,
-    sweep_agents,
-)
+from corridor.engine.rng import AGENT, CARAVAN, INIT_DAY, day_seed, draw_array, name_key
 from corridor.engine.rules.corridor_params import (
+    ALL,
     ARRIVED,
     AT_PLACE,
     DETAINED,
@@ -84,6 +80,25 @@ from corridor.engine.rules.corridor_params import (
 )
 from corridor.engine.spawning import SpawnPlan, plan_spawns
 from corridor.scenario.targets import Place
+
+KERNELS = "corridor.engine.rules.corridor_kernels"  # compiled ahead of time or JIT:
+RNG_KERNELS = "corridor.engine.rng_kernels"  # see engine/compiled.py
+
+
+def draw(day_seed: np.uint64, domain: np.uint64, key: np.int64, stream: np.int64) -> float:
+    """rng.draw, called from Python for caravans: the compiled one when the install has it."""
+    return kernels(RNG_KERNELS).draw(day_seed, domain, key, stream)
+
+
+def caravan_votes(*args: object) -> tuple[np.ndarray, np.ndarray]:
+    """corridor_kernels.caravan_votes (compiled ahead of time when available)."""
+    return kernels(KERNELS).caravan_votes(*args)
+
+
+def choose_edge(*args: object) -> int:
+    """corridor_kernels.choose_edge (compiled ahead of time when available)."""
+    return kernels(KERNELS).choose_edge(*args)
+
 
 # every per-agent array of a run (CorridorState and its SpawnPlan): name -> (dtype, whether
 # the daily kernel reads or writes it). test_agent_bytes checks a real state against it.
@@ -674,7 +689,13 @@ def kernel_threads() -> int:
         return 1
     if "NUMBA_NUM_THREADS" not in os.environ and os.getloadavg()[0] > (os.cpu_count() or 1) - 1:
         return 1
-    return numba.get_num_threads()
+    if "numba" in sys.modules:  # numba's own count (what set_num_threads chose)
+        import numba
+
+        return numba.get_num_threads()
+    # numba's default, without importing it (a serial run with compiled kernels never does)
+    configured = os.environ.get("NUMBA_NUM_THREADS")
+    return int(configured) if configured else max(1, len(os.sched_getaffinity(0)))
 
 
 def kernel_chunks(n_active: int, calm: float, threads: int) -> int:
@@ -708,9 +729,9 @@ def move_agents(ctx: Context) -> None:
         s.member_states, s.dispersed_at, s.g_end_members)
     chunks = kernel_chunks(s.n_active, calm_share(s, yesterday), s.threads)
     if chunks:
-        step_agents(s.n_active, *shared, s.calm, s.deferred, chunks)
+        import_module(KERNELS).step_agents(s.n_active, *shared, s.calm, s.deferred, chunks)
     else:  # the serial kernel itself: the threaded one compiles only where it is used (~2x)
-        sweep_agents(0, s.n_active, ALL, s.deferred, s.calm, *shared)
+        kernels(KERNELS).sweep_agents(0, s.n_active, ALL, s.deferred, s.calm, *shared)
     for k, name in enumerate(EVENTS):
         rec.extra[name][ctx.day] = events[k] / ctx.scenario.agents_per_person
     rec.extra["smuggling_revenue_usd"][ctx.day] = events[E_REVENUE]  # USD, already per person
