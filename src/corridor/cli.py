@@ -129,6 +129,7 @@ def run(
     """
     from corridor.cli_progress import progress_bar
     from corridor.engine import simulate
+    from corridor.interrupts import raise_if_interrupted
     from corridor.runs.claim import atomic_folder, default_out
     from corridor.runs.markers import RUN
     from corridor.runs.write import write_run_files
@@ -140,7 +141,12 @@ def run(
     with atomic_folder(out, force=force, kind=RUN, inputs=[folder]) as tmp:
         with progress_bar() as progress:
             task = progress.add_task(f"{scenario.name}", total=scenario.days)
-            result = simulate(scenario, progress=lambda d, n: progress.update(task, completed=d))
+
+            def advance(day: int, days: int) -> None:
+                raise_if_interrupted()  # a Ctrl-C swallowed on the way still stops the run
+                progress.update(task, completed=day)
+
+            result = simulate(scenario, progress=advance)
         headline = write_run_files(result, tmp) | {"runtime_s": result.runtime_s}
         if report:  # inside the atomic step: a run folder never lacks the report it promised
             from corridor.report.html import write_report
@@ -341,6 +347,9 @@ def main() -> None:
     Runs typer without its standalone mode so that usage errors reach us as exceptions (one
     line, exit 2) instead of typer's boxed message; --help and --version are unchanged.
     """
+    from corridor.interrupts import install
+
+    install()
     try:
         code = app(standalone_mode=False)
     except CorridorError as exc:
