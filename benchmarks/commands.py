@@ -2,20 +2,25 @@
 
 Each command runs as a fresh process (as a user types it), ``--repeat`` times; the table shows
 the fastest and the median wall time, CPU seconds of the fastest and the median CPU seconds,
-and the target from issue 12 (``--startup``: only the start-up rows, 5 runs is enough).
+the target from issue 12 and the median's ratio to it (``--startup``: only the start-up rows,
+5 runs is enough; ``--sections`` picks startup, mexico, mali, car).
 Anchors measured here: a bare ``python -c pass`` (interpreter start-up) and, for the first run
 after an install, the same ``run`` with an empty numba cache (``NUMBA_CACHE_DIR`` pointed at a
 new folder, as on a fresh install) against a warm one. Flee's whole-run time is taken from
 ../shared/flee/RULES.md (measured there on this machine type) unless ``--flee-python`` names
-an interpreter with Flee 3.1 installed, in which case mali is run once here as the peer.
+an interpreter with Flee 3.1 installed, in which case Flee runs each Flee scenario once here,
+as a whole process, as the peer. mali runs with the import's (Flee head) settings; car runs with
+Flee 3.1's switches (benchmarks/flee_compare.FLEE31) so that both sides simulate the same agents.
 
     .venv/bin/python benchmarks/commands.py --repeat 3
     .venv/bin/python benchmarks/commands.py --startup --repeat 5
+    .venv/bin/python benchmarks/commands.py --sections car --flee-python /tmp/fleevenv/bin/python
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -24,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,27 +72,61 @@ def measure(argv: list[str], repeat: int, before: list[str] | None = None,
             "cpu_median": statistics.median(cpus)}
 
 
-def flee_anchor() -> tuple[float | None, str]:
-    """Flee's whole mali2012 run (head, FabFlee settings) from RULES.md."""
+def flee_anchor(validation: str, version: str) -> tuple[float | None, str]:
+    """Flee's whole run of ``validation`` (``head`` or ``3.1``, FabFlee settings) from RULES.md."""
     rules = FLEE_DATA / "RULES.md"
     if not rules.is_file():
         return None, "no ../shared/flee/RULES.md"
-    row = re.search(r"\|\s*mali2012\s*\|\s*head\s*\|\s*\d+\s*\|\s*[\d,]+\s*\|\s*([\d.]+)\s*\|",
-                    rules.read_text("utf-8"))
+    row = re.search(rf"\|\s*{validation}\s*\|\s*{re.escape(version)}\s*\|\s*\d+\s*\|\s*[\d,]+\s*"
+                    r"\|\s*([\d.]+)\s*\|", rules.read_text("utf-8"))
     if not row:
-        return None, "mali2012 row not found in RULES.md"
-    return float(row.group(1)), "Flee head, mali2012, 300 days, measured in RULES.md (not here)"
+        return None, f"{validation} {version} row not found in RULES.md"
+    return float(row.group(1)), f"Flee {version}, {validation}, measured in RULES.md (not here)"
 
 
-def flee_here(python: str) -> tuple[float, str]:
-    """Run Flee 3.1 on mali once through benchmarks/flee_compare.py's driver."""
+def flee_here(python: str, scenario: str) -> tuple[float, str]:
+    """Run Flee 3.1 on ``scenario`` once as a process (benchmarks/flee_compare.py's driver:
+    the v3.1 run script with a fixed seed); wall time of the whole process."""
     sys.path.insert(0, str(Path(__file__).parent))
-    from flee_compare import run_flee  # type: ignore[import-not-found]
+    from flee_compare import PAIRS, run_flee  # type: ignore[import-not-found]
 
     with tempfile.TemporaryDirectory() as cache:
         started = time.perf_counter()
-        run_flee(python, "mali", 1, Path(cache), False)
-        return time.perf_counter() - started, "Flee 3.1, mali2012, run here"
+        info = run_flee(python, scenario, 1, Path(cache), False)
+        wall = time.perf_counter() - started
+    assert info is not None
+    return wall, (f"Flee 3.1, {PAIRS[scenario]}, seed 1, {info['days']} days, "
+                  f"{info['agents']:,} agents, run here")
+
+
+def import_flee(name: str, out: Path) -> list[str]:
+    """``corridor import-flee`` of a Flee validation pair with FabFlee's settings."""
+    validation = {"mali": "mali2012", "car": "car2013"}[name]
+    return [*CORRIDOR, "import-flee", str(FLEE_DATA / "conflict_input" / name),
+            str(FLEE_DATA / "conflict_validation" / validation), "--simsetting",
+            str(FLEE_DATA / "simsetting_fabflee3_validation.yml"), "--out", str(out)]
+
+
+def as_flee31(scenario: Path) -> None:
+    """Switch an imported scenario to Flee 3.1's behaviour (spawning from refugees.csv, no
+    capacity scaling or day-0 reduction: flee_compare.FLEE31), so it runs the agents 3.1 runs."""
+    import tomli_w
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from flee_compare import FLEE31  # type: ignore[import-not-found]
+
+    path = scenario / "scenario.toml"
+    settings = tomllib.loads(path.read_text("utf-8"))
+    settings["parameters"].update(FLEE31)
+    path.write_text(tomli_w.dumps(settings), encoding="utf-8")
+
+
+def agents_of(run: Path) -> int:
+    """Agents a run simulated (its summary.json)."""
+    return int(json.loads((run / "summary.json").read_text("utf-8"))["agents"])
+
+
+SECTIONS = ("startup", "mexico", "mali", "car")
 
 
 def main() -> None:
@@ -95,22 +135,33 @@ def main() -> None:
     parser.add_argument("--flee-python", help="a Python with Flee 3.1 installed (optional)")
     parser.add_argument("--startup", action="store_true",
                         help="only python start-up, --help, --version and validate")
+    parser.add_argument("--sections", default="startup,mexico,mali",
+                        help=f"comma-separated, of {', '.join(SECTIONS)} (car: Flee's car2013, "
+                        "~16 min of Flee per run)")
     args = parser.parse_args()
+    sections = ["startup"] if args.startup else args.sections.split(",")
+    if unknown := set(sections) - set(SECTIONS):
+        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}")
     work = Path(tempfile.mkdtemp(prefix="corridor-bench-"))
-    rows: list[tuple[str, dict[str, float], str]] = []
+    # name, measurement, target (s, "≥ N× Flee" or ""), Flee peer ("mali"/"car"/None)
+    rows: list[tuple[str, dict[str, float], str, str | None]] = []
+    flee: dict[str, tuple[float | None, str]] = {}
+    notes: list[str] = []
     try:
         load = os.getloadavg()
         print(f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
-              f"at start; {args.repeat} runs each")
+              f"at start; {args.repeat} runs each; sections {','.join(sections)}", flush=True)
         python = measure([sys.executable, "-c", "pass"], args.repeat)
-        rows.append(("python -c pass (anchor)", python, ""))
-        rows.append(("corridor --help", measure([*CORRIDOR, "--help"], args.repeat), "≤ 0.3 s"))
-        rows.append(("corridor --version", measure([*CORRIDOR, "--version"], args.repeat), ""))
-        rows.append(("validate mexico-2023",
-                     measure([*CORRIDOR, "validate", str(SCENARIO)], args.repeat), "≤ 0.5 s"))
+        rows.append(("python -c pass (anchor)", python, "", None))
+        if "startup" in sections:
+            rows.append(("corridor --help", measure([*CORRIDOR, "--help"], args.repeat),
+                         "≤ 0.3 s", None))
+            rows.append(("corridor --version", measure([*CORRIDOR, "--version"], args.repeat),
+                         "", None))
+            rows.append(("validate mexico-2023", measure(
+                [*CORRIDOR, "validate", str(SCENARIO)], args.repeat), "≤ 0.5 s", None))
         first = second = None
-        flee_s, flee_note = None, "no ../shared/flee: Flee rows skipped"
-        if not args.startup:
+        if "mexico" in sections:
             out = work / "m23"
             clear = rmtree(out)
             # first run after an install: empty numba cache; then the same with the cache warm
@@ -119,46 +170,67 @@ def main() -> None:
                             before=clear, env=cold_env)
             second = measure([*CORRIDOR, "run", str(SCENARIO), "--out", str(out), "--no-report"], 1,
                              before=clear, env=cold_env)
-            rows.append(("run mexico-2023 --no-report, empty numba cache", first, "≤ later + 3 s"))
-            rows.append(("  the same, second run (cache warm)", second, ""))
+            rows.append(("run mexico-2023 --no-report, empty numba cache", first,
+                         "≤ later + 3 s", None))
+            rows.append(("  the same, second run (cache warm)", second, "", None))
             rows.append(("run mexico-2023 --no-report",
                          measure([*CORRIDOR, "run", str(SCENARIO), "--out", str(out),
-                                  "--no-report"], args.repeat, before=clear), ""))
+                                  "--no-report"], args.repeat, before=clear), "", None))
             rows.append(("run mexico-2023 (with report)",
                          measure([*CORRIDOR, "run", str(SCENARIO), "--out", str(out)],
-                                 args.repeat, before=clear), ""))
+                                 args.repeat, before=clear), "", None))
             rows.append(("report mexico-2023",
-                         measure([*CORRIDOR, "report", str(out)], args.repeat), "≤ 1 s"))
-            if (FLEE_DATA / "conflict_input" / "mali").is_dir():
-                mali = work / "mali"
-                rows.append(("import-flee mali", measure(
-                    [*CORRIDOR, "import-flee", str(FLEE_DATA / "conflict_input" / "mali"),
-                     str(FLEE_DATA / "conflict_validation" / "mali2012"), "--simsetting",
-                     str(FLEE_DATA / "simsetting_fabflee3_validation.yml"), "--out", str(mali)],
-                    args.repeat, before=rmtree(mali)), ""))
-                mout = work / "mali-run"
-                mclear = rmtree(mout)
-                flee_s, flee_note = (flee_here(args.flee_python) if args.flee_python
-                                     else flee_anchor())
-                rows.append(("run mali --no-report", measure(
-                    [*CORRIDOR, "run", str(mali), "--out", str(mout), "--no-report"], args.repeat,
-                    before=mclear), "≥ 50× Flee"))
-                rows.append(("run mali (with report)", measure(
-                    [*CORRIDOR, "run", str(mali), "--out", str(mout)], args.repeat, before=mclear),
-                    "≥ 30× Flee"))
+                         measure([*CORRIDOR, "report", str(out)], args.repeat), "≤ 1 s", None))
+        for name in [s for s in ("mali", "car") if s in sections]:
+            if not (FLEE_DATA / "conflict_input" / name).is_dir():
+                notes.append(f"no ../shared/flee/conflict_input/{name}: {name} rows skipped")
+                continue
+            scenario = work / name
+            # mali: the import's own (head) settings, against Flee head's time in RULES.md
+            # unless Flee 3.1 runs here; car: Flee 3.1's behaviour, so both run the same agents
+            flee31 = name == "car"
+            rows.append((f"import-flee {name}", measure(
+                import_flee(name, scenario), args.repeat, before=rmtree(scenario)),
+                "", None))
+            if flee31:
+                as_flee31(scenario)
+            mout = work / f"{name}-run"
+            mclear = rmtree(mout)
+            targets = {"mali": ("≥ 50× Flee", "≥ 30× Flee"), "car": ("≥ 100× Flee", "")}[name]
+            rows.append((f"run {name} --no-report", measure(
+                [*CORRIDOR, "run", str(scenario), "--out", str(mout), "--no-report"],
+                args.repeat, before=mclear), targets[0], name))
+            rows.append((f"run {name} (with report)", measure(
+                [*CORRIDOR, "run", str(scenario), "--out", str(mout)], args.repeat,
+                before=mclear), targets[1], name))
+            notes.append(f"corridor {name}: {agents_of(mout):,} agents"
+                         + (" (Flee 3.1 switches: flee_compare.FLEE31)" if flee31 else
+                            " (the import's Flee-head settings)"))
+            if args.flee_python:
+                print(f"running Flee 3.1 on {name} ...", flush=True)
+                flee[name] = flee_here(args.flee_python, name)
+            else:
+                validation = {"mali": "mali2012", "car": "car2013"}[name]
+                flee[name] = flee_anchor(validation, "3.1" if flee31 else "head")
         load = os.getloadavg()
         print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at end\n")
         print("| command | min s | median s | CPU s (fastest) | median CPU s | × python start-up "
-              "| × faster than Flee | target |")
-        print("|---|---|---|---|---|---|---|---|")
-        for name, m, target in rows:
-            versus_flee = f"{flee_s / m['min']:.0f}×" if flee_s and "mali" in name \
-                and "import" not in name else ""
+              "| × faster than Flee (median) | target | median ÷ target |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for name, m, target, peer in rows:
+            flee_s = flee.get(peer, (None, ""))[0] if peer else None
+            versus_flee = f"{flee_s / m['median']:.0f}×" if flee_s else ""
+            limit = re.fullmatch(r"≤ ([\d.]+) s", target)
+            versus_target = f"{m['median'] / float(limit.group(1)):.2f}" if limit else ""
             print(f"| {name} | {m['min']:.2f} | {m['median']:.2f} | {m['cpu']:.2f} | "
                   f"{m['cpu_median']:.2f} | {m['min'] / python['min']:.0f} | {versus_flee} "
-                  f"| {target} |")
+                  f"| {target} | {versus_target} |")
+        print()
+        for name, (seconds, note) in flee.items():
+            print(f"Flee {name}: {seconds if seconds is not None else '—'} s ({note})")
+        for note in notes:
+            print(note)
         if first is not None and second is not None:
-            print(f"\nFlee: {flee_s if flee_s is not None else '—'} s ({flee_note})")
             print(f"first run after an install costs {first['min'] - second['min']:+.2f} s "
                   f"(empty vs warm numba cache)")
     finally:

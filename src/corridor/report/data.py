@@ -16,6 +16,7 @@ from corridor.runs.read import (
     read_summary,
     read_table,
 )
+from corridor.runs.route_km import read_route_km, route_km_from
 
 
 @dataclass
@@ -32,6 +33,7 @@ class RunData:
     places: pd.DataFrame | None
     routes: pd.DataFrame | None
     observations: pd.DataFrame
+    route_km: dict[str, dict[str, float]] | None = None  # route_km.json (None: not stored)
     _pivots: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -50,6 +52,7 @@ class RunData:
             places=read_places(run_dir),
             routes=read_routes(run_dir),
             observations=read_observations(run_dir),
+            route_km=read_route_km(run_dir),
         )
 
     def place_name(self, place_id: str) -> str:
@@ -59,6 +62,13 @@ class RunData:
             if isinstance(name, str) and name:
                 return name
         return place_id
+
+    def km_from(self, origin: str) -> dict[str, float]:
+        """Shortest road km from ``origin`` to each place it reaches: as stored at run time,
+        else computed from the run's routes (older run folders; scipy is imported only then)."""
+        if self.route_km is not None and origin in self.route_km:
+            return self.route_km[origin]
+        return route_km_from(self.routes, origin)
 
     def people_per_place(self) -> pd.DataFrame:
         """People per place (all statuses) as a date x place table, zeros filled."""

@@ -86,18 +86,9 @@ def people_per_status_figure(runs: Sequence[RunData]) -> Figure:
 
 
 def route_km_from(run: RunData, origin: str) -> dict[str, float]:
-    """Shortest road distance (km) from ``origin`` to every reachable place (corridor.geo)."""
-    if run.routes is None:
-        return {}
-    from corridor.geo import shortest_km
-
-    routes = run.routes
-    ids = list(dict.fromkeys([origin, *routes["from"].astype(str), *routes["to"].astype(str)]))
-    index = {pid: i for i, pid in enumerate(ids)}
-    km = shortest_km(len(ids), routes["from"].astype(str).map(index).to_numpy(),
-                     routes["to"].astype(str).map(index).to_numpy(),
-                     routes["distance_km"].to_numpy(float), np.array([0]), undirected=True)
-    return {pid: float(d) for pid, d in zip(ids, km, strict=True) if np.isfinite(d)}
+    """Shortest road distance (km) from ``origin`` to every reachable place (``RunData.km_from``:
+    stored in the run folder, or computed with corridor.geo)."""
+    return run.km_from(origin)
 
 
 def caravan_origin(run: RunData, group: str) -> str | None:

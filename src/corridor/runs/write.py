@@ -15,6 +15,7 @@ from corridor._io import atomic_write_text, json_text, write_csv, write_parquet
 from corridor.engine.core import RunResult
 from corridor.runs.claim import atomic_folder
 from corridor.runs.markers import RUN
+from corridor.runs.route_km import write_route_km
 from corridor.scenario.save import scenario_settings, table_for_csv, write_settings
 
 RESOLVED = "scenario.resolved.toml"
@@ -183,6 +184,8 @@ def write_run_files(result: RunResult, folder: Path, *, log: str = "") -> dict:
     for name in CSV_TABLES:
         write_csv(table_for_csv(scenario, name), folder / f"{name}.csv")
     atomic_write_text(folder / "summary.json", json_text(headline))
+    # what the report's caravan figure needs, so `corridor report` never imports scipy
+    write_route_km(folder, [c["origin"] for c in headline["caravans"].values() if c["origin"]])
     timings = "\n".join(f"  {k}: {v:.3f} s" for k, v in result.timings_s.items())
     atomic_write_text(
         folder / "run.log",
