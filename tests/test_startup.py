@@ -54,7 +54,17 @@ def test_validate_does_not_load_numba_pandas_or_evidence(tiny: Path) -> None:
             f"sys.argv = ['corridor', 'validate', {str(tiny)!r}]\n"
             "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code")
     assert loaded_after(code, "numba", "corridor.evidence", "matplotlib", "pandas",
-                        "pyarrow") == []
+                        "pyarrow", "pycountry", "scipy") == []
+
+
+def test_country_codes_without_pycountry_import_are_pycountrys() -> None:
+    """validate reads pycountry's data file instead of importing it: the same codes."""
+    import pycountry
+
+    from corridor.scenario.load import _iso3_codes
+
+    assert _iso3_codes() == frozenset(c.alpha_3 for c in pycountry.countries)
+    assert {"MEX", "GTM", "USA", "CAF"} <= _iso3_codes() and len(_iso3_codes()) > 240
 
 
 def test_version_and_python_dash_m() -> None:
