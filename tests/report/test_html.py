@@ -141,3 +141,15 @@ def test_overlay_note_names_runs(run_dir: Path, other_run_dir: Path) -> None:
 def test_same_run_same_report_bytes(run_dir: Path, tmp_path: Path) -> None:
     first = write_report(run_dir, tmp_path / "a.html").read_bytes()
     assert write_report(run_dir, tmp_path / "b.html").read_bytes() == first
+
+
+def test_scores_from_the_reports_tables_equal_scores_read_again(run_dir: Path) -> None:
+    """The report hands score_run the tables it has read: the same scores as reading them."""
+    import pandas as pd
+
+    from corridor.analysis.observations import score_run
+    from corridor.report.data import RunData
+
+    given = score_run(run_dir, tables=RunData.load(run_dir))
+    assert len(given) > 0 and given["ok"].notna().any()
+    pd.testing.assert_frame_equal(given, score_run(run_dir))

@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -71,16 +71,31 @@ def _within(value: float, low: float, high: float) -> bool | None:
     return math.isnan(high) or value <= high
 
 
-class _Run:
-    """The tables a scorer needs, loaded once."""
+class RunTables(Protocol):
+    """A run folder's tables as ``corridor.runs.read`` reads them (``report.data.RunData``)."""
 
-    def __init__(self, run_dir: Path):
-        self.counts = read_table(run_dir, "counts")
-        self.flows = read_table(run_dir, "flows")
-        self.groups = read_table(run_dir, "groups")
-        self.places = read_places(run_dir)
+    summary: dict[str, Any]
+    counts: pd.DataFrame | None
+    flows: pd.DataFrame | None
+    groups: pd.DataFrame | None
+    places: pd.DataFrame | None
+    observations: pd.DataFrame
+
+
+class _Run:
+    """The tables a scorer needs, loaded once (or taken from ``tables``, already read)."""
+
+    def __init__(self, run_dir: Path, tables: RunTables | None = None):
+        if tables is None:
+            self.counts = read_table(run_dir, "counts")
+            self.flows = read_table(run_dir, "flows")
+            self.groups = read_table(run_dir, "groups")
+            self.places = read_places(run_dir)
+            summary = read_summary(run_dir)
+        else:
+            self.counts, self.flows, self.groups = tables.counts, tables.flows, tables.groups
+            self.places, summary = tables.places, tables.summary
         dates = [t["date"] for t in (self.counts, self.groups) if t is not None and len(t)]
-        summary = read_summary(run_dir)
         if "start_date" in summary and "days" in summary:
             start = pd.Timestamp(summary["start_date"])
             self.first, self.last = start, start + pd.Timedelta(days=int(summary["days"]) - 1)
@@ -201,16 +216,18 @@ def check_max_distance(km: float) -> None:
         raise CorridorError(f"--max-distance-km must be a finite number >= 0, got {km}")
 
 
-def score_run(run_dir: Path, *, max_distance_km: float = 30.0) -> pd.DataFrame:
+def score_run(run_dir: Path, *, max_distance_km: float = 30.0,
+              tables: RunTables | None = None) -> pd.DataFrame:
     """One row per observation: simulated value, head distance (caravans), ok (bool or NA), note.
 
     ``ok`` is a nullable boolean: NA where the observation cannot be compared with this run.
-    Extra columns ``quote`` and ``source`` are carried along for reports.
+    Extra columns ``quote`` and ``source`` are carried along for reports. ``tables``: the run
+    folder's tables already read (the report has them; reading them again was a third of it).
     """
     check_max_distance(max_distance_km)
     run_dir = Path(run_dir)
-    run = _Run(run_dir)
-    obs = read_observations(run_dir)
+    run = _Run(run_dir, tables)
+    obs = tables.observations if tables is not None else read_observations(run_dir)
     rows = []
     for _, o in obs.iterrows():
         res = {"simulated": np.nan, "distance_km": np.nan, "ok": None, "note": ""}

@@ -180,7 +180,7 @@ def _figure(name: str, build: Callable[[], Figure | None], caption: str,
 def _observations(run: RunData) -> str:
     if run.observations.empty:
         return '<p class="note">The scenario has no observations.csv.</p>'
-    scores = score_run(run.path)
+    scores = score_run(run.path, tables=run)
     summ = score_summary(scores)
     share = "" if summ["share_ok"] is None else f" ({summ['share_ok']:.0%})"
     lead = (

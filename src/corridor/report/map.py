@@ -51,44 +51,52 @@ def labelled_places(run: RunData, top: int = 5, min_gap: float = 0.04) -> list[s
     chosen = [c.get("origin") for c in run.summary.get("caravans", {}).values() if c.get("origin")]
     chosen += top_places(run, top)
     chosen += list(places.index[places["kind"] == "destination"])
-    extent = max(float(np.ptp(places["lon"])), float(np.ptp(places["lat"])), 1e-9)
+    where = _where(places)
+    lon, lat = _lon_lat(places)
+    extent = max(float(np.ptp(lon)), float(np.ptp(lat)), 1e-9)
     kept: list[str] = []
     for p in dict.fromkeys(chosen):
-        if p not in places.index:
+        if p not in where:
             continue
-        lon, lat = float(places.at[p, "lon"]), float(places.at[p, "lat"])
-        if all(
-            math.hypot(lon - places.at[q, "lon"], lat - places.at[q, "lat"]) >= min_gap * extent
-            for q in kept
-        ):
+        x, y = where[p]
+        if all(math.hypot(x - where[q][0], y - where[q][1]) >= min_gap * extent for q in kept):
             kept.append(p)
     return kept
+
+
+def _lon_lat(places: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    return places["lon"].to_numpy(float), places["lat"].to_numpy(float)
+
+
+def _where(places: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """(lon, lat) of each place id: plain floats (pandas lookups per place were most of a map)."""
+    lon, lat = _lon_lat(places)
+    return dict(zip(places.index, zip(lon.tolist(), lat.tolist(), strict=True), strict=True))
 
 
 def _base(ax: Axes, run: RunData, labels: Sequence[str], fontsize: float) -> None:
     """Grid, routes as lines, places as small dots coloured by kind, a few labels."""
     places = run.places
     assert places is not None
-    where = dict(zip(places.index, zip(places["lon"].astype(float), places["lat"].astype(float),
-                                       strict=True), strict=True))
+    where = _where(places)
+    lon, lat = _lon_lat(places)
     if run.routes is not None:
-        for a, b in run.routes[["from", "to"]].itertuples(index=False):
+        for a, b in zip(run.routes["from"].tolist(), run.routes["to"].tolist(), strict=True):
             if a in where and b in where:
                 ax.plot([where[a][0], where[b][0]], [where[a][1], where[b][1]], "-",
                         color=ROUTE_COLOR, width=0.8)
-    for lon, lat, kind in places[["lon", "lat", "kind"]].itertuples(index=False):
+    for x, y, kind in zip(lon.tolist(), lat.tolist(), places["kind"].tolist(), strict=True):
         shade = KIND_COLORS.get(kind if isinstance(kind, str) else "", OTHER_KIND)
-        ax.marker(float(lon), float(lat), "o", color=shade, size=2.0)
+        ax.marker(x, y, "o", color=shade, size=2.0)
     for p in labels:
-        ax.text(float(places.at[p, "lon"]), float(places.at[p, "lat"]), run.place_name(p),
-                size=fontsize)
+        ax.text(where[p][0], where[p][1], run.place_name(p), size=fontsize)
     mean_lat = float(places["lat"].mean())
     ax.aspect = 1.0 / max(math.cos(math.radians(mean_lat)), 0.1)  # km-true at mid-latitude
     ax.dates, ax.y_from_zero = False, False
-    pad_x = max(0.5, 0.05 * float(np.ptp(places["lon"])))
-    pad_y = max(0.5, 0.05 * float(np.ptp(places["lat"])))
-    ax.xlim = (float(places["lon"].min()) - pad_x, float(places["lon"].max()) + pad_x)
-    ax.ylim = (float(places["lat"].min()) - pad_y, float(places["lat"].max()) + pad_y)
+    pad_x = max(0.5, 0.05 * float(np.ptp(lon)))
+    pad_y = max(0.5, 0.05 * float(np.ptp(lat)))
+    ax.xlim = (float(lon.min()) - pad_x, float(lon.max()) + pad_x)
+    ax.ylim = (float(lat.min()) - pad_y, float(lat.max()) + pad_y)
 
 
 def network_map_figure(run: RunData) -> Figure | None:
