@@ -84,7 +84,6 @@ class RunData:
             return pd.DataFrame()
         cached = self._pivots.get(column)
         if cached is None or cached[0] is not self.counts:
-            cached = self._pivots[column] = (self.counts, self.counts.pivot_table(
-                index="date", columns=column, values="n", aggfunc="sum", fill_value=0.0
-            ))
+            sums = self.counts.groupby(["date", column], sort=True)["n"].sum()
+            cached = self._pivots[column] = (self.counts, sums.unstack(column, fill_value=0.0))
         return cached[1]
