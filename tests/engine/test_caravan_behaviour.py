@@ -258,3 +258,78 @@ def test_new_levers_validate(tmp_path: Path) -> None:
     bad = folder / "policies.csv"
     bad.write_text(POLICY + "transfer,b,2024-01-01,2024-01-02,1.5,test\n")
     assert any("transfer" in str(p) for p in check_rules(load_scenario(folder)))
+
+
+JOIN = "caravan_join_share_per_day = 0.2\ncaravan_join_decay_days = 3.0\n"
+
+
+def test_joiners_grow_the_caravan_by_the_rate(tmp_path: Path) -> None:
+    """500 people, 20 % of them join the day after departure, decaying over 3 days: day k
+    has 500 * 0.2 * sum_{j<k} exp(-j/3) more members (cumulative rounding: exact)."""
+    far = LINE.replace("c,d,200", "c,d,2000")
+    rows, result = run(tmp_path, STEADY + JOIN, days=15, routes=far)
+    members = np.array([r["members"] for r in rows])
+    grown = 500 * 0.2 * np.cumsum(np.exp(-np.arange(14) / 3.0))
+    assert members[0] == 500
+    assert np.array_equal(members[1:], 500 + np.rint(grown).astype(int))
+    # closed form of the geometric sum: the caravan ends ~1.7x its departure size
+    limit = 500 * (1 + 0.2 / (1 - np.exp(-1 / 3.0)))
+    assert abs(members[-1] - limit) / limit < 0.01
+    # they walk with it (the body keeps everyone), every member counted once
+    assert all(r["body_members"] == r["members"] == states(r) for r in rows)
+    assert [round(r["km_from_origin"]) for r in rows[:5]] == [25, 50, 75, 100, 125]
+    assert result.state.n_agents == members[-1]
+
+
+def test_zero_join_share_is_the_run_of_before(tmp_path: Path) -> None:
+    plain, before = run(tmp_path / "plain")
+    zero, after = run(tmp_path / "zero", STEADY + "caravan_join_share_per_day = 0.0\n"
+                      "caravan_join_decay_days = 9.0\n")
+    assert zero == plain
+    assert np.array_equal(before.recorder.counts, after.recorder.counts)
+    assert np.array_equal(before.state.spawn.key, after.state.spawn.key)
+
+
+def test_joiners_change_nobody_elses_draws(tmp_path: Path) -> None:
+    """A flow beside the caravan: with joining, every flow agent (same key) ends where it
+    ended without it, and the first 500 members keep their keys."""
+    flow = CARAVAN + "a,2024-01-01,2024-01-08,40,day,flow,GTM,test\n"
+    states_of = {}
+    for name, params in (("plain", STEADY), ("join", STEADY + JOIN)):
+        folder = write_scenario(tmp_path / name, sources=flow, parameters=params, days=12,
+                                routes=LINE, policies=POLICY)
+        s = simulate(load_scenario(folder)).state
+        keys = s.spawn.key
+        flow_agents = s.spawn.group < 0
+        states_of[name] = (dict(zip(keys[flow_agents], zip(s.location[flow_agents],
+                                                             s.status[flow_agents],
+                                                             s.km_left[flow_agents],
+                                                             strict=True), strict=True)),
+                           set(keys[s.spawn.group == 0]), s.n_agents)
+    plain, join = states_of["plain"], states_of["join"]
+    assert plain[0] == join[0] and len(plain[0]) == 320
+    assert plain[1] < join[1] and join[2] > plain[2]
+
+
+def test_joiners_of_a_gone_caravan_wait_where_it_broke_up(tmp_path: Path) -> None:
+    rows, _ = run(tmp_path, STEADY + JOIN + "transfer_settle_share = 1.0\n"
+                  "flow_move_probability = 0.0\n",
+                  policies="transfer,b,2024-01-01,2024-01-31,1,test\n"
+                  "transfer_to,a,2024-01-01,2024-01-31,1,test\n", days=6)
+    # everyone at b accepts the offer on day 2 (joiners of days 1-2 included); the later
+    # joiners find no caravan and wait at b as its dispersed members
+    assert rows[2]["members"] > 500 and rows[2]["body_members"] == 0
+    assert all(r["members"] == 0 for r in rows[3:])
+    assert rows[3]["members_dispersed"] > 0
+    assert rows[5]["members_dispersed"] > rows[3]["members_dispersed"]
+
+
+def test_the_memory_estimate_counts_the_joiners(tmp_path: Path) -> None:
+    from corridor.engine.rules.corridor_rules import estimate_agents
+
+    scenario = load_scenario(write_scenario(tmp_path / "s", sources=CARAVAN, days=15))
+    plain = estimate_agents(scenario, {})
+    joined = estimate_agents(scenario, {"caravan_join_share_per_day": 0.2,
+                                        "caravan_join_decay_days": 3.0})
+    assert plain == 500
+    assert np.isclose(joined, 500 + 500 * 0.2 * np.exp(-np.arange(15) / 3.0).sum())

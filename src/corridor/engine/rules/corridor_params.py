@@ -329,6 +329,24 @@ PARAMETERS = (
     P("caravan_reform_min_people", 100.0,
       "dispersed people who must wait at one place for their caravan to re-form there",
       "estimate: reported re-formed caravans had hundreds of members", prior=(20.0, 1000.0)),
+    P("caravan_join_share_per_day", 0.0,
+      "people joining a caravan on the road on the day after its departure, as a share of "
+      "its planned members; later days decay (caravan_join_decay_days); they join the group "
+      "with most members where it is",
+      "data/caravans/timeline.csv: Oct 2018 ~1,000-3,000 leaving San Pedro Sula (13 Oct), "
+      "3,600-5,500 at Tecun Uman (19 Oct, Reuters, La Silla Rota), ~7,100-7,500 at Huixtla "
+      "(23-24 Oct, USA Today, DPA); Jan 2019 ~600-800 (14 Jan, AP) to 1,800-2,000 at Tecun "
+      "Uman (17 Jan, AFP); Jan 2021 2,000-4,000 (15 Jan, AP) to 6,000-10,000 at Chiquimula "
+      "and Vado Hondo (16-17 Jan); estimate: 0.5 a day decaying over 5 days gives the 2018 "
+      "growth (x3.5 in ten days); 0 = nobody joins (before this parameter)",
+      prior=(0.0, 0.6)),
+    P("caravan_join_decay_days", 5.0,
+      "e-folding time of the joining rate, in days since departure (day k after departure "
+      "gains share * exp(-(k - 1) / decay) of the planned members)",
+      "estimate: the reported growth happens in Honduras, Guatemala and at the Mexican border "
+      "within the first one to ten days (2018-10, 2019-01, 2021-01, 2021-10 rows); later "
+      "reports show sizes falling, so the rate decays; prior from one day to three weeks",
+      prior=(1.0, 20.0)),
     P("transfer_detention_share", 0.0,
       "share of those accepting a `transfer` offer who are taken to detention",
       "estimate: INM buses took some caravan members to migration stations (Jan 2020, "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 
 import numpy as np
@@ -26,6 +26,7 @@ from corridor.engine.core import Context, RuleSet, register
 from corridor.engine.levers import nearest_of_kind, risk_ahead, target_edges, todays_levers
 from corridor.engine.network import Network, kind_code, shortest_km
 from corridor.engine.rng import AGENT, CARAVAN, INIT_DAY, day_seed, draw_array, name_key
+from corridor.engine.rules.corridor_joining import add_joiners, expected_joiners, join_caravans
 from corridor.engine.rules.corridor_params import (
     ALL,
     ARRIVED,
@@ -79,6 +80,7 @@ from corridor.engine.rules.corridor_params import (
     kernel_scalars,
 )
 from corridor.engine.spawning import SpawnPlan, plan_spawns
+from corridor.scenario.model import Scenario
 from corridor.scenario.targets import Place
 
 KERNELS = "corridor.engine.rules.corridor_kernels"  # compiled ahead of time or JIT:
@@ -173,6 +175,8 @@ class CorridorState:
     threads: int = 1  # kernel threads for this run (kernel_threads)
     policy_key: bytes = b"unset"
     policy_values: np.ndarray = field(default_factory=lambda: np.zeros((N_PLACE_VALUES, 0)))
+    # int64 [joiners]: agents who join their caravan on the road (corridor_joining), sorted
+    joiners: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     trade_blocked_usd: float = 0.0
 
 
@@ -214,7 +218,9 @@ def route_table(network: Network, edge_open: np.ndarray, destinations: np.ndarra
 def init_state(ctx: Context) -> CorridorState:
     """Allocate every agent that will ever spawn, sorted by spawn day (LASER: preallocate)."""
     net, p = ctx.network, ctx.params
-    plan = plan_spawns(ctx.scenario, net)
+    plan, joiners = add_joiners(plan_spawns(ctx.scenario, net), ctx.scenario,
+                                float(p["caravan_join_share_per_day"]),
+                                float(p["caravan_join_decay_days"]))
     n = plan.n_agents
     n_caravans = len(plan.group_names)
     groups = 3 * n_caravans
@@ -240,6 +246,8 @@ def init_state(ctx: Context) -> CorridorState:
     place_values[P_IS_PORT] = net.is_kind("port_of_entry")
     det_cap = np.where(net.is_kind("detention"), net.capacity, 0.0)
     place_values[P_DET_CAP] = det_cap * ctx.scenario.agents_per_person
+    group = plan.group.copy()
+    group[joiners] = -1  # not in their caravan until the day they join it
     return CorridorState(
         n_agents=n,
         n_active=0,
@@ -248,7 +256,7 @@ def init_state(ctx: Context) -> CorridorState:
         next_place=np.full(n, -1, np.int32),
         km_left=np.zeros(n, np.float32),
         status=np.zeros(n, np.uint8),
-        group=plan.group.copy(),
+        group=group,
         mode=mode,
         days_here=np.zeros(n, np.int16),
         origin=plan.origin,
@@ -293,6 +301,7 @@ def init_state(ctx: Context) -> CorridorState:
         g_arrived_today=np.zeros(groups, bool),
         policy_values=np.zeros((N_PLACE_VALUES, net.n_places)),
         threads=kernel_threads(),
+        joiners=joiners,
     )
 
 
@@ -327,6 +336,7 @@ def spawn(ctx: Context) -> None:
         s.g_members += np.bincount(sub, minlength=len(s.g_members))
         for c in np.unique(caravan):
             s.g_active[c + s.n_caravans * np.arange(3)] = True
+        join_caravans(s, lo, hi)
         s.n_active = hi
 
 
@@ -739,6 +749,20 @@ def move_agents(ctx: Context) -> None:
         record_groups(ctx)
 
 
+def estimate_agents(scenario: Scenario, params: dict) -> float:
+    """Agents of sources.csv plus the caravans' expected joiners (engine/budget.py)."""
+    from corridor.engine.budget import source_agents
+
+    total = source_agents(scenario)
+    share = float(params.get("caravan_join_share_per_day", 0.0))
+    if share > 0:
+        caravans = replace(scenario, sources=scenario.sources[scenario.sources["group"] != "flow"])
+        total += expected_joiners(source_agents(caravans), share,
+                                  float(params.get("caravan_join_decay_days", 5.0)),
+                                  scenario.days)
+    return total
+
+
 RULES = register(
     RuleSet(
         name="corridor",
@@ -758,6 +782,7 @@ RULES = register(
         # 40,000 days (recorder, event series, caravan rows, the written tables)
         bytes_per_agent=BYTES_PER_AGENT + 16,
         bytes_per_place_day=1024,
+        estimate_agents=estimate_agents,
     )
 )
 
