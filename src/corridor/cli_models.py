@@ -27,7 +27,8 @@ DEFAULT_FIT = ("walk_speed_km_per_day=10:45", "caravan_halt_probability_per_day=
                "caravan_ride_probability_central_america_per_day=0:0.8",
                "caravan_ride_probability_beyond_isthmus_per_day=0:0.8",
                "caravan_split_probability_per_day=0:0.1",
-               "caravan_dissolve_below_share=0:0.5")
+               "caravan_dissolve_below_share=0:0.5",
+               "caravan_join_share_per_day=0:0.6", "caravan_join_decay_days=1:20")
 DEFAULT_NETWORK = Path("scenarios/caravans")
 
 DatasetArg = Annotated[Path, typer.Argument(
@@ -243,9 +244,9 @@ def backtest(
         help="Also forecast given the caravan's policies.csv rows as scenario inputs "
         "(a second, policy-conditioned table; needs DATASET/policies.csv).")] = True,
     spread: Annotated[str, typer.Option(
-        help="Candidate inflation factors of the members' parameter spread, comma-separated "
-        "(chosen per fold on the training caravans' band coverage; '0' = seeds only).")
-    ] = "2,4,8,16",
+        help="Range LO:HI the inflation factor of the members' parameter spread is searched "
+        "in (per fold, on the training caravans' band coverage, aiming at 90 %); one number "
+        "= that factor ('0' = seeds only).")] = "0.25:50",
 ) -> None:
     """Leave one caravan out: fit on the others, forecast it, score against baselines."""
     from corridor.analysis.backtest import BacktestSettings, skill_tables
@@ -258,7 +259,7 @@ def backtest(
     timeline, table = read_timeline(dataset)
     net = load_network(_network(network, dataset))
     settings = BacktestSettings(trials=trials, seeds=seeds, members=members, seed=seed,
-                                workers=workers, spread_factors=_factors(spread))
+                                workers=workers, spread_range=_spread_range(spread))
     levers = _policies(dataset, net) if policies else None
     only = _caravan_ids(caravans, table)
     started = dt.datetime.now()
@@ -276,15 +277,18 @@ def backtest(
     console.print(f"backtest folder: {out} ({len(results)} folds, {seconds:.0f} s)")
 
 
-def _factors(text: str) -> tuple[float, ...]:
+def _spread_range(text: str) -> tuple[float, ...]:
+    """``LO:HI`` (a range to search) or one number (that factor)."""
     try:
-        factors = tuple(float(v) for v in text.split(",") if v.strip())
+        bounds = tuple(float(v) for v in text.split(":"))
     except ValueError:
-        raise CorridorError(f"--spread {text!r}: expected comma-separated numbers "
-                            "(e.g. 0,1,2,4)") from None
-    if not factors or not all(math.isfinite(f) and f >= 0 for f in factors):
-        raise CorridorError(f"--spread {text!r}: need one or more finite factors >= 0")
-    return factors
+        raise CorridorError(f"--spread {text!r}: expected LO:HI (e.g. 0.25:50) or one "
+                            "number") from None
+    if not 1 <= len(bounds) <= 2 or not all(math.isfinite(f) and f >= 0 for f in bounds):
+        raise CorridorError(f"--spread {text!r}: need LO:HI or one number, finite and >= 0")
+    if len(bounds) == 2 and bounds[0] > bounds[1]:
+        raise CorridorError(f"--spread {text!r}: LO is above HI")
+    return bounds
 
 
 def _policies(dataset: Path, network):  # noqa: ANN001, ANN202
@@ -335,7 +339,10 @@ def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN00
     from corridor.analysis.backtest import GIVEN_KNOWN_POLICIES, GIVEN_POLICIES
 
     fitted = ", ".join(f"{r.name} in [{r.low:g}, {r.high:g}]" for r in ranges)
-    factors = ", ".join(f"{f:g}" for f in settings.spread_factors)
+    bounds = settings.spread_range
+    factors = (f"{bounds[0]:g}" if len(bounds) == 1 or bounds[0] == bounds[-1] else
+               f"searched in [{bounds[0]:g}, {bounds[-1]:g}] (at most "
+               f"{settings.spread_evaluations} candidates)")
     conditioned = [GIVEN_POLICIES, GIVEN_KNOWN_POLICIES]
     departure = skill[~skill["method"].isin(conditioned)]
     given = skill[skill["method"].isin(conditioned) | (skill["method"] == "constant_25km_day")]
@@ -344,7 +351,7 @@ def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN00
         f"Each caravan forecast by a model fitted on the other caravans only ({fitted}; "
         f"{settings.trials} Optuna trials x {settings.seeds} seeds per fold; "
         f"{settings.members} members per forecast, their parameters drawn around the fold's "
-        f"best trial with a spread factor chosen among {factors} on the training caravans' "
+        f"best trial with a spread factor {factors} on the training caravans' "
         f"band coverage, target {settings.target_coverage:.0%}).\n\n"
         "## From departure, departure-only (no future knowledge)\n\n"
         + _markdown(departure) + "\n\n")

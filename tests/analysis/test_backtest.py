@@ -18,7 +18,8 @@ from caravan_fixtures import line_network, synthetic_dataset
 
 TRUTH = {"walk_speed_km_per_day": 32.0, "caravan_move_probability": 1.0}
 SETTINGS = bt.BacktestSettings(trials=6, seeds=1, members=3, restart_members=2, workers=1,
-                               spread_factors=(0.0, 1.0), spread_members=2)
+                               spread_range=(0.0, 1.0), spread_evaluations=3,
+                               spread_members=2)
 
 
 #: one policy per caravan, its source naming the caravan (to trace where rows go)
@@ -79,6 +80,20 @@ def test_held_out_policies_never_reach_the_fit(world, monkeypatch: pytest.Monkey
                          | {str(c) for t in targets for c in t.positions["caravan"]})
         return real_spread(evaluator, targets, *args, **kwargs)
 
+    import corridor.analysis.spread as spread_module
+
+    covered: list[set[str]] = []
+    real_coverage = spread_module.training_coverage
+
+    def spy_coverage(evaluator, targets, *args, **kwargs):
+        covered.append({t.caravan for t in targets}
+                       | {str(c) for t in targets for c in t.positions["caravan"]}
+                       | {s for t in targets if t.policies is not None
+                          for s in t.policies["source"]})
+        return real_coverage(evaluator, targets, *args, **kwargs)
+
+    monkeypatch.setattr(spread_module, "training_coverage", spy_coverage)
+
     def spy_tracks(net, start, days, members, policies=None):
         forecast_policies.append(set() if policies is None else set(policies["source"]))
         return real_tracks(net, start, days, members, policies)
@@ -87,7 +102,8 @@ def test_held_out_policies_never_reach_the_fit(world, monkeypatch: pytest.Monkey
     monkeypatch.setattr(bt, "choose_spread", spy_spread)
     monkeypatch.setattr(bt, "ensemble_tracks", spy_tracks)
     settings = bt.BacktestSettings(trials=3, seeds=1, members=2, restart_members=1, workers=1,
-                                   spread_factors=(0.0, 2.0), spread_members=2)
+                                   spread_range=(0.5, 4.0), spread_evaluations=4,
+                                   spread_members=2)
     with_policies = POLICIES[POLICIES["caravan"] != "c"]  # c has none (as 2024-07)
     results = bt.backtest(network, timeline, caravans,
                           [ParamRange("walk_speed_km_per_day", 10, 60)], settings,
@@ -102,6 +118,23 @@ def test_held_out_policies_never_reach_the_fit(world, monkeypatch: pytest.Monkey
         assert conditioned == (others, {f"policy of {c}" for c in others - {"c"}})
         assert spread_on[2 * k] == others and spread_on[2 * k + 1] == others
         assert set(result.fits) == {bt.DEPARTURE_ONLY, bt.GIVEN_POLICIES}
+        for method, choice in result.spreads.items():
+            # the search stays in its range, within its budget, and picks a factor it tried
+            assert 1 <= len(choice.coverage) <= 4 and choice.factor in choice.coverage
+            assert all(0.5 <= f <= 4.0 for f in choice.coverage), method
+    # every coverage evaluation of every search ran training caravans only, with their own
+    # policies: nothing of the held-out caravan (rows or policies) reaches the spread choice
+    n_evaluations = sum(len(c.coverage) for r in results for c in r.spreads.values())
+    assert len(covered) == n_evaluations >= 6  # at least one per fold and fit
+    k = 0
+    for result in results:
+        others = {"a", "b", "c"} - {result.caravan}
+        for method in (bt.DEPARTURE_ONLY, bt.GIVEN_POLICIES):
+            for seen in covered[k:k + len(result.spreads[method].coverage)]:
+                assert result.caravan not in seen
+                assert f"policy of {result.caravan}" not in seen
+                assert others <= seen
+            k += len(result.spreads[method].coverage)
     assert set().union(*forecast_policies) == set(with_policies["source"])
     methods = set(pd.concat([r.positions for r in results])["method"])
     assert methods == {bt.DEPARTURE_ONLY, bt.GIVEN_POLICIES, "constant_25km_day"}
@@ -183,7 +216,7 @@ def test_cli_backtest_writes_the_folder(world, tmp_path: Path) -> None:
     out = tmp_path / "bt"
     args = ["backtest", str(data), "--network", str(network.folder), "--trials", "3",
             "--seeds", "1", "--members", "2", "--workers", "1",
-            "--param", "walk_speed_km_per_day=20:40", "--spread", "0,1"]
+            "--param", "walk_speed_km_per_day=20:40", "--spread", "0:1"]
     missing = CliRunner().invoke(app, [*args, "--out", str(out)])
     assert missing.exit_code != 0 and "policies.csv: missing" in str(missing.exception)
     assert not out.exists()
@@ -196,10 +229,11 @@ def test_cli_backtest_writes_the_folder(world, tmp_path: Path) -> None:
     assert "departure-only" in readme and "policy-conditioned" in readme
     fits = pd.read_csv(out / "fits.csv")
     assert set(fits["method"]) == {bt.DEPARTURE_ONLY, bt.GIVEN_POLICIES}
-    assert set(fits["spread_factor"]) <= {0.0, 1.0}
-    bad = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "x"), "--spread", "a"])
-    assert bad.exit_code != 0 and "--spread" in str(bad.exception)
-    assert not (tmp_path / "x").exists()
+    assert fits["spread_factor"].between(0.0, 1.0).all()
+    for wrong in ("a", "2:1", "1:2:3"):
+        bad = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "x"), "--spread", wrong])
+        assert bad.exit_code != 0 and "--spread" in str(bad.exception)
+        assert not (tmp_path / "x").exists()
     again = CliRunner().invoke(app, ["backtest", str(data), "--network", str(network.folder),
                                      "--out", str(out)])
     assert again.exit_code != 0

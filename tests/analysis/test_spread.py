@@ -41,21 +41,40 @@ def test_scales_are_floored_when_the_best_trials_agree() -> None:
     assert np.isclose(scales["caravan_ride_probability_per_day"], 0.02 * np.log(500))
 
 
-def test_the_factor_nearest_the_target_coverage_wins(monkeypatch) -> None:
+def test_the_search_finds_the_factor_of_the_target_coverage(monkeypatch) -> None:
+    """Coverage rising with the spread (as the members' sd): the bounded root find lands
+    where it crosses 90 %, within its budget, and each candidate ran its own spread."""
     import corridor.analysis.spread as spread
 
-    coverage = {0.0: 0.3, 1.0: 0.6, 2.0: 0.85, 4.0: 0.97}
     widths: list[float] = []
-    answers = iter(coverage.values())  # the factors are tried in the order given
 
     def fake(evaluator, targets, graph, members):
-        widths.append(float(np.std([p["walk_speed_km_per_day"] for p, _ in members])))
-        return next(answers)
+        sd = float(np.std([p["walk_speed_km_per_day"] for p, _ in members]))
+        widths.append(sd)
+        return min(1.0, sd / 10.0)  # 90 % at sd 9 km/day
 
     monkeypatch.setattr(spread, "training_coverage", fake)
+    f = fit([30.0] * 5, [0.05] * 5)  # floor scale 0.8 km/day
+    choice = choose_spread(None, [], f, None, (0.25, 50.0), 256, 0, 0.9, evaluations=8)
+    assert 3 <= len(choice.coverage) <= 8 and choice.factor in choice.coverage
+    assert all(0.25 <= k <= 50.0 for k in choice.coverage)
+    assert abs(choice.coverage[choice.factor] - 0.9) < 0.03
+    # the factor is continuous: not one of a list
+    assert choice.factor not in (0.25, 2.0, 4.0, 8.0, 16.0, 50.0)
+    assert len(set(widths)) == len(widths)
+    # more candidates, closer to the target
+    finer = choose_spread(None, [], f, None, (0.25, 50.0), 256, 0, 0.9, evaluations=12)
+    assert (abs(finer.coverage[finer.factor] - 0.9)
+            <= abs(choice.coverage[choice.factor] - 0.9))
+
+
+def test_the_largest_factor_when_the_target_is_out_of_reach(monkeypatch) -> None:
+    import corridor.analysis.spread as spread
+
+    monkeypatch.setattr(spread, "training_coverage", lambda *a: 0.6)
     f = fit([30.0] * 5, [0.05] * 5)
-    choice = choose_spread(None, [], f, None, (0.0, 1.0, 2.0, 4.0), 64, 0, 0.9)
-    assert choice.coverage == coverage
-    assert choice.factor == 2.0  # |0.85 - 0.9| < |0.97 - 0.9|
-    assert widths[0] == 0 and widths[1] < widths[2] < widths[3]  # each ran its own spread
+    choice = choose_spread(None, [], f, None, (0.25, 50.0), 8, 0, 0.9)
+    assert choice.factor == 50.0 and choice.coverage == {50.0: 0.6}  # one evaluation
+    monkeypatch.setattr(spread, "training_coverage", lambda *a: 0.95)
+    assert choose_spread(None, [], f, None, (0.25, 50.0), 8, 0, 0.9).factor == 0.25
     assert choose_spread(None, [], f, None, (3.0,), 4, 0, 0.9).factor == 3.0

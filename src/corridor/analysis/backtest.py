@@ -55,7 +55,14 @@ from corridor.analysis.caravan_skill import (
     skill_row,
 )
 from corridor.analysis.pools import local_pool
-from corridor.analysis.spread import SpreadChoice, choose_spread, draw_members, member_seeds
+from corridor.analysis.spread import (
+    SPREAD_EVALUATIONS,
+    SPREAD_RANGE,
+    SpreadChoice,
+    choose_spread,
+    draw_members,
+    member_seeds,
+)
 from corridor.scenario.model import Scenario
 
 HORIZONS = (1, 3, 7, 14)  # lead-time bins: 1, 2-3, 4-7, 8-14 days
@@ -71,9 +78,11 @@ class BacktestSettings:
     restart_members: int = 4
     seed: int = 0
     workers: int = 2
-    #: candidate inflation factors of the members' parameter spread (chosen per fold on the
-    #: training caravans' band coverage; one value = no choice)
-    spread_factors: tuple[float, ...] = (2.0, 4.0, 8.0, 16.0)
+    #: the range the inflation factor of the members' parameter spread is searched in (per
+    #: fold, on the training caravans' band coverage; one value = that factor, no search)
+    spread_range: tuple[float, ...] = SPREAD_RANGE
+    #: most candidate factors tried per fold and fit
+    spread_evaluations: int = SPREAD_EVALUATIONS
     #: members per training caravan when choosing the factor
     spread_members: int = 4
     #: the training coverage the factor aims at
@@ -126,9 +135,9 @@ def _fit_and_spread(network: Scenario, graph: RoadGraph, targets: list[Target],
     with Evaluator(network, 1) as evaluator:
         fit = calibrate(network, targets, ranges, trials=settings.trials, seeds=settings.seeds,
                         seed=settings.seed, fixed=fixed, evaluator=evaluator)
-        spread = choose_spread(evaluator, targets, fit, graph, settings.spread_factors,
+        spread = choose_spread(evaluator, targets, fit, graph, settings.spread_range,
                                settings.spread_members, settings.seed,
-                               settings.target_coverage, fixed)
+                               settings.target_coverage, fixed, settings.spread_evaluations)
     draws = draw_members(fit, spread.factor, settings.members, settings.seed)
     members = [({**(fixed or {}), **p}, s)
                for p, s in zip(draws, member_seeds(settings.members, settings.seed),

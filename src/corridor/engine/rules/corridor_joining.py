@@ -116,19 +116,20 @@ def join_caravans(s, lo: int, hi: int) -> None:  # noqa: ANN001 (CorridorState: 
     a, b = np.searchsorted(s.joiners, [lo, hi])
     if a == b:
         return
+    idx = s.joiners[a:b]
     n = s.n_caravans
-    for i in s.joiners[a:b]:
-        c = int(s.spawn.group[i])
-        groups = np.array([c, c + n, c + 2 * n])
-        g = int(groups[np.argmax(s.g_end_members[groups])])  # the main body wins ties
-        s.mode[i] = FOOT
-        s.days_here[i] = 0
-        if s.g_end_members[g] > 0:
-            s.group[i] = g  # the kernel puts it on the group's place and leg
-            s.location[i] = s.g_place[g]
-            s.g_members[g] += 1
-        else:
-            s.group[i] = -2 - c
-            s.location[i] = s.g_place[c]
-            s.next_place[i] = -1
-            s.status[i] = AT_PLACE
+    c = s.spawn.group[idx].astype(np.int64)
+    groups = c[:, None] + n * np.arange(3)[None, :]
+    ends = s.g_end_members[groups]
+    g = groups[np.arange(len(idx)), np.argmax(ends, axis=1)]  # the main body wins ties
+    alive = ends.max(axis=1) > 0
+    s.mode[idx] = FOOT
+    s.days_here[idx] = 0
+    join, wait = idx[alive], idx[~alive]
+    s.group[join] = g[alive]  # the kernel puts them on the group's place and leg
+    s.location[join] = s.g_place[g[alive]]
+    s.g_members += np.bincount(g[alive], minlength=len(s.g_members))
+    s.group[wait] = -2 - c[~alive]
+    s.location[wait] = s.g_place[c[~alive]]
+    s.next_place[wait] = -1
+    s.status[wait] = AT_PLACE
