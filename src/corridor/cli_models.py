@@ -247,6 +247,10 @@ def backtest(
         help="Range LO:HI the inflation factor of the members' parameter spread is searched "
         "in (per fold, on the training caravans' band coverage, aiming at 90 %); one number "
         "= that factor ('0' = seeds only).")] = "0.25:50",
+    by_region: Annotated[bool, typer.Option(
+        "--by-region/--all-regions",
+        help="Fit each caravan on the caravans setting out from the same country only "
+        "(Honduras, Mexico) instead of on all the others.")] = False,
 ) -> None:
     """Leave one caravan out: fit on the others, forecast it, score against baselines."""
     from corridor.analysis.backtest import BacktestSettings, skill_tables
@@ -259,7 +263,8 @@ def backtest(
     timeline, table = read_timeline(dataset)
     net = load_network(_network(network, dataset))
     settings = BacktestSettings(trials=trials, seeds=seeds, members=members, seed=seed,
-                                workers=workers, spread_range=_spread_range(spread))
+                                workers=workers, spread_range=_spread_range(spread),
+                                by_region=by_region)
     levers = _policies(dataset, net) if policies else None
     only = _caravan_ids(caravans, table)
     started = dt.datetime.now()
@@ -352,7 +357,9 @@ def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN00
         f"{settings.trials} Optuna trials x {settings.seeds} seeds per fold; "
         f"{settings.members} members per forecast, their parameters drawn around the fold's "
         f"best trial with a spread factor {factors} on the training caravans' "
-        f"band coverage, target {settings.target_coverage:.0%}).\n\n"
+        f"band coverage, target {settings.target_coverage:.0%})"
+        + ("; each caravan fitted on the caravans setting out from its own country only"
+           if settings.by_region else "") + ".\n\n"
         "## From departure, departure-only (no future knowledge)\n\n"
         + _markdown(departure) + "\n\n")
     if (skill["method"] == GIVEN_POLICIES).any():

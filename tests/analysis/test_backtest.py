@@ -237,3 +237,24 @@ def test_cli_backtest_writes_the_folder(world, tmp_path: Path) -> None:
     again = CliRunner().invoke(app, ["backtest", str(data), "--network", str(network.folder),
                                      "--out", str(out)])
     assert again.exit_code != 0
+
+
+def test_by_region_fits_on_caravans_from_the_same_country(world) -> None:
+    from dataclasses import replace
+
+    from corridor.errors import CorridorError
+
+    network, timeline, caravans = world
+    places = network.places.copy()
+    places.loc[places["id"] == "t1", "country"] = "HND"
+    net = replace(network, places=places)
+    table = caravans.copy()
+    table.loc[table["caravan"] == "c", "origin_place"] = "t1"  # c alone sets out from HND
+    assert bt.departure_region(table, net, "c") == "HND"
+    assert bt.training_caravans(timeline, table, net, "a", by_region=True) == ["b"]
+    assert bt.training_caravans(timeline, table, net, "a", by_region=False) == ["b", "c"]
+    with pytest.raises(CorridorError, match="no other caravan sets out from HND"):
+        bt.training_caravans(timeline, table, net, "c", by_region=True)
+    # the held-out caravan is never among its own training caravans, whatever the region
+    for held in ("a", "b"):
+        assert held not in bt.training_caravans(timeline, table, net, held, by_region=True)

@@ -63,6 +63,7 @@ from corridor.analysis.spread import (
     draw_members,
     member_seeds,
 )
+from corridor.errors import CorridorError
 from corridor.scenario.model import Scenario
 
 HORIZONS = (1, 3, 7, 14)  # lead-time bins: 1, 2-3, 4-7, 8-14 days
@@ -87,6 +88,9 @@ class BacktestSettings:
     spread_members: int = 4
     #: the training coverage the factor aims at
     target_coverage: float = 0.9
+    #: fit each caravan on the caravans that set out from the same country only (Honduran
+    #: caravans on Honduran ones, Chiapas caravans on Chiapas ones); False: on all others
+    by_region: bool = False
 
 
 #: forecasts: departure-only (no future knowledge) and policy-conditioned (the caravan's
@@ -105,6 +109,31 @@ def fit_rows(timeline: pd.DataFrame, held_out: str) -> pd.DataFrame:
 def fit_policies(policies: pd.DataFrame, held_out: str) -> pd.DataFrame:
     """The policies.csv rows a fold may fit on: every caravan's but the held-out one's."""
     return policies[policies["caravan"].astype(str) != held_out]
+
+
+def departure_region(caravans: pd.DataFrame, network: Scenario, caravan: str) -> str:
+    """The country a caravan sets out from: its caravans.csv origin place's (HND for San Pedro
+    Sula, MEX for Tapachula and Ciudad Hidalgo)."""
+    origin = caravans.loc[caravans["caravan"] == caravan, "origin_place"]
+    places = network.places.set_index("id")
+    if origin.empty or str(origin.iloc[0]) not in places.index:
+        raise CorridorError(f"caravans.csv: caravan {caravan}: origin not a place of the network")
+    return str(places.at[str(origin.iloc[0]), "country"])
+
+
+def training_caravans(timeline: pd.DataFrame, caravans: pd.DataFrame, network: Scenario,
+                      held_out: str, by_region: bool) -> list[str]:
+    """The caravans a fold fits on: every other caravan with rows in ``fit_rows``, or with
+    ``by_region`` only those setting out from the held-out caravan's country."""
+    train = fit_rows(timeline, held_out)
+    ids = [c for c in caravans["caravan"] if c != held_out and (train["caravan"] == c).any()]
+    if by_region:
+        region = departure_region(caravans, network, held_out)
+        ids = [c for c in ids if departure_region(caravans, network, c) == region]
+        if not ids:
+            raise CorridorError(f"caravan {held_out}: no other caravan sets out from {region} "
+                                "to fit on (drop --by-region)")
+    return ids
 
 
 def horizon_bin(lead_days: int) -> int | None:
@@ -156,7 +185,7 @@ def run_fold(network: Scenario, timeline: pd.DataFrame, caravans: pd.DataFrame,
     scenario inputs (mid-journey: all of them, and only those in force by the issue date).
     """
     train = fit_rows(timeline, held_out)
-    train_ids = [c for c in caravans["caravan"] if c != held_out and (train["caravan"] == c).any()]
+    train_ids = training_caravans(timeline, caravans, network, held_out, settings.by_region)
     graph = RoadGraph(network)
     target = targets_for(timeline, caravans, network, [held_out])[0]
     start = _with_destination(target.start, graph, network)
