@@ -39,6 +39,19 @@ _SCRIPT = Path(sys.executable).parent / "corridor"  # the command a user types
 CORRIDOR = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "corridor"]
 
 
+def kernels_in_use() -> str:
+    """Which serial kernels the timed runs used (engine/compiled.py), asked in a fresh process
+    with the runs' environment: ahead-of-time ones skip numba's start-up."""
+    import subprocess
+
+    code = "from corridor.engine.compiled import aot_available; print(aot_available())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    if done.stdout.strip() == "True":
+        return "serial kernels: compiled ahead of time (python -m corridor.engine.aot)"
+    return "serial kernels: numba JIT (no up-to-date ahead-of-time build; CORRIDOR_JIT set?)"
+
+
 def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall s, CPU s of the child) of one process; fails loudly if the command fails."""
     before = os.times()
@@ -230,6 +243,7 @@ def main() -> None:
             print(f"Flee {name}: {seconds if seconds is not None else '—'} s ({note})")
         for note in notes:
             print(note)
+        print(kernels_in_use())
         if first is not None and second is not None:
             print(f"first run after an install costs {first['min'] - second['min']:+.2f} s "
                   f"(empty vs warm numba cache)")
