@@ -71,7 +71,7 @@ def test_people_per_status_series(run: RunData) -> None:
 
 
 def test_route_km_shortest_path(run: RunData) -> None:
-    km = plots.route_km_from(run, "tapachula")
+    km = run.km_from("tapachula")
     assert km["arriaga"] == pytest.approx(240.0)
     assert km["tecun_uman"] == pytest.approx(35.0)
 

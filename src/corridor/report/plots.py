@@ -85,12 +85,6 @@ def people_per_status_figure(runs: Sequence[RunData]) -> Figure:
     return fig
 
 
-def route_km_from(run: RunData, origin: str) -> dict[str, float]:
-    """Shortest road distance (km) from ``origin`` to every reachable place (``RunData.km_from``:
-    stored in the run folder, or computed with corridor.geo)."""
-    return run.km_from(origin)
-
-
 def caravan_origin(run: RunData, group: str) -> str | None:
     """Where a caravan set out: from summary.json, else the head's place on its first day."""
     info = run.summary.get("caravans", {}).get(group, {})
@@ -114,7 +108,7 @@ def place_km_along(run: RunData, group: str, place: str) -> tuple[float, bool] |
         reached_rows = run.groups[(run.groups["group"] == group) & (run.groups["place"] == place)]
     reached = reached_rows is not None and len(reached_rows) > 0
     origin = caravan_origin(run, group)
-    km = route_km_from(run, origin).get(place) if origin else None
+    km = run.km_from(origin).get(place) if origin else None
     if km is None and reached:
         assert reached_rows is not None
         km = float(reached_rows.sort_values("day")["km_from_origin"].iloc[0])
