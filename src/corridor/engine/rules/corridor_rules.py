@@ -705,7 +705,10 @@ def kernel_threads() -> int:
         return numba.get_num_threads()
     # numba's default, without importing it (a serial run with compiled kernels never does)
     configured = os.environ.get("NUMBA_NUM_THREADS")
-    return int(configured) if configured else max(1, len(os.sched_getaffinity(0)))
+    if configured:
+        return int(configured)
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux; elsewhere numba counts CPUs
+    return max(1, len(affinity(0)) if affinity else os.cpu_count() or 1)
 
 
 def kernel_chunks(n_active: int, calm: float, threads: int) -> int:
