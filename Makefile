@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 	rm -rf $(VENV)/warmup-run
 	@# the serial kernels compiled ahead of time (engine/compiled.py): runs then skip numba's start-up
 	$(BIN)/python -m corridor.engine.aot || echo "runs will use numba's JIT kernels"
+	@# bytecode now, as a regular (non-editable) pip install does: a shell with
+	@# PYTHONDONTWRITEBYTECODE set would otherwise recompile every module on every command
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 install: $(STAMP)

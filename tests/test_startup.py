@@ -54,7 +54,26 @@ def test_validate_does_not_load_numba_pandas_or_evidence(tiny: Path) -> None:
             f"sys.argv = ['corridor', 'validate', {str(tiny)!r}]\n"
             "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code")
     assert loaded_after(code, "numba", "corridor.evidence", "matplotlib", "pandas",
-                        "pyarrow", "pycountry", "scipy") == []
+                        "pyarrow", "pycountry", "scipy", "numpy") == []
+
+
+@pytest.mark.parametrize("rules", ["corridor", "flee"])
+def test_rule_declarations_need_no_numpy(rules: str) -> None:
+    """Checking parameters and levers needs neither NumPy (0.1 s of validate's 0.5) nor the
+    kernels; `corridor.engine`'s names load on first use."""
+    code = ("from corridor.engine.declared import declared_levers, declared_parameters\n"
+            f"assert declared_parameters({rules!r}) and declared_levers({rules!r})\n"
+            "from corridor.engine import check_rules, Parameter")
+    assert loaded_after(code, "numpy", "numba") == []
+
+
+def test_engine_names_still_load_on_first_use() -> None:
+    import corridor.engine as engine
+
+    assert engine.simulate.__module__ == "corridor.engine.core"
+    assert engine.check_rules.__module__ == "corridor.engine.declared"
+    with pytest.raises(AttributeError, match="no_such_name"):
+        engine.no_such_name  # noqa: B018
 
 
 def test_country_codes_without_pycountry_import_are_pycountrys() -> None:
@@ -85,6 +104,6 @@ def test_evidence_subcommand_still_runs() -> None:
 
 @pytest.mark.parametrize("rules", ["corridor", "flee"])
 def test_rule_declarations_need_no_numba(rules: str) -> None:
-    code = ("from corridor.engine.core import declared_levers, declared_parameters\n"
+    code = ("from corridor.engine.declared import declared_levers, declared_parameters\n"
             f"assert declared_parameters({rules!r}) and declared_levers({rules!r}) is not None")
     assert loaded_after(code, "numba") == []

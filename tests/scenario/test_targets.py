@@ -13,7 +13,7 @@ from corridor.analysis.sweep import apply_lever, resolve_target
 from corridor.engine import check_rules, simulate
 from corridor.engine.levers import target_edges
 from corridor.engine.network import compile_network
-from corridor.engine.rules.flee_setup import LEVERS as FLEE_LEVERS
+from corridor.engine.rules.flee_params import LEVERS as FLEE_LEVERS
 from corridor.errors import CorridorError, Problem
 from corridor.scenario import check_scenario, load_scenario
 from corridor.scenario.targets import (

@@ -22,11 +22,10 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from corridor.errors import Problem, ScenarioError
 
-if TYPE_CHECKING:  # tables are DataFrames or Tables; pandas would slow `validate`
+if TYPE_CHECKING:  # tables are DataFrames or Tables; pandas or numpy would slow `validate`
+    import numpy as np
     import pandas as pd
 
 
@@ -175,6 +174,8 @@ class PolicyTable:
 
     def schedule(self, start: dt.date, days: int) -> np.ndarray:
         """bool [days, rows]: row k is in force on day d (computed once for a run)."""
+        import numpy as np
+
         first = np.array([(p.first - start).days for p in self.rows], np.int64)
         last = np.array([(p.last - start).days for p in self.rows], np.int64)
         day = np.arange(days, dtype=np.int64)[:, None]

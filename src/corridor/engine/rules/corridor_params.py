@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from corridor.engine.core import Parameter
+from corridor.engine.declared import Parameter
 from corridor.scenario.targets import Country, CountryPair, LeverRule, Place, Route
+
+if TYPE_CHECKING:
+    import numpy as np
 
 STATUSES = ("at_place", "in_transit", "arrived", "detained", "deported", "returned",
             "asylum_waiting", "settled")
@@ -399,5 +401,7 @@ C = IntEnum("C", [name for name, _ in SCALARS], start=0)  # type: ignore[misc]
 
 def kernel_scalars(params: dict, agents_per_person: float) -> np.ndarray:
     """Pack the parameters the kernel needs, in ``C`` order (from ``SCALARS``)."""
+    import numpy as np  # here, not at the top: `validate` reads this module and needs no NumPy
+
     return np.array([float(value(params, agents_per_person)) for _, value in SCALARS],
                     dtype=np.float64)

@@ -31,9 +31,8 @@ import numpy as np
 
 from corridor.engine.compiled import kernels
 from corridor.engine.core import Context, RuleSet, register
-from corridor.engine.rules.flee_params import PARAMETERS
+from corridor.engine.rules.flee_params import LEVERS, PARAMETERS
 from corridor.engine.rules.flee_setup import (
-    LEVERS,
     MAX_ROUTE_NODES,
     Events,
     Paths,

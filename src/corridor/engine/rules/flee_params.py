@@ -5,8 +5,19 @@
 
 from __future__ import annotations
 
-from corridor.engine.core import Parameter
-from corridor.engine.rules.flee_setup import LEVERS
+from corridor.engine.declared import Parameter
+from corridor.scenario.targets import Country, CountryPair, LeverRule, Place, Route
+
+# the policies.csv levers the flee rules act on (Flee's conflicts.csv and closures.csv)
+LEVERS = {
+    "conflict": LeverRule((Place,), doc="conflict intensity (> 0: a conflict zone)"),
+    "closure": LeverRule((Place, Route, Country, CountryPair), flag=True,
+                         doc="1 = closed: a location's links, a link, a country's borders or "
+                             "the links between two countries"),
+    "camp_closed": LeverRule((Place,), place_kinds=frozenset({"camp", "idpcamp"}), flag=True,
+                             doc="1 = the camp takes no one"),
+}
+
 
 __all__ = ["LEVERS", "PARAMETERS"]
 

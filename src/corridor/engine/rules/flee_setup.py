@@ -18,20 +18,8 @@ from corridor.engine.network import Network, kind_code
 from corridor.errors import CorridorError
 from corridor.scenario.flee_import import interpolate
 from corridor.scenario.model import Scenario
-from corridor.scenario.targets import Country, CountryPair, LeverRule, Place, Route
 
 MAX_ROUTE_NODES = 8  # awareness <= 3 links; markers add pass-through nodes
-
-# the policies.csv levers the flee rules act on (Flee's conflicts.csv and closures.csv)
-LEVERS = {
-    "conflict": LeverRule((Place,), doc="conflict intensity (> 0: a conflict zone)"),
-    "closure": LeverRule((Place, Route, Country, CountryPair), flag=True,
-                         doc="1 = closed: a location's links, a link, a country's borders or "
-                             "the links between two countries"),
-    "camp_closed": LeverRule((Place,), place_kinds=frozenset({"camp", "idpcamp"}), flag=True,
-                             doc="1 = the camp takes no one"),
-}
-
 
 def observation_series(scenario: Scenario) -> dict[str, list[tuple[int, float]]]:
     """The UNHCR series in data_layout order as (day, people) rows, keyed by Flee's name
