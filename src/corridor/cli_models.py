@@ -253,6 +253,10 @@ def backtest(
         "--by-region/--all-regions",
         help="Fit each caravan on the caravans setting out from the same country only "
         "(Honduras, Mexico) instead of on all the others.")] = False,
+    centre: Annotated[str, typer.Option(
+        help="Point forecast (position, people, median km): 'best' = members at the fold's "
+        "best-fit parameters, seeds only; 'ensemble' = the median of the spread members. "
+        "The 5-95 % band is the spread members' either way.")] = "best",
 ) -> None:
     """Leave one caravan out: fit on the others, forecast it, score against baselines."""
     from corridor.analysis.backtest import BacktestSettings, skill_tables
@@ -266,7 +270,7 @@ def backtest(
     net = load_network(_network(network, dataset))
     settings = BacktestSettings(trials=trials, seeds=seeds, members=members, seed=seed,
                                 workers=workers, spread_range=_spread_range(spread),
-                                by_region=by_region)
+                                by_region=by_region, centre=_centre(centre))
     levers = _policies(dataset, net) if policies else None
     only = _caravan_ids(caravans, table)
     started = dt.datetime.now()
@@ -282,6 +286,15 @@ def backtest(
     console.print(by_horizon.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     seconds = (dt.datetime.now() - started).total_seconds()
     console.print(f"backtest folder: {out} ({len(results)} folds, {seconds:.0f} s)")
+
+
+def _centre(value: str) -> str:
+    """--centre's value, checked (one clear line for a typo)."""
+    from corridor.analysis.backtest import CENTRES
+
+    if value not in CENTRES:
+        raise CorridorError(f"--centre {value!r}: use one of {', '.join(CENTRES)}")
+    return value
 
 
 def _spread_range(text: str) -> tuple[float, ...]:
@@ -361,7 +374,10 @@ def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN00
         f"best trial with a spread factor {factors} on the training caravans' "
         f"band coverage, target {settings.target_coverage:.0%})"
         + ("; each caravan fitted on the caravans setting out from its own country only"
-           if settings.by_region else "") + ".\n\n"
+           if settings.by_region else "")
+        + ("; the point forecast from members at the best fit (seeds only), the band from the "
+           "spread members" if settings.centre == "best" else
+           "; the point forecast is the spread members' median") + ".\n\n"
         "## From departure, departure-only (no future knowledge)\n\n"
         + _markdown(departure) + "\n\n")
     if (skill["method"] == GIVEN_POLICIES).any():

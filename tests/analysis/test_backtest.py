@@ -258,3 +258,45 @@ def test_by_region_fits_on_caravans_from_the_same_country(world) -> None:
     # the held-out caravan is never among its own training caravans, whatever the region
     for held in ("a", "b"):
         assert held not in bt.training_caravans(timeline, table, net, held, by_region=True)
+
+
+def test_centred_takes_the_point_from_best_and_the_band_from_the_spread() -> None:
+    dates = [dt.date(2024, 1, 1), dt.date(2024, 1, 2)]
+    spread = pd.DataFrame({"date": dates, "lat": [1.0, 2.0], "lon": [1.0, 2.0],
+                           "people": [100.0, 90.0], "km_q05": [0.0, 5.0],
+                           "km_q50": [10.0, 40.0], "km_q95": [30.0, 90.0]})
+    best = spread.assign(lat=[1.5, 2.5], lon=[1.6, 2.6], people=[80.0, 70.0],
+                         km_q05=[-1.0, -1.0], km_q50=[12.0, 33.0], km_q95=[-1.0, -1.0])
+    out = bt.centred(spread, best)
+    assert list(out["lat"]) == [1.5, 2.5] and list(out["people"]) == [80.0, 70.0]
+    assert list(out["km_q50"]) == [12.0, 33.0]
+    assert list(out["km_q05"]) == [0.0, 5.0] and list(out["km_q95"]) == [30.0, 90.0]
+    assert bt.centred(spread, None) is spread
+
+
+@pytest.mark.parametrize("centre", ["best", "ensemble"])
+def test_centre_members_run_at_the_best_fit(world, monkeypatch: pytest.MonkeyPatch,
+                                            centre: str) -> None:
+    """With --centre best every forecast also runs members at the fold's best parameters
+    (seeds only); with ensemble only the spread members run."""
+    network, timeline, caravans = world
+    calls: list[list[dict]] = []
+    real = bt.ensemble_tracks
+
+    def spy(net, start, days, members, policies=None):
+        calls.append([dict(p) for p, _ in members])
+        return real(net, start, days, members, policies)
+
+    monkeypatch.setattr(bt, "ensemble_tracks", spy)
+    settings = bt.BacktestSettings(trials=3, seeds=1, members=3, restart_members=2, workers=1,
+                                   spread_range=(4.0,), spread_evaluations=1,
+                                   spread_members=2, centre=centre)
+    results = bt.backtest(network, timeline, caravans,
+                          [ParamRange("walk_speed_km_per_day", 10, 60)], settings,
+                          fixed={"caravan_move_probability": 1.0}, only=["a"])
+    best = {"caravan_move_probability": 1.0, **results[0].fit.best}
+    at_best = [c for c in calls if all(p == best for p in c)]
+    if centre == "best":
+        assert calls[1] == [best] * 3 and len(at_best) == len(calls) // 2
+    else:
+        assert at_best == []
