@@ -32,7 +32,10 @@ VERBS: dict[str, str] = {
         r"began (?:walking|marching|their (?:trek|"
         r"journey|march|walk))|started (?:walking|marching|the trek|their (?:trek|journey|march|"
         r"walk))|resumed (?:their|its) (?:trek|journey|march|walk)|(?:trek|march|walk) north from|"
-        r"pulled out of|salio|salieron|sale|salen|partio|partieron|parten|"
+        r"pulled out of|"
+        # "walked some 15 km from Tapachula to …", "caminaron 40 kilómetros desde Huixtla"
+        r"(?:walked|marched|trekked|caminaron|camino|marcharon)(?= (?:[\w.,]+ ){0,4}?"
+        r"(?:from|desde)\b)|salio|salieron|sale|salen|partio|partieron|parten|"
         # "parte" leaves, but "formaban parte de la caravana" were part of it
         r"(?<!forma )(?<!forman )(?<!formaba )(?<!formaban )(?<!formar )(?<!formaron )"
         r"(?<!formo )(?<!formando )(?<!formen )(?<!ser )(?<!es )(?<!son )(?<!en )(?<!por )"
@@ -80,7 +83,12 @@ VERBS: dict[str, str] = {
         r"se disipo|se disolvio|se disuelve|disolvieron|"
         r"disolvio|disuelta|se desintegro|desintegraron|desintegrada|se desintegra|"
         r"desmantelaron|desmantelo|desarticularon|desarticulo|se dispersa|se dispersaron|"
-        r"se disperso|dispersaron|se disgrego|se disgrega|disgregaron|disolver|desintegrar"),
+        r"se disperso|dispersaron|se disgrego|se disgrega|disgregaron|disolver|desintegrar|"
+        # participles, gerunds and enclitics: "fueron dispersados", "dispersándose", "para
+        # dispersarlos", "la caravana quedó disuelta"
+        r"dispersad[oa]s?|dispersandose|dispersandolos|dispersarlos|dispersarlas|"
+        r"disuelt[oa]s?|disolviendose|disolverla|desintegrandose|desarticulad[oa]s?|"
+        r"desmantelad[oa]s?|dismantled|broke apart|broken apart"),
     "transported": (
         r"boarded|board|boarding|bused|bussed|put on buses|onto buses|on buses|in buses|"
         r"buses took|buses carried|transferred|ferried|hitch(?:ed)? (?:a )?rides?|caught rides|"
@@ -91,7 +99,9 @@ VERBS: dict[str, str] = {
         r"trasladan|en autobuses|en camiones|se entregaron|entregarse"),
     "returned": (
         r"turned back|turn back|returned home|return home|went home|go home|sent back|"
-        r"sent home|gave up and|headed home|regresaron|regresan|regreso a su|retornaron|"
+        r"sent home|gave up and|headed home|"
+        r"(?:send|sent|sending) (?:[\w,]+ ){1,6}?back (?:home|to)|"
+        r"regresaron|regresan|regreso a su|retornaron|"
         r"retornan|retornaban|regresaban|volvieron a su pais|desistieron|"
         r"(?:decided|agreed|asked|chose|opted|were allowed) (?:[\w,]+ ){0,5}?to return|"
         r"(?:decidieron|optaron por|pidieron|aceptaron|acordaron|prefirieron) (?:\w+ ){0,3}?"

@@ -230,6 +230,7 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
         drafts.extend(new)
     _coreference(drafts)
     _caravan_place(drafts, dateline_town)
+    _country_doubts(drafts)
     for d in drafts:
         d.obs.place_how = d.place_how if d.obs.place_id else "none"
     obs = _drop_coarser(_merge_restated(_dedupe([d.obs for d in drafts])))
@@ -947,6 +948,32 @@ def _caravan_place(drafts: list[_Draft], dateline: Mention | None) -> None:
         o.place, o.place_id, o.lat, o.lon, o.country = current
         o.confidence = round(min(0.9, o.confidence + 0.45 - 0.2), 2)
         d.place_how = "caravan's last place"
+
+
+_MOVES = {"departed", "position", "arrived", "halted", "dispersed", "transported", "caravan_size"}
+US_COUNTRY_CAP = 0.3  # a caravan of this corridor is never tracked inside the US
+DEPARTED_COUNTRY_CAP = 0.45  # under the default threshold: see _country_doubts
+# where caravans form and set out as a whole ("the caravan departed Honduras on Friday")
+CARAVAN_HOMELANDS = {"country:HND", "country:GTM", "country:SLV", "country:NIC"}
+
+
+def _country_doubts(drafts: list[_Draft]) -> None:
+    """Caravan moves placed in a whole country are doubtful and left under the default
+    threshold: "in the US" is the goal ("U.S.-bound", "toward the US", "US voters"), not where
+    a caravan of this corridor is (they stop at the border, on the Mexican side); and a
+    departure "from Honduras" or "from southern Mexico" names the origin country (often the
+    migrants' nationality, "left her native Venezuela"), while the fact a track needs is
+    the town -- except from the Central American countries where caravans form ("departed
+    Honduras on Friday" is how their start is told). Other kinds (returns,
+    detentions) are kept: a country is often where those happen."""
+    for d in drafts:
+        o = d.obs
+        if o.kind not in _MOVES or not o.place_id.startswith("country:"):
+            continue
+        if o.place_id == "country:USA":
+            o.confidence = min(o.confidence, US_COUNTRY_CAP)
+        elif o.kind == "departed" and o.place_id not in CARAVAN_HOMELANDS:
+            o.confidence = min(o.confidence, DEPARTED_COUNTRY_CAP)
 
 
 def _set_place(d: _Draft, name: str, pid: str, place, how: str) -> None:

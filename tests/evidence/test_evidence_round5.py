@@ -1,0 +1,59 @@
+"""Issue 11, fifth round: rules found on the DEV split's errors (86 texts this time): caravan
+moves placed in a whole country are left under the default threshold (the US is a goal; a
+departure "from Honduras" names the origin, not the town), Spanish participles, gerunds and
+enclitics of dispersal, "sent … back home", and "walked 15 km from Tapachula". Every article
+here was written for its test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from corridor.evidence.extract import extract_text
+
+TUE = dt.date(2023, 12, 26)  # a Tuesday
+
+
+def rows(text: str, pub: dt.date | None = TUE) -> list:
+    return extract_text(text, published=pub)
+
+
+def kept(text: str, pub: dt.date | None = TUE) -> set[tuple[str, str]]:
+    return {(o.kind, o.place) for o in rows(text, pub) if o.confidence >= 0.5}
+
+
+def test_a_caravan_is_not_placed_in_the_united_states() -> None:
+    text = ("A US-bound caravan of thousands of migrants began pouring into the United States "
+            "on Monday, officials said.")
+    moves = [o for o in rows(text) if o.country == "USA"]
+    assert moves, "the row is still extracted, with a low confidence"
+    assert all(o.confidence < 0.5 for o in moves)
+    # a US town on the border stays: caravans do reach the border
+    assert ("arrived", "Tijuana") in kept("The caravan arrived in Tijuana on Monday.")
+
+
+def test_a_departure_from_a_country_is_doubtful_but_a_town_is_not() -> None:
+    # (from a Central American country where caravans form it stays: test_evidence_context)
+    text = "Unos 300 migrantes salieron el lunes desde el sur de México en caravana."
+    deps = [o for o in rows(text) if o.kind == "departed"]
+    assert deps and all(o.confidence < 0.5 for o in deps if o.place_id.startswith("country:"))
+    assert ("departed", "San Pedro Sula") in kept(
+        "Unos 300 migrantes salieron el lunes desde San Pedro Sula en caravana.")
+    # returns to a country are not touched: that is where they happen
+    assert any(o.kind in ("returned", "deported") and o.place == "Honduras" for o in rows(
+        "Guatemala deportó el lunes a 500 migrantes a Honduras.") if o.confidence >= 0.5)
+
+
+def test_spanish_dispersal_participles_and_gerunds() -> None:
+    assert ("dispersed", "Huixtla") in kept("Los migrantes fueron dispersados el lunes en "
+                                            "Huixtla.")
+    assert ("dispersed", "Huixtla") in kept("El lunes en Huixtla los migrantes "
+                                            "terminaron dispersándose por la zona.")
+    assert ("dispersed", "Huixtla") in kept("La caravana quedó disuelta el lunes en Huixtla.")
+
+
+def test_walked_from_a_town_is_a_departure() -> None:
+    assert ("departed", "Huixtla") in kept("Los migrantes caminaron 30 kilómetros desde "
+                                           "Huixtla el lunes.")
+    # walking through a town is a position, not a departure
+    got = kept("The migrants walked through Escuintla on Monday.")
+    assert not any(k == "departed" for k, _ in got)
