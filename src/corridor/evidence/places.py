@@ -435,6 +435,11 @@ _QUALIFIER_GAP = re.compile(r",\s*(?:(?:en|in)\s+(?:el|la|the)\s+(?:[\w-]+\s+)?(
                             r"departamento|department|province|provincia)\s+(?:de|of)\s+)?")
 
 
+# a departure verb, a few words (a day, a time: "el lunes", "esta madrugada"), then "de X"
+_LEFT_ON_DAY = re.compile(r"\b(?:salio|salieron|salen|sale|partio|partieron|parten)\s+"
+                          r"(?:[\w,]+\s+){1,4}?(?:de|del)\s+(?:la\s+|el\s+)?(?:[\w-]+\s+){0,2}$")
+
+
 def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
     for k, m in enumerate(mentions):
         if m.role == "qualifier":
@@ -450,6 +455,8 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
                 if rx.search(before):
                     m.role = role
                     break
+        if m.role == "of" and _LEFT_ON_DAY.search(before):
+            m.role = "origin"  # "salieron el lunes de Tapachula": where they left from
         # "en su travesía hacia Estados Unidos", "on their journey to the U.S.", "US-bound":
         # where they are going, never where something happened
         if m.candidates and m.candidates[0].level in ("country", "region") and (
