@@ -2,7 +2,8 @@
 moves placed in a whole country are left under the default threshold (the US is a goal; a
 departure "from Honduras" names the origin, not the town), Spanish participles, gerunds and
 enclitics of dispersal, "sent … back home", "walked 15 km from Tapachula" and "salieron el
-lunes de Tapachula". Every article here was written for its test."""
+lunes de Tapachula", and photo gallery counters ("2 of 12 Honduran migrants rest …"). Every
+article here was written for its test."""
 
 from __future__ import annotations
 
@@ -67,3 +68,15 @@ def test_a_count_that_left_on_a_day_from_a_town_is_placed_there() -> None:
     # "de" after a noun is still "of": the size of the caravan of Tapachula is not a departure
     assert not any(o.kind == "departed" for o in rows("La caravana de Tapachula tiene 2,500 "
                                                       "migrantes."))
+
+
+def test_a_photo_gallery_counter_is_not_a_count() -> None:
+    caption = ("3 of 12 Honduran migrants rest at a roadblock on the highway in Vado Hondo, "
+               "Guatemala, Monday, Jan. 18, 2021.")
+    got = rows(caption, dt.date(2021, 1, 19))
+    assert got and all(o.low is None for o in got)  # the halt stays, with no number
+    assert all(o.low is None for o in rows("5 de 12 Migrantes descansan en Huixtla, Chiapas, "
+                                           "el lunes 18 de enero de 2021.", dt.date(2021, 1, 19)))
+    # a share of a group written the same way is a count
+    assert any(o.low == 12.0 for o in rows("12 of 40 migrants were detained in Tapachula on "
+                                           "Monday."))

@@ -264,7 +264,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
     lang = detect_en_es(sent.text) or doc_lang
     if lang not in ("en", "es"):
         lang = doc_lang
-    quants = _drop_breakdowns([q for q in find_quantities(sent.text) if _keep(q, times, folded)],
+    quants = _drop_breakdowns([q for q in find_quantities(sent.text) if _keep(q, times, folded)
+                               and not _gallery_counter(q, sent.text)],
                               folded)
     triggers = find_triggers(folded)
     bounds = clauses(folded)
@@ -591,6 +592,17 @@ def _keep(q: Quantity, times: list[TimeExpr], folded: str) -> bool:
         return False  # "between 2017 and 2021": years
     tail = folded[q.end:q.end + 3]
     return not (tail.startswith("%") or re.match(r"^(?:st|nd|rd|th)\b", tail))
+
+
+# a photo gallery's counter opening a caption: "2 of 12 Honduran migrants …", "2 of12 …",
+# "5 de 12 Migrantes …" (the caption starts with a capital; "12 of 40 migrants were …" is a count)
+_GALLERY = re.compile(r"\W*(\d{1,2})\s*(?:of|de|/)\s*(\d{1,2})\s+(?=[A-ZÁÉÍÓÚÑ])")
+
+
+def _gallery_counter(q: Quantity, text: str) -> bool:
+    """Whether ``q`` is part of a photo gallery's "2 of 12" opening the sentence."""
+    m = _GALLERY.match(text)
+    return bool(m) and q.start < m.end() and int(m.group(1)) <= int(m.group(2))
 
 
 def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[Actor],
