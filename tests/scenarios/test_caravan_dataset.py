@@ -22,7 +22,7 @@ TIMELINE_KINDS = {"departed", "position", "halted", "dispersed", "transported", 
                   "detained", "returned", "permits_issued"}
 GOLD_COLUMNS = ["date", "place", "place_id", "country", "kind", "low", "high", "unit", "caravan"]
 ARTICLE_COLUMNS = ["id", "url", "outlet", "language", "published", "published_basis", "event",
-                   "complete"]
+                   "complete", "stored_url", "lookup"]
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
