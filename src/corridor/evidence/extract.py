@@ -264,9 +264,8 @@ def _sentence(sent: Span, si: int, times: list[TimeExpr], carry: TimeExpr | None
     lang = detect_en_es(sent.text) or doc_lang
     if lang not in ("en", "es"):
         lang = doc_lang
-    quants = _drop_breakdowns([q for q in find_quantities(sent.text) if _keep(q, times, folded)
-                               and not _gallery_counter(q, sent.text)],
-                              folded)
+    quants = _drop_breakdowns([q for q in find_quantities(sent.text)
+                               if _keep(q, times, folded, sent.text)], folded)
     triggers = find_triggers(folded)
     bounds = clauses(folded)
     verbs = find_verbs(folded)
@@ -582,7 +581,11 @@ def _drop_breakdowns(quants: list[Quantity], folded: str) -> list[Quantity]:
     return [q for i, q in enumerate(quants) if i not in drop]
 
 
-def _keep(q: Quantity, times: list[TimeExpr], folded: str) -> bool:
+def _keep(q: Quantity, times: list[TimeExpr], folded: str, text: str) -> bool:
+    """Whether a number can be a count (not a time, a year, a share, an ordinal or a photo
+    gallery's counter); ``text`` is the sentence as written, ``folded`` its folded form."""
+    if _gallery_counter(q, text):
+        return False
     if any(t.start < q.end and q.start < t.end for t in times):
         return False
     if q.rule == "exact" and 1900 <= q.value <= 2100 and q.text.isdigit():
@@ -962,7 +965,6 @@ def _caravan_place(drafts: list[_Draft], dateline: Mention | None) -> None:
         d.place_how = "caravan's last place"
 
 
-_MOVES = {"departed", "position", "arrived", "halted", "dispersed", "transported", "caravan_size"}
 US_COUNTRY_CAP = 0.3  # a caravan of this corridor is never tracked inside the US
 DEPARTED_COUNTRY_CAP = 0.45  # under the default threshold: see _country_doubts
 # where caravans form and set out as a whole ("the caravan departed Honduras on Friday")
@@ -980,7 +982,7 @@ def _country_doubts(drafts: list[_Draft]) -> None:
     detentions) are kept: a country is often where those happen."""
     for d in drafts:
         o = d.obs
-        if o.kind not in _MOVES or not o.place_id.startswith("country:"):
+        if o.kind not in _GROUP_KINDS or not o.place_id.startswith("country:"):
             continue
         if o.place_id == "country:USA":
             o.confidence = min(o.confidence, US_COUNTRY_CAP)
