@@ -333,3 +333,36 @@ def test_the_memory_estimate_counts_the_joiners(tmp_path: Path) -> None:
                                         "caravan_join_decay_days": 3.0})
     assert plain == 500
     assert np.isclose(joined, 500 + 500 * 0.2 * np.exp(-np.arange(15) / 3.0).sum())
+
+
+HALT_SPLIT = STEADY + "caravan_split_probability_per_halted_day = 0.3\n"
+
+
+def test_members_stay_while_the_caravan_walks_and_leave_while_it_is_held(tmp_path: Path) -> None:
+    rows, _ = run(tmp_path, HALT_SPLIT,
+                  policies="caravan_hold,b,2024-01-01,2024-01-06,1,test\n", days=12)
+    members = [r["members"] for r in rows]
+    # walking days 0-2 (it reaches b on day 2): nobody leaves
+    assert members[:4] == [500] * 4  # day 3 follows a walking day
+    # held on days 3-5 at b: each of days 4-6 follows a day without moving, ~30 % leave
+    for day in (4, 5, 6):
+        assert 0.55 * members[day - 1] < members[day] < 0.85 * members[day - 1]
+    # it walks on from day 6: from day 7 (after a walking day) nobody leaves again
+    assert members[7:] == [members[7]] * len(members[7:])
+    assert rows[7]["members_dispersed"] == 500 - members[7]
+
+
+def test_a_halted_split_rate_of_zero_is_the_single_rate_of_before(tmp_path: Path) -> None:
+    single = STEADY.replace("= 0.0", "= 0.05", 1)
+    before, _ = run(tmp_path / "before", single,
+                    policies="caravan_hold,b,2024-01-01,2024-01-06,1,test\n", days=10)
+    zero, _ = run(tmp_path / "zero", single + "caravan_split_probability_per_halted_day = 0\n",
+                  policies="caravan_hold,b,2024-01-01,2024-01-06,1,test\n", days=10)
+    assert [r["members"] for r in zero] == [r["members"] for r in before]
+    assert before[-1]["members"] < 500  # the single rate acts on walking days too
+
+
+def test_waiting_at_the_destination_is_not_a_halt(tmp_path: Path) -> None:
+    rows, _ = run(tmp_path, HALT_SPLIT, days=25)  # 380 km at 25 km/day: there by day 15
+    last = rows[-1]
+    assert last["members_arrived"] == 500 and last["members_dispersed"] == 0

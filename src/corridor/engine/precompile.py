@@ -38,7 +38,7 @@ KERNELS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "corridor.engine.rules.corridor_kernels": {
         "caravan_votes": (_I32, _U8, _I64, _I64, _I64, _I64, "int64", "int64", "uint64",
-                          "float64", "float64", "float64", "int64"),
+                          _F64, "float64", "float64", "int64"),
         "choose_edge": (_I32, _F64, "int64", "float64"),
         "step_agents": _STEP,
         # serial runs call the sweep itself (step_agents only when threads are used)

@@ -137,19 +137,21 @@ def caravan_votes(group, mode, key, c_start, c_end, c_start_day, day, n_active, 
 
     A caravan's members may be in its main body, vanguard or stragglers (``group[i]``); one who
     splits off keeps the caravan in ``group[i] = -2 - c``. Nobody splits off on the day a
-    caravan sets out: everyone who left, left with it. The ranges of caravans whose members
-    joined on the road (corridor_joining) interleave: each visits only its own members."""
+    caravan sets out: everyone who left, left with it. ``p_split[g]`` is group g's split-off
+    probability today (higher after a day it did not move). The ranges of caravans whose
+    members joined on the road (corridor_joining) interleave: each visits only its own
+    members."""
     votes = np.zeros(n_groups, np.int64)
     members = np.zeros(n_groups, np.int64)
     n_caravans = c_start.shape[0]
     for c in range(n_caravans):
-        splitting = day > c_start_day[c] and p_split > 0.0
+        splitting = day > c_start_day[c]
         for i in range(c_start[c], min(c_end[c], n_active)):
             g = group[i]
             if g < 0 or g % n_caravans != c:
                 continue
             base = key_base(day_seed, AGENT, key[i])
-            if splitting and stream_uniform(base, S_SPLIT) < p_split:
+            if splitting and p_split[g] > 0.0 and stream_uniform(base, S_SPLIT) < p_split[g]:
                 group[i] = -2 - c
                 mode[i] = VEHICLE if stream_uniform(base, S_MODE) < vehicle_share else FOOT
                 continue

@@ -179,6 +179,14 @@ PARAMETERS = (
       "daily probability that a member leaves the caravan and travels on their own",
       "estimate: slow attrition of ~1 %/day over a weeks-long walk; seed 002's quick drop "
       "from ~10,000 to a bulk of ~6,000 is groups spreading ahead, not leaving", prior=(0.0, 0.2)),
+    P("caravan_split_probability_per_halted_day", 0.0,
+      "added to the daily split-off probability on a day after the group did not move (a rest "
+      "day, a hold, a blockade), before it arrives",
+      "estimate: reported caravans kept their members while walking and lost them while "
+      "stopped (data/caravans/timeline.csv: Oct 2018 stayed at ~4,000-7,500 over six weeks on "
+      "the road; Jan 2020 fell from 4,000-4,800 to ~800 in three days stopped at the Suchiate; "
+      "Dec 2023 from 6,000-8,500 to ~3,800 while stopped in Mapastepec); 0 = off (one rate for "
+      "every day); prior up to a third of members a day", prior=(0.0, 0.3)),
     P("route_detour_power", 3.0, "how strongly route choice avoids detours (>= 0)",
       "estimate: a 10 % detour keeps ~75 % of the weight of the shortest road", prior=(0.0, 6.0)),
     P("max_hops_per_day", 4, "most places a vehicle traveller passes in one day",

@@ -445,10 +445,16 @@ def move_caravans(ctx: Context) -> None:
         return
     p = ctx.params
     n_groups = len(s.g_place)
+    # members leave more after a day their group did not move (yesterday's activity), not
+    # once it has arrived (waiting at its destination is not a halt on the way)
+    p_split = np.where((s.g_activity == G_HALTED) & (s.g_status != ARRIVED),
+                       p["caravan_split_probability_per_day"]
+                       + p["caravan_split_probability_per_halted_day"],
+                       p["caravan_split_probability_per_day"]).astype(np.float64)
     votes, members = caravan_votes(
         s.group, s.mode, s.spawn.key, s.spawn.group_start, s.spawn.group_end,
         s.spawn.group_start_day, ctx.day, s.n_active, ctx.day_seed,
-        p["caravan_split_probability_per_day"], p["caravan_move_probability"],
+        p_split, p["caravan_move_probability"],
         p["flow_vehicle_share"], n_groups,
     )
     s.g_members[:] = members
