@@ -27,7 +27,8 @@ DEFAULT_FIT = ("walk_speed_km_per_day=10:45", "caravan_halt_probability_per_day=
                "caravan_ride_probability_central_america_per_day=0:0.8",
                "caravan_ride_probability_beyond_isthmus_per_day=0:0.8",
                "caravan_split_probability_per_day=0:0.1",
-               "caravan_dissolve_below_share=0:0.5")
+               "caravan_dissolve_below_share=0:0.5",
+               "caravan_split_probability_per_halted_day=0:0.3")
 #: joining en route is not fitted by default: fitting it made positions worse out of sample
 #: (159 against 101 km pooled from departure, docs/caravans.md); add it with --param
 JOINING_FIT = ("caravan_join_share_per_day=0:0.6", "caravan_join_decay_days=1:20")
