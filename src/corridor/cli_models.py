@@ -44,6 +44,9 @@ NetworkOpt = Annotated[Path, typer.Option(
 TrialsOpt = Annotated[int, typer.Option(help="Optuna trials per fit.", min=1)]
 SeedsOpt = Annotated[int, typer.Option("--seeds", help="Seeds per trial (loss averaged).", min=1)]
 WorkersOpt = Annotated[int, typer.Option(help="Local worker processes.", min=1)]
+SizeWeightOpt = Annotated[float, typer.Option(
+    help="Weight of the loss's size term (relative error against each reported size range) "
+    "against its position term (km / 100 to each reported position).", min=0.0)]
 OutOpt = Annotated[Path, typer.Option(help="Folder to write (refused if it exists).")]
 
 
@@ -121,6 +124,7 @@ def calibrate(
         "prior, the --accept share with the lowest loss is the posterior).")] = "optuna",
     accept: Annotated[float, typer.Option(
         help="abc: share of the prior draws accepted into the posterior.")] = 0.1,
+    size_weight: SizeWeightOpt = 1.0,
 ) -> None:
     """Fit caravan parameters to reported positions and sizes; write the fit and a report."""
     from corridor.analysis.calibrate import calibrate as fit
@@ -136,7 +140,8 @@ def calibrate(
     ranges = _ranges(param)
     timeline, table = read_timeline(dataset)
     net = load_network(_network(network, dataset))
-    targets = targets_for(timeline, table, net, _caravan_ids(caravans, table))
+    targets = targets_for(timeline, table, net, _caravan_ids(caravans, table),
+                          size_weight=size_weight)
     with _bar() as bar:
         task = bar.add_task("calibrate", total=trials, info="")
         def show(d: int, n: int, best: float) -> None:
@@ -258,6 +263,7 @@ def backtest(
         help="Point forecast (position, people, median km): 'best' = members at the fold's "
         "best-fit parameters, seeds only; 'ensemble' = the median of the spread members. "
         "The 5-95 % band is the spread members' either way.")] = "best",
+    size_weight: SizeWeightOpt = 1.0,
 ) -> None:
     """Leave one caravan out: fit on the others, forecast it, score against baselines."""
     from corridor.analysis.backtest import BacktestSettings, skill_tables
@@ -271,7 +277,8 @@ def backtest(
     net = load_network(_network(network, dataset))
     settings = BacktestSettings(trials=trials, seeds=seeds, members=members, seed=seed,
                                 workers=workers, spread_range=_spread_range(spread),
-                                by_region=by_region, centre=_centre(centre))
+                                by_region=by_region, centre=_centre(centre),
+                                size_weight=size_weight)
     levers = _policies(dataset, net) if policies else None
     only = _caravan_ids(caravans, table)
     started = dt.datetime.now()
@@ -376,6 +383,8 @@ def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN00
         f"band coverage, target {settings.target_coverage:.0%})"
         + ("; each caravan fitted on the caravans setting out from its own country only"
            if settings.by_region else "")
+        + (f"; the loss's size term weighted {settings.size_weight:g}"
+           if settings.size_weight != 1.0 else "")
         + ("; the point forecast from members at the best fit (seeds only), the band from the "
            "spread members" if settings.centre == "best" else
            "; the point forecast is the spread members' median") + ".\n\n"

@@ -108,3 +108,19 @@ def test_cli_calibrate_abc_writes_the_posterior(world, tmp_path: Path) -> None:
     bad = CliRunner().invoke(app, ["calibrate", str(data), "--out", str(tmp_path / "x"),
                                    "--method", "abc", "--accept", "0"])
     assert bad.exit_code != 0 and not (tmp_path / "x").exists()
+
+
+def test_size_weight_scales_only_the_size_term(world) -> None:
+    network_folder, data = world
+    network = load_network(network_folder)
+    timeline, caravans = read_timeline(data)
+    plain = targets_for(timeline, caravans, network, ["a"])[0]
+    heavy = targets_for(timeline, caravans, network, ["a"], size_weight=4.0)[0]
+    assert heavy.size_weight == 4.0 and plain.size_weight == 1.0
+    # a caravan that sheds members: its size term is > 0, its position term unchanged
+    params = {**TRUTH, "caravan_split_probability_per_day": 0.2}
+    track = simulate_track(caravan_scenario(network, plain.start, plain.days, params, seed=5))
+    position = run_loss(track, plain, size_weight=0.0)
+    size = run_loss(track, plain) - position
+    assert size > 0
+    assert run_loss(track, heavy) == pytest.approx(position + 4.0 * size)

@@ -97,6 +97,8 @@ class BacktestSettings:
     #: held-out run: the spread went to the top of its range in every fold, so the spread
     #: ensemble's median is pulled towards the middle of the prior, not the fit.
     centre: str = "best"
+    #: weight of the loss's size term against its position term (calibrate.run_loss)
+    size_weight: float = 1.0
 
 
 #: forecasts: departure-only (no future knowledge) and policy-conditioned (the caravan's
@@ -235,7 +237,8 @@ def run_fold(network: Scenario, timeline: pd.DataFrame, caravans: pd.DataFrame,
     summaries, scored, horizons = [], [], []
     for method, train_policies in variants:
         fit, spread, members = _fit_and_spread(
-            network, graph, targets_for(train, caravans, network, train_ids, train_policies),
+            network, graph, targets_for(train, caravans, network, train_ids, train_policies,
+                                         settings.size_weight),
             ranges, settings, fixed)
         fits[method], spreads[method] = fit, spread
         own = None if train_policies is None else caravan_levers(policies, held_out)

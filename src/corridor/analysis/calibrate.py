@@ -6,6 +6,8 @@ caravan does not swamp the rest, divided by ``DISTANCE_SCALE_KM``) plus the mean
 of the simulated size against each reported range (0 inside it). A trial's loss is the mean
 over caravans of the mean over seeds; its spread over seeds is kept. Every trial of a study uses
 the same seeds (common random numbers), so differences between trials are parameter effects.
+The size term is multiplied by the target's ``size_weight`` (``--size-weight``; 1 by default):
+how much a reported size counts against a reported position.
 """
 
 from __future__ import annotations
@@ -77,10 +79,13 @@ class Target:
     sizes: pd.DataFrame
     #: the caravan's own policies (policies.csv rows as scenario levers) when runs use them
     policies: pd.DataFrame | None = None
+    #: weight of the size term against the position term in the loss
+    size_weight: float = 1.0
 
 
 def targets_for(timeline: pd.DataFrame, caravans: pd.DataFrame, network: Scenario,
-                ids: Sequence[str], policies: pd.DataFrame | None = None) -> list[Target]:
+                ids: Sequence[str], policies: pd.DataFrame | None = None,
+                size_weight: float = 1.0) -> list[Target]:
     """Targets for the given caravans, built only from those caravans' own rows (timeline and,
     when ``policies`` is given, their own policies.csv rows)."""
     out = []
@@ -99,7 +104,8 @@ def targets_for(timeline: pd.DataFrame, caravans: pd.DataFrame, network: Scenari
         last = max(positions["date"].max(), start.date)
         days = min((last - start.date).days + 1, MAX_DAYS)
         own = None if policies is None else caravan_levers(policies, caravan)
-        out.append(Target(caravan, start, days, positions, reported_sizes(rows, caravan), own))
+        out.append(Target(caravan, start, days, positions, reported_sizes(rows, caravan), own,
+                          size_weight))
     return out
 
 
@@ -114,7 +120,7 @@ def caravan_levers(policies: pd.DataFrame, caravan: str,
         .reset_index(drop=True)
 
 
-def run_loss(track: pd.DataFrame, target: Target, size_weight: float = 1.0) -> float:
+def run_loss(track: pd.DataFrame, target: Target, size_weight: float | None = None) -> float:
     """The loss of one simulated track against one caravan's reports (see module doc)."""
     distances = position_errors(track, target.positions)
     distances = distances[~np.isnan(distances)]
@@ -123,7 +129,8 @@ def run_loss(track: pd.DataFrame, target: Target, size_weight: float = 1.0) -> f
     _, size_error = size_hits(track, target.sizes)
     size_error = size_error[~np.isnan(size_error)]
     size = float(np.mean(np.minimum(size_error, 5.0))) if len(size_error) else 0.0
-    return position + size_weight * size
+    weight = target.size_weight if size_weight is None else size_weight
+    return position + weight * size
 
 
 _NETWORK: Scenario | None = None
