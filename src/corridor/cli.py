@@ -305,10 +305,12 @@ def import_flee(
 def _mount_subcommands() -> None:
     """Commands that live in their own modules (batch runs); `evidence` is in LAZY_SUBCOMMANDS."""
     from corridor.cli_batch import register
+    from corridor.cli_forecast import register as register_forecast
     from corridor.cli_models import register as register_models
 
     register(app)
     register_models(app)
+    register_forecast(app)
 
 
 _mount_subcommands()

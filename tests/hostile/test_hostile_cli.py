@@ -122,6 +122,17 @@ CASES = [
                                     f"{OUT}.csv"), r"scenario\.toml: needs columns"),
     Case("evidence-score-not-gold", ("evidence", "score", f"{S}/scenario.toml",
                                      f"{S}/scenario.toml"), r"gold needs columns"),
+    # forecast: bad inputs refused before anything runs
+    Case("forecast-bad-date", ("forecast", "--from", "tapachula", "--date", "2024-13-01",
+                               "--people", "100", "--network", NETWORK, "--fit",
+                               f"{DATASET}/fit", "--out", OUT), r"--date.*YYYY-MM-DD"),
+    Case("forecast-unknown-place", ("forecast", "--from", "atlantis", "--date", "2024-01-01",
+                                    "--people", "100", "--network", NETWORK, "--fit",
+                                    f"{DATASET}/fit", "--out", OUT), r"--from 'atlantis'"),
+    Case("forecast-fit-not-a-calibration", ("forecast", "--from", "tapachula", "--date",
+                                            "2024-01-01", "--people", "100", "--network",
+                                            NETWORK, "--fit", S, "--out", OUT),
+         r"calibration\.json: missing"),
     Case("backtest-caravans-empty", ("backtest", DATASET, *FIT, "--caravans", ",", "--out",
                                      OUT), r"--caravans.*no caravan"),
     # sweep and sensitivity on Dask: a bad scheduler is refused before anything runs

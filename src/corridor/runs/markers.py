@@ -16,7 +16,9 @@ MARKER_FORMAT = 1
 RUN, ENSEMBLE, SWEEP, FLEE_IMPORT = "run", "ensemble", "sweep", "flee-import"
 CALIBRATION, BACKTEST = "calibration", "backtest"  # `corridor calibrate/backtest`
 SENSITIVITY = "sensitivity"  # `corridor sensitivity`
-KINDS = frozenset({RUN, ENSEMBLE, SWEEP, FLEE_IMPORT, CALIBRATION, BACKTEST, SENSITIVITY})
+FORECAST = "forecast"  # `corridor forecast`
+KINDS = frozenset({RUN, ENSEMBLE, SWEEP, FLEE_IMPORT, CALIBRATION, BACKTEST, SENSITIVITY,
+                   FORECAST})
 RESULT_KINDS = frozenset({RUN, ENSEMBLE, SWEEP})  # what run/ensemble/sweep --force may replace
 MEMBER_PREFIX = "seed-"
 

@@ -1,0 +1,116 @@
+"""`corridor forecast`: one caravan from where it is now, with the shipped fit's machinery."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corridor.analysis.calibrate import ParamRange
+from corridor.analysis.caravan_sim import CaravanStart, load_network
+from corridor.analysis.forecast import COLUMNS, ForecastSettings, forecast, read_calibration
+from corridor.errors import CorridorError
+
+from caravan_fixtures import STEP_KM, line_network, synthetic_dataset
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_corridor(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "corridor", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300, check=False)
+TRUTH = {"walk_speed_km_per_day": 30.0, "caravan_move_probability": 1.0,
+         "caravan_split_probability_per_day": 0.0}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A line network and a calibration folder written by `corridor calibrate` on it."""
+    tmp = tmp_path_factory.mktemp("forecast")
+    network = line_network(tmp / "net")
+    data = synthetic_dataset(network, tmp / "data", TRUTH)
+    res = run_corridor(["calibrate", str(data), "--network", str(network), "--param",
+                        "walk_speed_km_per_day=10:50", "--trials", "8", "--seeds", "1",
+                        "--workers", "1", "--out", str(tmp / "fit")], cwd=tmp)
+    assert res.returncode == 0, res.stderr
+    return network, tmp / "fit"
+
+
+def test_read_calibration_gives_back_the_fit(world) -> None:
+    _, fit_folder = world
+    fit = read_calibration(fit_folder)
+    assert [r.name for r in fit.ranges] == ["walk_speed_km_per_day"]
+    assert fit.ranges[0] == ParamRange("walk_speed_km_per_day", 10.0, 50.0)
+    assert len(fit.trials) == 8 and set(fit.best) == {"walk_speed_km_per_day"}
+    assert fit.caravans == ["a", "b", "c"]
+
+
+def test_forecast_walks_at_the_fitted_speed_from_the_start(world) -> None:
+    network_folder, fit_folder = world
+    network = load_network(network_folder)
+    fit = read_calibration(fit_folder)
+    start = CaravanStart("now", "t2", dt.date(2024, 3, 1), 2000.0)
+    table = forecast(network, start, fit, ForecastSettings(days=6, members=4, spread=0.0))
+    assert list(table.columns) == list(COLUMNS) and list(table["day"]) == list(range(7))
+    assert table["date"].iloc[0] == start.date
+    speed = fit.best["walk_speed_km_per_day"]
+    # seeds only, no halts fitted: every member walks the fitted speed each day
+    assert table["km_q50"].iloc[-1] == pytest.approx(7 * speed, rel=0.02)
+    assert (table["km_q05"] == table["km_q95"]).all()
+    # people: the start's, then the rule set's default split-off rate (not fitted here)
+    assert table["people"].iloc[0] == 2000 and table["people"].is_monotonic_decreasing
+    assert table["people"].iloc[-1] > 0.85 * 2000
+    # the near place is the town at that distance along the line
+    expected = f"t{2 + round(table['km_q50'].iloc[3] / STEP_KM)}"
+    assert table["near_place"].iloc[3] == expected
+
+
+def test_spread_members_widen_the_band_not_the_centre(world) -> None:
+    network_folder, fit_folder = world
+    network = load_network(network_folder)
+    fit = read_calibration(fit_folder)
+    start = CaravanStart("now", "t0", dt.date(2024, 3, 1), 2000.0)
+    sharp = forecast(network, start, fit, ForecastSettings(days=5, members=6, spread=0.0))
+    wide = forecast(network, start, fit, ForecastSettings(days=5, members=6, spread=50.0))
+    assert (wide["km_q50"] == sharp["km_q50"]).all()  # the point forecast is the best fit's
+    assert (wide["km_q95"] - wide["km_q05"]).iloc[-1] > 30.0
+
+
+def test_a_folder_that_is_not_a_calibration_is_refused(world, tmp_path: Path) -> None:
+    _, fit_folder = world
+    with pytest.raises(CorridorError, match="calibration.json: missing"):
+        read_calibration(tmp_path)
+    broken = shutil.copytree(fit_folder, tmp_path / "broken")
+    trials = pd.read_csv(broken / "trials.csv").drop(columns=["walk_speed_km_per_day"])
+    trials.to_csv(broken / "trials.csv", index=False)
+    with pytest.raises(CorridorError, match="does not match"):
+        read_calibration(broken)
+
+
+def test_the_cli_writes_the_forecast_folder(world, tmp_path: Path) -> None:
+    network_folder, fit_folder = world
+    out = tmp_path / "fc"
+    res = run_corridor(["forecast", "--from", "t1", "--date", "2024-03-01", "--people", "500",
+                        "--days", "3", "--members", "3", "--network", str(network_folder),
+                        "--fit", str(fit_folder), "--out", str(out)], cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    table = pd.read_csv(out / "forecast.csv")
+    assert list(table.columns) == list(COLUMNS) and len(table) == 4
+    assert "From t1 on 2024-03-01 with 500 people" in (out / "README.md").read_text()
+    again = run_corridor(["forecast", "--from", "t1", "--date", "2024-03-01", "--people", "5",
+                          "--network", str(network_folder), "--fit", str(fit_folder),
+                          "--out", str(out)], cwd=tmp_path)
+    assert again.returncode == 2 and "exists" in again.stderr
+    assert len(pd.read_csv(out / "forecast.csv")) == 4  # the first forecast is untouched
+
+
+def test_the_shipped_fit_is_readable_and_names_its_caravans() -> None:
+    fit = read_calibration(ROOT / "data" / "caravans" / "fit")
+    assert len(fit.caravans) == 10 and fit.best
+    assert all(r.low <= fit.best[r.name] <= r.high for r in fit.ranges)
+
