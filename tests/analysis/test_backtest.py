@@ -192,6 +192,15 @@ def test_skill_tables_and_baselines(world) -> None:
     h = by_horizon.set_index(["horizon", "method"])["median_km"]
     # staying put is worse than moving for a caravan that never stops
     assert h.loc[(3, "persistence")] > h.loc[(3, "model")]
+    # sizes by lead time too: the truth loses ~1 % a day and reports are +-10 %, so two days
+    # after a report (reports come every second day) the size it gave is inside the next one
+    sizes = by_horizon.set_index(["horizon", "method"])
+    first = int(by_horizon["horizon"].min())
+    assert (sizes["size_reports"] > 0).all()
+    assert sizes.loc[(first, "persistence"), "size_in_range"] >= 0.9
+    assert sizes["size_in_range"].between(0, 1).all()
+    assert (sizes.loc[(first, "model"), "size_reports"]
+            == sizes.loc[(first, "persistence"), "size_reports"])
     tracks = results[0].tracks
     assert (tracks["km_q05"] <= tracks["km_q50"]).all()
     assert (tracks["km_q50"] <= tracks["km_q95"]).all()

@@ -159,7 +159,9 @@ class FoldResult:
     tracks: pd.DataFrame  # per-day ensemble summary of the departure forecast(s), by method
     positions: pd.DataFrame  # caravan, method, date, km, in_band (one row per report)
     sizes: pd.DataFrame  # caravan, method, date, inside, error (one row per reported size)
-    horizon_errors: pd.DataFrame  # caravan, method, horizon, km
+    #: caravan, method, horizon, and per reported position km (size_inside/size_error NaN) or
+    #: per reported size size_inside and size_error (km NaN)
+    horizon_errors: pd.DataFrame
     fits: dict[str, Calibration] = field(default_factory=dict)  # per forecast method
     spreads: dict[str, SpreadChoice] = field(default_factory=dict)
 
@@ -295,8 +297,9 @@ def _restarts(network: Scenario, graph: RoadGraph, target: Target, start: Carava
               members: list[tuple[dict, int]], methods: dict[str, pd.DataFrame | str | None],
               baselines: bool = False, policies: pd.DataFrame | None = None,
               centre: list[tuple[dict, int]] | None = None) -> pd.DataFrame:
-    """Forecasts issued at each reported position, scored 1-14 days ahead (the point forecast
-    from ``centre``'s members when given, as from departure).
+    """Forecasts issued at each reported position, scored 1-14 days ahead against the reported
+    positions and sizes (the point forecast from ``centre``'s members when given, as from
+    departure). Persistence and the constant-speed baseline keep the size they start with.
 
     ``methods`` maps a method name to the policies its runs get: None (none), a frame (all of
     them) or "known" (the held-out caravan's rows of ``policies`` with from_date <= the issue
@@ -305,10 +308,11 @@ def _restarts(network: Scenario, graph: RoadGraph, target: Target, start: Carava
     positions = target.positions
     sizes = target.sizes
     for p in positions.itertuples():
-        later = positions[(positions["date"] > p.date)
-                          & (positions["date"] <= p.date + dt.timedelta(days=max(HORIZONS)))]
+        horizon_end = p.date + dt.timedelta(days=max(HORIZONS))
+        later = positions[(positions["date"] > p.date) & (positions["date"] <= horizon_end)]
         if later.empty:
             continue
+        later_sizes = sizes[(sizes["date"] > p.date) & (sizes["date"] <= horizon_end)]
         known = sizes[sizes["date"] <= p.date]
         people = float((known.iloc[-1]["low"] + known.iloc[-1]["high"]) / 2) if len(known) \
             else start.people
@@ -316,7 +320,8 @@ def _restarts(network: Scenario, graph: RoadGraph, target: Target, start: Carava
         restart = CaravanStart(start.caravan, here, p.date, people,
                                default_destination(graph, network, here))
         model_restart = CaravanStart(start.caravan, here, p.date, people, "")
-        days = (later["date"].max() - p.date).days + 1
+        last = max([later["date"].max(), *later_sizes["date"]])
+        days = (last - p.date).days + 1
         dates = [p.date + dt.timedelta(days=k) for k in range(days)]
         forecasts = {}
         for method, given in methods.items():
@@ -333,7 +338,13 @@ def _restarts(network: Scenario, graph: RoadGraph, target: Target, start: Carava
                 h = horizon_bin((q.date - p.date).days)
                 if h is not None and not np.isnan(km):
                     rows.append({"method": method, "horizon": h, "km": float(km)})
-    return pd.DataFrame(rows, columns=["method", "horizon", "km"])
+            inside, error = size_hits(track, later_sizes)
+            for q, hit, err in zip(later_sizes.itertuples(), inside, error, strict=True):
+                h = horizon_bin((q.date - p.date).days)
+                if h is not None and not np.isnan(hit):
+                    rows.append({"method": method, "horizon": h, "size_inside": float(hit),
+                                 "size_error": float(err)})
+    return pd.DataFrame(rows, columns=["method", "horizon", "km", "size_inside", "size_error"])
 
 
 def _fold_task(args: tuple) -> FoldResult:
@@ -406,12 +417,20 @@ def skill_tables(results: Sequence[FoldResult]) -> tuple[pd.DataFrame, pd.DataFr
         baseline = ~skill["method"].str.startswith("model")
         skill.loc[baseline, "in_band_5_95"] = np.nan  # no band: one track
     horizons = pd.concat([r.horizon_errors for r in results], ignore_index=True)
-    columns = ["horizon", "method", "forecasts", "median_km", "p90_km", "within_30km"]
+    columns = ["horizon", "method", "forecasts", "median_km", "p90_km", "within_30km",
+               "size_reports", "size_in_range", "size_median_rel_error"]
     if horizons.empty:
         return skill, pd.DataFrame(columns=columns)
-    by_horizon = (horizons.groupby(["horizon", "method"])["km"]
+    km = horizons.dropna(subset=["km"])
+    by_horizon = (km.groupby(["horizon", "method"])["km"]
                   .agg(forecasts="size", median_km="median",
                        p90_km=lambda x: float(np.percentile(x, 90)),
-                       within_30km=lambda x: float((x <= 30).mean()))
-                  .reset_index())
-    return skill, by_horizon[columns]
+                       within_30km=lambda x: float((x <= 30).mean())))
+    sized = horizons.dropna(subset=["size_inside"]).groupby(["horizon", "method"])
+    by_horizon = by_horizon.join(sized["size_inside"].agg(size_reports="size",
+                                                          size_in_range="mean"), how="outer")
+    by_horizon = by_horizon.join(sized["size_error"].median().rename("size_median_rel_error"),
+                                 how="outer")
+    by_horizon["forecasts"] = by_horizon["forecasts"].fillna(0).astype(int)
+    by_horizon["size_reports"] = by_horizon["size_reports"].fillna(0).astype(int)
+    return skill, by_horizon.reset_index()[columns]
