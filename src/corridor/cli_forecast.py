@@ -26,10 +26,17 @@ def register(app: typer.Typer) -> None:
 
 
 def forecast(
-    start_place: Annotated[str, typer.Option(
-        "--from", help="Place id of the network where the caravan is now (e.g. tapachula).")],
-    date: Annotated[str, typer.Option(help="The day it is (or was) there, YYYY-MM-DD.")],
-    people: Annotated[float, typer.Option(help="How many are in it that day.", min=1)],
+    start_place: Annotated[str | None, typer.Option(
+        "--from", help="Place id of the network where the caravan is now (e.g. tapachula).")]
+        = None,
+    date: Annotated[str | None, typer.Option(
+        help="The day it is (or was) there, YYYY-MM-DD.")] = None,
+    people: Annotated[float | None, typer.Option(
+        help="How many are in it that day.", min=1)] = None,
+    timeline: Annotated[Path | None, typer.Option(
+        help="Start from the latest report of --caravan in a timeline CSV (data/caravans/"
+        "timeline.csv's format, e.g. `corridor evidence extract --as timeline`): its last "
+        "reported position and size; --from, --date, --people override.")] = None,
     out: Annotated[Path, typer.Option(help="Folder to write (refused if it exists).")] = Path(
         "forecast"),
     days: Annotated[int, typer.Option(help="Days ahead.", min=1, max=120)] = 14,
@@ -43,7 +50,8 @@ def forecast(
         "target,from_date,to_date,value,source); with --caravan only that caravan's rows.")] =
         None,
     caravan: Annotated[str, typer.Option(
-        help="Name of the caravan (labels the run; selects its rows of --policies).")] = "",
+        help="Name of the caravan (labels the run; selects its rows of --timeline and "
+        "--policies).")] = "",
     members: Annotated[int, typer.Option(help="Ensemble members.", min=2)] = 20,
     spread: Annotated[float, typer.Option(
         help="Inflation factor of the members' parameter spread around the fit (the backtest "
@@ -59,15 +67,24 @@ def forecast(
     from corridor.runs.claim import atomic_folder, check_out_folder
     from corridor.runs.markers import FORECAST
 
-    try:
-        day = dt.date.fromisoformat(date)
-    except ValueError:
-        raise CorridorError(f"--date {date!r}: expected YYYY-MM-DD") from None
+    day = None
+    if date is not None:
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            raise CorridorError(f"--date {date!r}: expected YYYY-MM-DD") from None
+    if timeline is None and (start_place is None or day is None or people is None):
+        raise CorridorError("forecast: give --from, --date and --people, or --timeline FILE "
+                            "(--caravan ID) to start from its latest report")
     if out.exists() or out.is_symlink():
         raise CorridorError(f"{out}: exists; choose a new folder")
     check_out_folder(out)
     calibration = read_calibration(fit)
     net = load_network(network)
+    if timeline is not None:
+        start_place, day, people, caravan = _from_timeline(timeline, caravan, net, start_place,
+                                                           day, people)
+    assert start_place is not None and day is not None and people is not None
     if start_place not in set(net.places["id"].astype(str)):
         raise CorridorError(f"--from {start_place!r}: not a place id of {network}/places.csv")
     levers = _levers(policies, caravan, net) if policies is not None else None
@@ -78,11 +95,35 @@ def forecast(
                              settings, levers)
     with atomic_folder(out, kind=FORECAST, replaceable=[]) as tmp:
         write_csv(table, tmp / "forecast.csv", float_format="%.6g")
-        (tmp / "README.md").write_text(_readme(table, start_place, day, people, fit,
-                                               calibration, settings, policies),
-                                       encoding="utf-8")
+        text = _readme(table, start_place, day, people, fit, calibration, settings, policies)
+        if timeline is not None:
+            text = text.replace("\n\nFit:", f"\n\nStart: the latest report of caravan "
+                                f"{caravan} in `{timeline.name}` (options given on the command "
+                                "line override it).\n\nFit:", 1)
+        (tmp / "README.md").write_text(text, encoding="utf-8")
     console.print(_table(table))
     console.print(f"forecast folder: {out}")
+
+
+def _from_timeline(path: Path, caravan: str, network, place: str | None,  # noqa: ANN001
+                   day: dt.date | None, people: float | None,
+                   ) -> tuple[str, dt.date, float, str]:
+    """The start from a timeline's latest report; options given on the line win."""
+    from corridor.analysis.caravan_skill import RoadGraph
+    from corridor.analysis.forecast import latest_start, read_timeline_file
+
+    rows = read_timeline_file(path)
+    if not caravan:
+        ids = sorted(set(rows["caravan"]))
+        if len(ids) != 1:
+            raise CorridorError(f"{path}: holds {len(ids)} caravans ({', '.join(ids[:8])}"
+                                f"{' ...' if len(ids) > 8 else ''}); choose one with --caravan")
+        caravan = ids[0]
+    last_place, last_day, last_people = latest_start(rows, caravan, RoadGraph(network), path)
+    console.print(f"{path}: caravan {caravan}: last reported near {last_place} on {last_day} "
+                  f"with about {last_people:.0f} people")
+    return (place or last_place, day or last_day,
+            people if people is not None else last_people, caravan)
 
 
 def _levers(path: Path, caravan: str, network):  # noqa: ANN001, ANN202
@@ -108,7 +149,8 @@ def _table(table) -> Table:  # noqa: ANN001
     out = Table(title="Forecast: the caravan's main body")
     for column in ("date", "day", "near place", "km 5 %", "km 50 %", "km 95 %", "people",
                    "people 5-95 %"):
-        out.add_column(column, justify="right" if column != "near place" else "left")
+        out.add_column(column, justify="right" if column != "near place" else "left",
+                       min_width=10 if column == "date" else None, no_wrap=column == "date")
     for row in _shown(table).itertuples():
         out.add_row(str(row.date), str(row.day), row.near_place_name, f"{row.km_q05:.0f}",
                     f"{row.km_q50:.0f}", f"{row.km_q95:.0f}", f"{row.people:.0f}",

@@ -114,3 +114,59 @@ def test_the_shipped_fit_is_readable_and_names_its_caravans() -> None:
     assert len(fit.caravans) == 10 and fit.best
     assert all(r.low <= fit.best[r.name] <= r.high for r in fit.ranges)
 
+
+
+def _timeline(path: Path, rows: list[str]) -> Path:
+    path.write_text("caravan,date,place,lat,lon,kind,low,high,source\n" + "\n".join(rows)
+                    + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_start_is_the_latest_report_of_the_caravan(world, tmp_path: Path) -> None:
+    from corridor.analysis.caravan_skill import RoadGraph
+    from corridor.analysis.forecast import latest_start, read_timeline_file
+
+    network_folder, _ = world
+    graph = RoadGraph(load_network(network_folder))
+    path = _timeline(tmp_path / "t.csv", [
+        "k,2024-03-01,t0,15.0,-92.0,departed,3000,3000,a",
+        "k,2024-03-03,,15.55,-92.0,position,,,b",  # near t2, no size
+        "k,2024-03-02,,15.27,-92.0,size,2000,2400,c",
+        "k,2024-03-02,,15.27,-92.0,size,2600,2600,d",
+        "other,2024-03-09,,16.0,-92.0,position,10,10,e",
+    ])
+    rows = read_timeline_file(path)
+    place, day, people = latest_start(rows, "k", graph, path)
+    # the last position (3 March, near t2); the latest size by then: 2 March's two reports,
+    # midpoints 2,200 and 2,600, median 2,400
+    assert (place, day, people) == ("t2", dt.date(2024, 3, 3), 2400.0)
+    with pytest.raises(CorridorError, match="no rows for caravan 'x'"):
+        latest_start(rows, "x", graph, path)
+
+
+def test_a_timeline_with_a_bad_date_is_refused_with_its_line(tmp_path: Path) -> None:
+    from corridor.analysis.forecast import read_timeline_file
+
+    path = _timeline(tmp_path / "t.csv", ["k,2024-03-01,t0,15.0,-92.0,departed,1,1,a",
+                                          "k,3 March,t0,15.0,-92.0,position,,,b"])
+    with pytest.raises(CorridorError, match=r"t\.csv:3:date: not a YYYY-MM-DD date"):
+        read_timeline_file(path)
+    (tmp_path / "u.csv").write_text("caravan,date\nk,2024-01-01\n", encoding="utf-8")
+    with pytest.raises(CorridorError, match="missing column"):
+        read_timeline_file(tmp_path / "u.csv")
+
+
+def test_the_cli_starts_from_a_timeline(world, tmp_path: Path) -> None:
+    network_folder, fit_folder = world
+    path = _timeline(tmp_path / "t.csv", ["k,2024-03-01,t0,15.0,-92.0,departed,900,1100,a",
+                                          "k,2024-03-02,,15.27,-92.0,position,,,b"])
+    res = run_corridor(["forecast", "--timeline", str(path), "--days", "2", "--members", "2",
+                        "--network", str(network_folder), "--fit", str(fit_folder),
+                        "--out", str(tmp_path / "fc")], cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "last reported near t1 on 2024-03-02 with about 1000 people" in res.stdout
+    table = pd.read_csv(tmp_path / "fc" / "forecast.csv")
+    assert table["date"].iloc[0] == "2024-03-02" and table["people"].iloc[0] == 1000
+    alone = run_corridor(["forecast", "--out", str(tmp_path / "none")], cwd=tmp_path)
+    assert alone.returncode == 2 and "--timeline" in alone.stderr
+    assert not (tmp_path / "none").exists()

@@ -42,6 +42,22 @@ def test_neutralise() -> None:
     for bad in ("=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "  =1", "\t=1"):
         assert neutralise(bad).startswith("'")
     assert neutralise("About 300 migrants") == "About 300 migrants"
+    # plain numbers stay numbers (a timeline's longitudes are negative)
+    assert neutralise("-90.8506") == "-90.8506" and neutralise("+15") == "+15"
+
+
+def test_timeline_longitudes_are_numbers(tmp_path: Path) -> None:
+    art = tmp_path / "a.txt"
+    art.write_text("About 2,000 migrants left Tapachula on Monday in a caravan.\n",
+                   encoding="utf-8")
+    out = tmp_path / "t.csv"
+    res = CliRunner().invoke(app, ["extract", str(art), "--published", "2023-12-27", "--as",
+                                   "timeline", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and all(float(r["lon"]) < 0 for r in rows)
 
 
 def test_formula_quotes_are_neutralised_in_csv_and_append(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ forecast"), not anything this module computes.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import pandas as pd
 from corridor.analysis.backtest import centred
 from corridor.analysis.calibrate import Calibration, ParamRange
 from corridor.analysis.caravan_sim import CaravanStart, ensemble_tracks, summarise_tracks
-from corridor.analysis.caravan_skill import RoadGraph
+from corridor.analysis.caravan_skill import RoadGraph, reported_positions, reported_sizes
 from corridor.analysis.spread import SPREAD_RANGE, draw_members, member_seeds
 from corridor.errors import CorridorError
 from corridor.scenario.model import Scenario
@@ -65,6 +66,59 @@ def read_calibration(folder: Path) -> Calibration:
     return Calibration(ranges=ranges, caravans=list(meta.get("caravans", [])),
                        seeds=list(meta.get("seeds", [])), trials=trials, best=best,
                        best_loss=float(meta.get("best_loss") or math.nan))
+
+
+#: columns a timeline file needs to start a forecast from (data/caravans/README.md)
+START_COLUMNS = ("caravan", "date", "lat", "lon", "kind", "low", "high")
+
+
+def read_timeline_file(path: Path) -> pd.DataFrame:
+    """A timeline CSV (data/caravans/timeline.csv, or `corridor evidence extract --as
+    timeline`), its dates parsed; one clear line when it cannot be used."""
+    try:
+        rows = pd.read_csv(path, dtype={"caravan": str}, keep_default_na=True)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
+            pd.errors.EmptyDataError) as exc:
+        raise CorridorError(f"{path}: unreadable timeline ({exc})") from None
+    missing = [c for c in START_COLUMNS if c not in rows]
+    if missing:
+        raise CorridorError(f"{path}:1: missing column(s) {', '.join(missing)} (the timeline "
+                            "format of data/caravans/README.md)")
+    rows["caravan"] = rows["caravan"].fillna("").astype(str)
+    dates = pd.to_datetime(rows["date"], format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna()
+    if bad.any():
+        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise CorridorError(f"{path}:{line}:date: not a YYYY-MM-DD date: "
+                            f"{rows['date'].iloc[line - 2]!r}")
+    rows["date"] = dates.dt.date
+    for column in ("lat", "lon", "low", "high"):
+        rows[column] = pd.to_numeric(rows[column], errors="coerce")
+    return rows
+
+
+def latest_start(timeline: pd.DataFrame, caravan: str, graph: RoadGraph,
+                 path: Path) -> tuple[str, dt.date, float]:
+    """Where the timeline last puts the caravan's main body (the network place nearest to its
+    latest reported position), that day, and its latest reported size by then (the median of
+    that day's reports' midpoints)."""
+    if caravan not in set(timeline["caravan"]):
+        raise CorridorError(f"{path}: no rows for caravan {caravan!r} (it has: "
+                            f"{', '.join(sorted(set(timeline['caravan']))) or 'none'})")
+    positions = reported_positions(timeline, caravan)
+    if positions.empty:
+        raise CorridorError(f"{path}: caravan {caravan!r} has no dated position with lat/lon")
+    last = positions.iloc[-1]
+    day = last["date"]
+    place = graph.ids[graph.nearest(float(last["lat"]), float(last["lon"]))]
+    sizes = reported_sizes(timeline, caravan)
+    sizes = sizes[sizes["date"] <= day]
+    if sizes.empty:
+        raise CorridorError(f"{path}: caravan {caravan!r} has no reported size by {day} "
+                            "(give --people)")
+    latest = sizes[sizes["date"] == sizes["date"].max()]
+    people = float(((latest["low"] + latest["high"]) / 2).median())
+    return place, day, people
 
 
 def forecast(network: Scenario, start: CaravanStart, fit: Calibration,

@@ -203,8 +203,16 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 def neutralise(value: str) -> str:
     """A text cell a spreadsheet would execute (``=HYPERLINK(…)``, ``+1``, ``-2+3``, ``@SUM``),
     also after leading spaces, gets a leading apostrophe so it is shown as text. Quotes come
-    from articles anyone can write, and end up in observations.csv and every run folder."""
-    return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
+    from articles anyone can write, and end up in observations.csv and every run folder.
+    A plain number ("-90.85", a longitude of a row made of strings) is kept as it is: a
+    spreadsheet shows it as a number, and a reader of the file needs it as one."""
+    if not value.lstrip(" ").startswith(_FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
 
 
 def write_csv(path: Path | None, rows: Sequence[Mapping[str, object]], columns: list[str],
