@@ -173,6 +173,13 @@ def main() -> None:
                          "", None))
             rows.append(("validate mexico-2023", measure(
                 [*CORRIDOR, "validate", str(SCENARIO)], args.repeat), "≤ 0.5 s", None))
+            # a user's forecast question: 14 days of one caravan, 2 x 20 members (no target)
+            fc = work / "fc"
+            rows.append(("forecast tapachula 14 days", measure(
+                [*CORRIDOR, "forecast", "--from", "tapachula", "--date", "2024-07-21",
+                 "--people", "3000", "--network", str(ROOT / "scenarios" / "caravans"),
+                 "--fit", str(ROOT / "data" / "caravans" / "fit"), "--out", str(fc)],
+                args.repeat, before=rmtree(fc)), "", None))
         first = second = None
         if "mexico" in sections:
             out = work / "m23"

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from corridor.errors import CorridorError
 
@@ -145,7 +144,9 @@ def _shown(table):  # noqa: ANN001, ANN202
     return table[table["day"].isin([d for d in SHOWN_DAYS if d <= last] + [last])]
 
 
-def _table(table) -> Table:  # noqa: ANN001
+def _table(table):  # noqa: ANN001, ANN202
+    from rich.table import Table  # only when a forecast is printed: --help stays light
+
     out = Table(title="Forecast: the caravan's main body")
     for column in ("date", "day", "near place", "km 5 %", "km 50 %", "km 95 %", "people",
                    "people 5-95 %"):
