@@ -111,7 +111,7 @@ def test_the_cli_writes_the_forecast_folder(world, tmp_path: Path) -> None:
 
 def test_the_shipped_fit_is_readable_and_names_its_caravans() -> None:
     fit = read_calibration(ROOT / "data" / "caravans" / "fit")
-    assert len(fit.caravans) == 10 and fit.best
+    assert len(fit.caravans) == 11 and fit.best
     assert all(r.low <= fit.best[r.name] <= r.high for r in fit.ranges)
 
 
