@@ -94,12 +94,12 @@ def forecast(
                              settings, levers)
     with atomic_folder(out, kind=FORECAST, replaceable=[]) as tmp:
         write_csv(table, tmp / "forecast.csv", float_format="%.6g")
-        text = _readme(table, start_place, day, people, fit, calibration, settings, policies)
-        if timeline is not None:
-            text = text.replace("\n\nFit:", f"\n\nStart: the latest report of caravan "
-                                f"{caravan} in `{timeline.name}` (options given on the command "
-                                "line override it).\n\nFit:", 1)
-        (tmp / "README.md").write_text(text, encoding="utf-8")
+        started = None if timeline is None else (
+            f"Start: the latest report of caravan {caravan} in `{timeline.name}` (options "
+            "given on the command line override it).")
+        (tmp / "README.md").write_text(_readme(table, start_place, day, people, fit,
+                                               calibration, settings, policies, started),
+                                       encoding="utf-8")
     console.print(_table(table))
     console.print(f"forecast folder: {out}")
 
@@ -109,9 +109,10 @@ def _from_timeline(path: Path, caravan: str, network, place: str | None,  # noqa
                    ) -> tuple[str, dt.date, float, str]:
     """The start from a timeline's latest report; options given on the line win."""
     from corridor.analysis.caravan_skill import RoadGraph
-    from corridor.analysis.forecast import latest_start, read_timeline_file
+    from corridor.analysis.forecast import latest_start
+    from corridor.caravans.timeline import load_timeline
 
-    rows = read_timeline_file(path)
+    rows = load_timeline(path)
     if not caravan:
         ids = sorted(set(rows["caravan"]))
         if len(ids) != 1:
@@ -160,7 +161,8 @@ def _table(table):  # noqa: ANN001, ANN202
 
 
 def _readme(table, place: str, day: dt.date, people: float, fit: Path,  # noqa: ANN001
-            calibration, settings, policies: Path | None) -> str:  # noqa: ANN001
+            calibration, settings, policies: Path | None,  # noqa: ANN001
+            started: str | None = None) -> str:
     lines = [
         "# Caravan forecast", "",
         f"From {place} on {day.isoformat()} with {people:.0f} people, {settings.days} days "
@@ -168,6 +170,7 @@ def _readme(table, place: str, day: dt.date, people: float, fit: Path,  # noqa: 
         f"the point forecast, {settings.members} with parameters spread around it (factor "
         f"{settings.spread:g}) for the 5-95 % bands; policies: "
         + (f"`{policies.name}`" if policies else "none (departure-only)") + ".", "",
+        *([started, ""] if started else []),
         f"Fit: calibrated on caravans {', '.join(calibration.caravans) or '(not recorded)'}; "
         f"best loss {calibration.best_loss:.3g}.", "",
         "How far to trust it: the same method, tested out of sample on eleven real caravans "

@@ -41,6 +41,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return network, tmp / "fit"
 
 
+@pytest.fixture(scope="module")
+def loaded(world):  # noqa: ANN001, ANN201
+    """The line network and the fit, loaded."""
+    network_folder, fit_folder = world
+    return load_network(network_folder), read_calibration(fit_folder)
+
+
 def test_read_calibration_gives_back_the_fit(world) -> None:
     _, fit_folder = world
     fit = read_calibration(fit_folder)
@@ -50,10 +57,8 @@ def test_read_calibration_gives_back_the_fit(world) -> None:
     assert fit.caravans == ["a", "b", "c"]
 
 
-def test_forecast_walks_at_the_fitted_speed_from_the_start(world) -> None:
-    network_folder, fit_folder = world
-    network = load_network(network_folder)
-    fit = read_calibration(fit_folder)
+def test_forecast_walks_at_the_fitted_speed_from_the_start(loaded) -> None:
+    network, fit = loaded
     start = CaravanStart("now", "t2", dt.date(2024, 3, 1), 2000.0)
     table = forecast(network, start, fit, ForecastSettings(days=6, members=4, spread=0.0))
     assert list(table.columns) == list(COLUMNS) and list(table["day"]) == list(range(7))
@@ -70,10 +75,8 @@ def test_forecast_walks_at_the_fitted_speed_from_the_start(world) -> None:
     assert table["near_place"].iloc[3] == expected
 
 
-def test_spread_members_widen_the_band_not_the_centre(world) -> None:
-    network_folder, fit_folder = world
-    network = load_network(network_folder)
-    fit = read_calibration(fit_folder)
+def test_spread_members_widen_the_band_not_the_centre(loaded) -> None:
+    network, fit = loaded
     start = CaravanStart("now", "t0", dt.date(2024, 3, 1), 2000.0)
     sharp = forecast(network, start, fit, ForecastSettings(days=5, members=6, spread=0.0))
     wide = forecast(network, start, fit, ForecastSettings(days=5, members=6, spread=50.0))
@@ -124,19 +127,20 @@ def _timeline(path: Path, rows: list[str]) -> Path:
 
 def test_the_start_is_the_latest_report_of_the_caravan(world, tmp_path: Path) -> None:
     from corridor.analysis.caravan_skill import RoadGraph
-    from corridor.analysis.forecast import latest_start, read_timeline_file
+    from corridor.analysis.forecast import latest_start
+    from corridor.caravans.timeline import load_timeline
 
     network_folder, _ = world
     graph = RoadGraph(load_network(network_folder))
     path = _timeline(tmp_path / "t.csv", [
-        "k,2024-03-01,t0,15.0,-92.0,departed,3000,3000,a",
-        "k,2024-03-03,,15.55,-92.0,position,,,b",  # near t2, no size
-        "k,2024-03-02,,15.27,-92.0,size,2000,2400,c",
-        "k,2024-03-02,,15.27,-92.0,size,2600,2600,d",
-        "other,2024-03-09,,16.0,-92.0,position,10,10,e",
+        "2024-03,2024-03-01,t0,15.0,-92.0,departed,3000,3000,a",
+        "2024-03,2024-03-03,t2,15.55,-92.0,position,,,b",  # no size
+        "2024-03,2024-03-02,t1,15.27,-92.0,size,2000,2400,c",
+        "2024-03,2024-03-02,t1,15.27,-92.0,size,2600,2600,d",
+        "2024-04,2024-03-09,t4,16.0,-92.0,position,10,10,e",
     ])
-    rows = read_timeline_file(path)
-    place, day, people = latest_start(rows, "k", graph, path)
+    rows = load_timeline(path)
+    place, day, people = latest_start(rows, "2024-03", graph, path)
     # the last position (3 March, near t2); the latest size by then: 2 March's two reports,
     # midpoints 2,200 and 2,600, median 2,400
     assert (place, day, people) == ("t2", dt.date(2024, 3, 3), 2400.0)
@@ -145,21 +149,21 @@ def test_the_start_is_the_latest_report_of_the_caravan(world, tmp_path: Path) ->
 
 
 def test_a_timeline_with_a_bad_date_is_refused_with_its_line(tmp_path: Path) -> None:
-    from corridor.analysis.forecast import read_timeline_file
+    from corridor.caravans.timeline import load_timeline
 
-    path = _timeline(tmp_path / "t.csv", ["k,2024-03-01,t0,15.0,-92.0,departed,1,1,a",
-                                          "k,3 March,t0,15.0,-92.0,position,,,b"])
+    path = _timeline(tmp_path / "t.csv", ["2024-03,2024-03-01,t0,15.0,-92.0,departed,1,1,a",
+                                          "2024-03,3 March,t0,15.0,-92.0,position,,,b"])
     with pytest.raises(CorridorError, match=r"t\.csv:3:date: not a YYYY-MM-DD date"):
-        read_timeline_file(path)
-    (tmp_path / "u.csv").write_text("caravan,date\nk,2024-01-01\n", encoding="utf-8")
+        load_timeline(path)
+    (tmp_path / "u.csv").write_text("caravan,date\n2024-01,2024-01-01\n", encoding="utf-8")
     with pytest.raises(CorridorError, match="missing column"):
-        read_timeline_file(tmp_path / "u.csv")
+        load_timeline(tmp_path / "u.csv")
 
 
 def test_the_cli_starts_from_a_timeline(world, tmp_path: Path) -> None:
     network_folder, fit_folder = world
-    path = _timeline(tmp_path / "t.csv", ["k,2024-03-01,t0,15.0,-92.0,departed,900,1100,a",
-                                          "k,2024-03-02,,15.27,-92.0,position,,,b"])
+    path = _timeline(tmp_path / "t.csv", ["2024-03,2024-03-01,t0,15.0,-92.0,departed,900,1100,a",
+                                          "2024-03,2024-03-02,t1,15.27,-92.0,position,,,b"])
     res = run_corridor(["forecast", "--timeline", str(path), "--days", "2", "--members", "2",
                         "--network", str(network_folder), "--fit", str(fit_folder),
                         "--out", str(tmp_path / "fc")], cwd=tmp_path)

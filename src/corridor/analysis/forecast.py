@@ -68,35 +68,6 @@ def read_calibration(folder: Path) -> Calibration:
                        best_loss=float(meta.get("best_loss") or math.nan))
 
 
-#: columns a timeline file needs to start a forecast from (data/caravans/README.md)
-START_COLUMNS = ("caravan", "date", "lat", "lon", "kind", "low", "high")
-
-
-def read_timeline_file(path: Path) -> pd.DataFrame:
-    """A timeline CSV (data/caravans/timeline.csv, or `corridor evidence extract --as
-    timeline`), its dates parsed; one clear line when it cannot be used."""
-    try:
-        rows = pd.read_csv(path, dtype={"caravan": str}, keep_default_na=True)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError,
-            pd.errors.EmptyDataError) as exc:
-        raise CorridorError(f"{path}: unreadable timeline ({exc})") from None
-    missing = [c for c in START_COLUMNS if c not in rows]
-    if missing:
-        raise CorridorError(f"{path}:1: missing column(s) {', '.join(missing)} (the timeline "
-                            "format of data/caravans/README.md)")
-    rows["caravan"] = rows["caravan"].fillna("").astype(str)
-    dates = pd.to_datetime(rows["date"], format="%Y-%m-%d", errors="coerce")
-    bad = dates.isna()
-    if bad.any():
-        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        raise CorridorError(f"{path}:{line}:date: not a YYYY-MM-DD date: "
-                            f"{rows['date'].iloc[line - 2]!r}")
-    rows["date"] = dates.dt.date
-    for column in ("lat", "lon", "low", "high"):
-        rows[column] = pd.to_numeric(rows[column], errors="coerce")
-    return rows
-
-
 def latest_start(timeline: pd.DataFrame, caravan: str, graph: RoadGraph,
                  path: Path) -> tuple[str, dt.date, float]:
     """Where the timeline last puts the caravan's main body (the network place nearest to its
