@@ -245,6 +245,24 @@ def resolve(name: str, m: re.Match[str], published: dt.date | None) -> (
 _WEEKDAY_ONLY = re.compile(r"(?:on\s+|el\s+|este\s+)?(?:" + _WD + r")")
 
 
+_SPANISH_WEEKDAYS = frozenset({"lunes", "martes", "miercoles", "jueves", "viernes", "sabado",
+                               "domingo"})
+
+
+def _weekday_in_name(sentence: str, a: int, b: int) -> bool:
+    """A capitalised Spanish weekday next to another capitalised word is part of a name, not a
+    day: "Santo Domingo Tehuantepec" is a town, "Domingo Pérez" a person (Spanish writes days in
+    lower case; English articles name Santo Domingo too). "El Domingo" alone stays a day."""
+    word = sentence[a:b]
+    if fold(word) not in _SPANISH_WEEKDAYS or not word[:1].isupper() or word.isupper():
+        return False
+    before = re.search(r"(\w+)\W{0,2}$", sentence[:a])
+    after = re.match(r"\W{0,2}(\w+)", sentence[b:])
+    capital = (before is not None and before.group(1)[:1].isupper()
+               and fold(before.group(1)) not in {"el", "este", "on", "this", "last", "next"})
+    return capital or (after is not None and after.group(1)[:1].isupper())
+
+
 def find_dates(sentence: str, published: dt.date | None) -> list[TimeExpr]:
     """All time expressions in a sentence that can be resolved (non-overlapping, longest first)."""
     folded = fold(sentence)
@@ -256,6 +274,8 @@ def find_dates(sentence: str, published: dt.date | None) -> list[TimeExpr]:
         for m in rx.finditer(folded):
             a, b = m.span()
             if b == a or any(x < b and a < y for x, y in taken):
+                continue
+            if name == "weekday" and _weekday_in_name(sentence, m.start("wd"), m.end("wd")):
                 continue
             r = resolve(name, m, published)
             if r is None:

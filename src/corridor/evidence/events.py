@@ -51,12 +51,17 @@ VERBS: dict[str, str] = {
         r"(?= (?:[\w,]+ ){0,5}?(?:in|en|from|desde)\b)"),
     "arrived": (
         # "an agreement was reached": nobody arrived
-        r"arrived|arrives|arrive|arriving|(?<!was )(?<!were )(?<!been )(?<!be )reached|"
+        # "reached 7,000 people", "llegó a tener 7.000 personas": a size, not an arrival
+        r"arrived|arrives|arrive|arriving|(?<!was )(?<!were )(?<!been )(?<!be )reached"
+        r"(?! (?:about |some |nearly |almost |more than |over |up to )?(?:\d|thousands|hundreds))|"
         r"reaches|reach|made it to|entered|enters|"
         r"poured into|pouring into|pour into|streamed into|streaming into|crossed into|crossed|"
-        r"cruzaron|cruzo|llego|llegaron|llegan|llega|"
+        r"cruzaron|cruzo|(?:llego|llegaron|llegan|llega)(?! a (?:tener|ser|sumar|contar|reunir))|"
         r"arribo|arribaron|arriban|ingreso|ingresaron|ingresan|entraron|entro|alcanzaron|"
-        r"alcanzo|cruzaron a|cruzo a"),
+        r"alcanzo|cruzaron a|cruzo a|"
+        # "penetraron a la fuerza a Guatemala … por El Florido", "stormed into Mexico"
+        r"penetraron|penetro|irrumpieron|irrumpio|forced their way|stormed|burst through|"
+        r"broke through"),
     "position": (
         r"(?:were|are|was|is|remained|remain|remains) (?:still )?(?:in|at|near)|camped|camp|"
         r"camping|encamped|gathered|gathering|massed|waited|waiting|spent the night|"
@@ -67,11 +72,17 @@ VERBS: dict[str, str] = {
         r"acampaba|pernoctaron|paso la noche|pasaron la noche|pasan la noche|pasaron|paso por|"
         r"pernocta|pernoctan|durmieron|avanza|avanzan|avanzo|avanzaron|recorren|recorrieron|"
         r"al recorrer|caminaron por|caminan por|transitan|transitaron|concentra|se concentran|"
-        r"se concentraron|quedaron en|quedo en|esperan en|esperaban en"),
+        r"se concentraron|quedaron en|quedo en|esperan en|esperaban en|"
+        # "pasó sin incidentes el puesto de revisión de La Ventosa", "passed the checkpoint at"
+        r"pas(?:o|aron) (?:\w+ ){0,2}?(?:el|la|por el|por la) (?:punto|puesto|reten|garita|caseta)|"
+        r"passed (?:through )?(?:a |the )?(?:\w+ )?checkpoint"),
     "halted": (
         r"rested|(?<!the )(?<!el )rest(?! of)|"
         r"resting|rests|stopped|stops|stop|paused|halted|stayed|stay|stuck|"
         r"stranded|held up|pauses|thwarted|blocked|frenaron|frenada|frenado|frenados|"
+        # "dejaron de avanzar ante la promesa del INM", "interceptaron al contingente a la altura
+        # de Frontera Hidalgo"
+        r"dej(?:aron|o) de (?:avanzar|caminar)|interceptaron|intercepto|intercepted|"
         r"contenida|contenidos|a stop|rest day|day of rest|refused to move|se detuvo|se detuvieron|"
         r"se detienen|descansar|descansaron|descansa|descansan|descanso|permanecio|"
         r"permanecieron|suspendio (?:\w+ ){0,3}?su (?:salida|marcha|avance)|suspendieron "
@@ -105,7 +116,10 @@ VERBS: dict[str, str] = {
         r"retornan|retornaban|regresaban|volvieron a su pais|desistieron|"
         r"(?:decided|agreed|asked|chose|opted|were allowed) (?:[\w,]+ ){0,5}?to return|"
         r"(?:decidieron|optaron por|pidieron|aceptaron|acordaron|prefirieron) (?:\w+ ){0,3}?"
-        r"(?:regresar|retornar|volver)"),
+        r"(?:regresar|retornar|volver)|"
+        # "comenzaron a retornar a su país", "began returning home"
+        r"(?:comenzaron|empezaron|iniciaron|comienzan|empiezan|inician) a (?:regresar|retornar|"
+        r"volver)|(?:began|begin|begun|started|start|starting) (?:to return|returning)"),
 }
 _VERB_RE = {k: re.compile(r"\b(?:" + p + r")\b") for k, p in VERBS.items()}
 _ANY_VERB = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in VERBS.values()) + r")\b")

@@ -450,6 +450,10 @@ def _events(sent: Span, si: int, folded: str, numbered: list[_Draft], mentions: 
                 continue
             if m.role not in fit:
                 continue
+            if kind == "returned" and m.place.country == "USA":
+                # "que marchaban hacia Estados Unidos comenzaron a retornar": the goal they gave
+                # up, not where they went (turn-backs in the corridor go south)
+                continue
             a, b = m.start - sent.start, m.end - sent.start
             after = a >= ve
             dist = a - ve if after else vs - b
@@ -630,6 +634,9 @@ def _choose_place(q: Quantity, kind: str, mentions: list[Mention], actors: list[
         if kind in _GROUP_KINDS and m.place.level == "country" and \
                 _GOVERNMENT_AFTER.match(folded[m.end - sent.start:m.end - sent.start + 30]):
             continue  # "according to U.S. government documents": whose papers, not where
+        if kind in ("deported", "returned") and m.role == "destination" and \
+                m.place.country == "USA":
+            continue  # "que marchaban hacia Estados Unidos comenzaron a retornar": their goal
         cost += LEVEL_COST.get(m.place.level, 0)
         if _PLUPERFECT_RELATIVE.search(folded[max(0, a - 50):a]):
             cost += 20  # "la caravana que se había quedado varada en Mexicali": where it had been
@@ -734,12 +741,24 @@ def _km_to_us_border(place) -> float:
     return float(haversine_km(place.lat, place.lon or 0.0, US_BORDER[0], US_BORDER[1]))
 
 
+# a relative clause set off by commas: ", que partió el 5 de noviembre desde la frontera sur,"
+# ", which left Tapachula on Monday," (to the next comma-and-space, so "6,000" stays inside)
+_COMMA_RELATIVE = re.compile(
+    r",\s+(?:que|quienes?|los cuales|las cuales|la cual|el cual|which|who)\b.*?(?=,\s|;|$)")
+
+
 def _choose_date(q: Quantity, times: list[TimeExpr], carry: TimeExpr | None,
                  published: dt.date | None, folded: str, clause_of, cq: int
                  ) -> tuple[TimeExpr | dt.date | None, str]:
     best, best_cost = None, 1e9
+    # (for a number-less event, q is its verb; a count's kind may come from a verb anywhere)
+    relatives = [m.span() for m in _COMMA_RELATIVE.finditer(folded)] if q.rule == "event" else []
     for t in times:
         if clause_of(t.start) != cq:
+            continue
+        if any(a <= t.start < b and not a <= q.start < b for a, b in relatives):
+            # "una segunda caravana, que comenzó el 20 de noviembre …, estaba en Pijijiapan":
+            # the relative clause's day is its own verb's, not the main clause's
             continue
         dist = t.start - q.end if t.start >= q.end else q.start - t.end
         cost = max(dist, 0)

@@ -44,7 +44,9 @@ ROLE_WORDS: list[tuple[str, str]] = [
      r"procedentes? de|provenientes? de|originari[oa]s de|oriund[oa]s de|naturales de|"
      r"nacionales de|ciudadanos de|mostly from|mainly from|largely from", "origin"),
     (r"toward|towards|into|hacia|rumbo a|reach|reached|to|a|al|llegaron a|llego a|for|"
-     r"bound for|headed for|con destino a|camino a",
+     r"bound for|headed for|con destino a|camino a|"
+     # "trasladados a otros estados como Guerrero", "to other states such as Guerrero"
+     r"(?:estados|states|ciudades|cities|municipios|lugares|places) (?:como|such as|like)",
      "destination"),
     (r"in|at|near|inside|within|through|across|along|en|cerca de|dentro de|por|outside|"
      r"a la altura de|a la altura del|at the height of", "loc"),
