@@ -96,3 +96,36 @@ def test_a_transfer_to_other_states_is_not_placed_there() -> None:
             "aceptaron ser trasladados por el INM a otros estados como Guerrero.")
     got = [o for o in rows(text) if o.kind == "transported" and o.confidence >= 0.5]
     assert not any(o.place == "Guerrero" for o in got)
+
+
+def test_a_capital_named_by_what_it_is() -> None:
+    got = {(o.kind, o.place_id) for o in rows(
+        "La caravana de migrantes llegó el jueves a la capital mexicana.") if o.confidence >= 0.5}
+    assert ("arrived", "geonames:3530597") in got  # Mexico City
+    got = {(o.kind, o.place_id) for o in rows(
+        "La caravana llegó el jueves a la capital de Chiapas.") if o.confidence >= 0.5}
+    assert ("arrived", "geonames:3515001") in got, "Tuxtla Gutiérrez, not the state"
+    # "la capital del país": the capital of the country named before
+    got = {(o.kind, o.place_id) for o in rows(
+        "Guatemala cerró la frontera. Los migrantes llegaron el lunes a la capital del país.")
+        if o.confidence >= 0.5}
+    assert ("arrived", "geonames:3598132") in got  # Guatemala City
+    # with no country named before, no place is made up
+    assert not any(o.place_id for o in rows(
+        "Los migrantes llegaron el lunes a la capital del país.") if o.kind == "arrived")
+
+
+def test_the_words_before_a_name_say_town_or_state() -> None:
+    got = {o.place_id for o in rows("El grueso de los migrantes pasó la noche en la ciudad de "
+                                    "Ocotepeque.") if o.confidence >= 0.5}
+    assert got == {"geonames:3604384"}, "the town (Nueva Ocotepeque)"
+    got = {o.place_id for o in rows("Los migrantes pasaron la noche en Ocotepeque.")
+           if o.confidence >= 0.5}
+    assert got == {"admin1:HN-OC"}, "the department when nothing says town"
+
+
+def test_a_border_town_of_names_the_town() -> None:
+    got = {(o.kind, o.place) for o in rows(
+        "Dozens of migrants arrived at Guatemala's border town of Tecun Uman on Sunday.")
+        if o.confidence >= 0.5}
+    assert got == {("arrived", "Tecun Uman")}

@@ -25,10 +25,10 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from corridor.evidence.regions import ADMIN1_ABBREV, ALIASES, REGIONS, SMALL_PLACES
+from corridor.evidence.regions import ADMIN1_ABBREV, ALIASES, CAPITAL_NAMES, REGIONS, SMALL_PLACES
 from corridor.evidence.text import fold_name
 
-GAZETTEER_VERSION = 12
+GAZETTEER_VERSION = 14
 CORRIDOR = ("MX", "GT", "HN", "SV", "NI", "BZ", "CR", "PA")
 US_BORDER_STATES = ("TX", "NM", "AZ", "CA")
 AMERICAS_OTHER = ("US", "CU", "HT", "DO", "VE", "CO", "EC", "PE", "BR", "CL", "AR", "BO", "JM",
@@ -202,6 +202,9 @@ def build() -> Gazetteer:
     for pid, alias_names in ALIASES.items():
         if pid in gz.places:
             gz.add(gz.places[pid], *alias_names)
+    for pid, capital in CAPITAL_NAMES.items():
+        if pid in gz.places:
+            gz.add(gz.places[pid], *capital)
     for pid, small in SMALL_PLACES.items():
         if pid in gz.places:
             gz.add(gz.places[pid], *small)

