@@ -261,8 +261,9 @@ def backtest(
         "(Honduras, Mexico) instead of on all the others.")] = False,
     centre: Annotated[str, typer.Option(
         help="Point forecast (position, people, median km): 'best' = members at the fold's "
-        "best-fit parameters, seeds only; 'ensemble' = the median of the spread members. "
-        "The 5-95 % band is the spread members' either way.")] = "best",
+        "best-fit parameters, seeds only; 'top' = members spread over the fold's 5 best "
+        "trials; 'ensemble' = the median of the spread members. The 5-95 % band is the "
+        "spread members' either way.")] = "best",
     size_weight: SizeWeightOpt = 1.0,
 ) -> None:
     """Leave one caravan out: fit on the others, forecast it, score against baselines."""
@@ -385,9 +386,11 @@ def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN00
            if settings.by_region else "")
         + (f"; the loss's size term weighted {settings.size_weight:g}"
            if settings.size_weight != 1.0 else "")
-        + ("; the point forecast from members at the best fit (seeds only), the band from the "
-           "spread members" if settings.centre == "best" else
-           "; the point forecast is the spread members' median") + ".\n\n"
+        + {"best": "; the point forecast from members at the best fit (seeds only), the band "
+                   "from the spread members",
+           "top": "; the point forecast from members spread over the fold's 5 best trials, "
+                  "the band from the spread members"}.get(
+               settings.centre, "; the point forecast is the spread members' median") + ".\n\n"
         "## From departure, departure-only (no future knowledge)\n\n"
         + _markdown(departure) + "\n\n")
     if (skill["method"] == GIVEN_POLICIES).any():

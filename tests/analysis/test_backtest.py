@@ -309,3 +309,25 @@ def test_centre_members_run_at_the_best_fit(world, monkeypatch: pytest.MonkeyPat
         assert calls[1] == [best] * 3 and len(at_best) == len(calls) // 2
     else:
         assert at_best == []
+
+
+def test_top_members_spread_over_the_best_trials() -> None:
+    """--centre top: members go round-robin over the k best completed trials (best first),
+    each with its own seed; fixed parameters are kept; a fit with fewer trials uses those."""
+    from corridor.analysis.calibrate import Calibration
+
+    ranges = [ParamRange("walk_speed_km_per_day", 10, 60)]
+    trials = pd.DataFrame({"number": [0, 1, 2, 3], "state": ["COMPLETE", "FAIL", "COMPLETE",
+                                                            "COMPLETE"],
+                           "loss": [3.0, 0.1, 1.0, 2.0], "loss_sd": [0.0] * 4,
+                           "walk_speed_km_per_day": [30.0, 99.0, 20.0, 40.0]})
+    fit = Calibration(ranges=ranges, caravans=["a"], seeds=[0], trials=trials,
+                      best={"walk_speed_km_per_day": 20.0}, best_loss=1.0)
+    members = bt.top_members(fit, 5, 0, {"caravan_move_probability": 1.0}, k=2)
+    speeds = [p["walk_speed_km_per_day"] for p, _ in members]
+    assert speeds == [20.0, 40.0, 20.0, 40.0, 20.0], "the two best completed trials, in turn"
+    assert all(p["caravan_move_probability"] == 1.0 for p, _ in members)
+    assert len({s for _, s in members}) == 5, "every member its own seed"
+    assert [p["walk_speed_km_per_day"] for p, _ in bt.top_members(fit, 4, 0, None, k=9)] == \
+        [20.0, 40.0, 30.0, 20.0]
+    assert bt.centre_members(fit, 3, 0, None, "ensemble") is None

@@ -166,7 +166,9 @@ class FoldResult:
     spreads: dict[str, SpreadChoice] = field(default_factory=dict)
 
 
-CENTRES = ("best", "ensemble")
+CENTRES = ("best", "top", "ensemble")
+#: how many of a fit's best trials the ``top`` centre spreads its members over
+TOP_TRIALS = 5
 
 
 def centred(spread: pd.DataFrame, best: pd.DataFrame | None) -> pd.DataFrame:
@@ -185,6 +187,25 @@ def best_members(fit: Calibration, n: int, seed: int,
                  fixed: dict | None) -> list[tuple[dict, int]]:
     """``n`` members at the fit's best parameters, told apart by their seeds only."""
     return [({**(fixed or {}), **fit.best}, s) for s in member_seeds(n, seed)]
+
+
+def top_members(fit: Calibration, n: int, seed: int, fixed: dict | None,
+                k: int = TOP_TRIALS) -> list[tuple[dict, int]]:
+    """``n`` members spread round-robin over the fit's ``k`` best trials (each with its own
+    seed): a point forecast that does not hang on one lucky trial of a noisy fit."""
+    tops = fit.top(k) or [fit.best]
+    return [({**(fixed or {}), **tops[j % len(tops)]}, s)
+            for j, s in enumerate(member_seeds(n, seed))]
+
+
+def centre_members(fit: Calibration, n: int, seed: int, fixed: dict | None,
+                   centre: str) -> list[tuple[dict, int]] | None:
+    """The members of the point forecast for a ``centre`` of CENTRES (None: the spread's)."""
+    if centre == "best":
+        return best_members(fit, n, seed, fixed)
+    if centre == "top":
+        return top_members(fit, n, seed, fixed)
+    return None
 
 
 def _centre_tracks(network: Scenario, start: CaravanStart, days: int,
@@ -244,8 +265,7 @@ def run_fold(network: Scenario, timeline: pd.DataFrame, caravans: pd.DataFrame,
             ranges, settings, fixed)
         fits[method], spreads[method] = fit, spread
         own = None if train_policies is None else caravan_levers(policies, held_out)
-        centre = (best_members(fit, settings.members, settings.seed, fixed)
-                  if settings.centre == "best" else None)
+        centre = centre_members(fit, settings.members, settings.seed, fixed, settings.centre)
         summary = _centre_tracks(network, model_start, target.days, members, centre,
                                  own).assign(caravan=held_out, method=method)
         summaries.append(summary)
