@@ -134,7 +134,12 @@ def run_one(agents: int, days: int, levers: bool) -> dict:
     from corridor.engine import simulate
 
     scenario = synthetic_scenario(agents, days, levers)
-    simulate(synthetic_scenario(1000, 3, levers))  # compile the kernels outside the timing
+    # load (or compile) the kernels outside the timing: enough agents for the threaded
+    # kernel too (below PARALLEL_MIN_AGENTS a run takes the serial one only, and the timed
+    # run would then pay for loading the threaded kernel from numba's cache)
+    from corridor.engine.rules.corridor_rules import PARALLEL_MIN_AGENTS
+    for warm_levers in {False, levers}:  # without levers every place is calm: threads run
+        simulate(synthetic_scenario(2 * PARALLEL_MIN_AGENTS, 3, warm_levers))
     t0 = time.perf_counter()
     result = simulate(scenario)
     seconds = time.perf_counter() - t0
