@@ -295,7 +295,8 @@ def find_dates(sentence: str, published: dt.date | None) -> list[TimeExpr]:
 
 
 # "between January 18 and January 27", "from Jan. 18 to Jan. 27", "desde el 18 de enero hasta
-# este lunes": two days bounding one period (a count over it is known as of its last day)
+# este lunes", "between Thursday and Saturday" (a weekday's span starts at its space): two
+# days bounding one period (a count over it is known as of its last day)
 _RANGE_OPEN = re.compile(r"(?:between|from|desde(?: el)?|entre(?: el)?|del)\s+$")
 _RANGE_JOIN = re.compile(r"\s*(?:and|to|through|until|till|-|hasta(?: el)?|y(?: el)?|al)\s*")
 
@@ -308,12 +309,13 @@ def _day_ranges(found: list[TimeExpr], folded: str, sentence: str,
         t = found[k]
         u = found[k + 1] if k + 1 < len(found) else None
         if u is not None and not t.is_period and not u.is_period and t.date < u.date and \
-                _RANGE_OPEN.search(folded[max(0, t.start - 12):t.start]) and \
+                _RANGE_OPEN.search(folded[max(0, t.start - 12):t.start].rstrip() + " ") and \
                 _RANGE_JOIN.fullmatch(folded[t.end:u.start]):
             high = min(u.date, published) if published is not None and t.date <= published \
                 else u.date
-            out.append(TimeExpr(t.start, u.end, high, t.date, high, sentence[t.start:u.end],
-                                t.relative or u.relative, True))
+            out.append(TimeExpr(t.start, u.end, high, t.date, high,
+                                sentence[t.start:u.end].strip(), t.relative or u.relative,
+                                True))
             k += 2
             continue
         out.append(t)

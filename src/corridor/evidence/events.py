@@ -59,6 +59,8 @@ VERBS: dict[str, str] = {
         r"cruzaron|cruzo|(?:llego|llegaron|llegan|llega)(?! a (?:tener|ser|sumar|contar|reunir))|"
         r"arribo|arribaron|arriban|ingreso|ingresaron|ingresan|entraron|entro|alcanzaron|"
         r"alcanzo|cruzaron a|cruzo a|"
+        # "sólo logró llegar a Tuzantán", "pudieron llegar hasta Huixtla": they got there
+        r"(?:logro|lograron|logran|consiguio|consiguieron|pudo|pudieron|alcanzaron a) llegar|"
         # "penetraron a la fuerza a Guatemala … por El Florido", "stormed into Mexico"
         r"penetraron|penetro|irrumpieron|irrumpio|forced their way|stormed|burst through|"
         r"broke through"),
@@ -73,6 +75,9 @@ VERBS: dict[str, str] = {
         r"pernocta|pernoctan|durmieron|avanza|avanzan|avanzo|avanzaron|recorren|recorrieron|"
         r"al recorrer|caminaron por|caminan por|transitan|transitaron|concentra|se concentran|"
         r"se concentraron|quedaron en|quedo en|esperan en|esperaban en|"
+        # "continuaron este viernes su travesía por Guatemala", "continued their trek through"
+        r"continu(?:aron|o|an|a) (?:\w+ ){0,3}?(?:su|el) (?:travesia|camino|recorrido|marcha|"
+        r"avance|viaje)(?= por)|continued (?:their|its) (?:journey|trek|march|walk)(?= through)|"
         # "pasó sin incidentes el puesto de revisión de La Ventosa", "passed the checkpoint at"
         r"pas(?:o|aron) (?:\w+ ){0,2}?(?:el|la|por el|por la) (?:punto|puesto|reten|garita|caseta)|"
         r"passed (?:through )?(?:a |the )?(?:\w+ )?checkpoint"),
@@ -99,7 +104,11 @@ VERBS: dict[str, str] = {
         # dispersarlos", "la caravana quedó disuelta"
         r"dispersad[oa]s?|dispersandose|dispersandolos|dispersarlos|dispersarlas|"
         r"disuelt[oa]s?|disolviendose|disolverla|desintegrandose|desarticulad[oa]s?|"
-        r"desmantelad[oa]s?|dismantled|broke apart|broken apart"),
+        r"desmantelad[oa]s?|dismantled|broke apart|broken apart|"
+        # people slipping away from an operation leave the caravan: "hid in plantations",
+        # "eluded capture", "se escondieron entre la maleza", "huyeron hacia el río"
+        r"hid (?:in|among)|hiding (?:in|among)|eluded|evaded|escaped|se escondieron|"
+        r"se ocultaron|escaparon|huyeron (?:hacia|a|por|entre)"),
     "transported": (
         r"boarded|board|boarding|bused|bussed|put on buses|onto buses|on buses|in buses|"
         r"buses took|buses carried|transferred|ferried|hitch(?:ed)? (?:a )?rides?|caught rides|"
@@ -107,7 +116,9 @@ VERBS: dict[str, str] = {
         r"rides? on top of|rode|riding|aboard|buses carrying|a bordo de|subieron|trasladarlos|"
         r"trasladarlas|trasladadas|trasladados|movilizo (?:\w+ ){0,2}(?:buses|autobuses)|"
         r"subidos a|subieron a|abordaron|trasladados|trasladadas|trasladar|trasladaron|traslado|"
-        r"trasladan|en autobuses|en camiones|se entregaron|entregarse"),
+        r"trasladan|en autobuses|en camiones|se entregaron|entregarse|"
+        # "loaded many onto buses and into army trucks"
+        r"loaded (?:[\w,]+ ){0,4}?(?:onto|on|into) (?:\w+ )?(?:buses|trucks|vehicles|vans)"),
     "returned": (
         r"turned back|turn back|returned home|return home|went home|go home|sent back|"
         r"sent home|gave up and|headed home|"
@@ -184,8 +195,9 @@ def irrealis(folded: str, verb_start: int) -> bool:
     """The verb is a plan, hope, attempt, future or negation ("hoping to reach the U.S.",
     "will leave", "para llegar", "no llegaron")."""
     before = folded[max(0, verb_start - 30):verb_start]
-    if before.endswith(("only to be ", "only to ")):
-        return False  # "… only to be halted by police": it happened
+    if before.endswith(("only to be ", "only to ", "managed to ", "were able to ",
+                        "was able to ", "succeeded in ")):
+        return False  # "… only to be halted by police", "managed to reach Huixtla": it happened
     # "for not stopping people from leaving", "kept them from reaching": did not happen
     if _BEFORE_CLAUSE.search(folded[max(0, verb_start - 90):verb_start]):
         return True  # "days before the secretary of state arrives in Mexico City": not yet

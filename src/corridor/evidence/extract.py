@@ -228,6 +228,7 @@ def extract_text(text: str, *, published: dt.date | None = None, source: str = "
                                   d.obs.kind in _OPERATION_KINDS for d in new):
                 _operation_place(new, sents[si - back], by_sent.get(si - back, []))
         drafts.extend(new)
+    _story_day(drafts, sents, published)
     _coreference(drafts)
     _caravan_place(drafts, dateline_town)
     _country_doubts(drafts)
@@ -934,6 +935,35 @@ _POINT_IDS = ("geonames:", "scenario:", "corridor:", "region:suchiate")
 
 BORDER_KM = 40  # a dateline town this close to a town across a border is on that border
 _BORDERS = {"region:border-mex-gtm": ("MEX", "GTM"), "region:border-usa-mex": ("USA", "MEX")}
+
+
+STORY_DAYS = 7  # a story's own day is at most this many days before its publication
+
+
+def _story_day(drafts: list[_Draft], sents: list[Span], published: dt.date | None) -> None:
+    """Undated past facts after a dated one happened on the story's day, not on the day the
+    article came out: a wire story published Monday that opens "headed north on Saturday"
+    goes on "About 300 … set out from Tapachula" (Saturday too). Each fact the publication
+    date was given to takes the day of the last fact before it dated in its own sentence,
+    when that day lies 2-7 days before publication (closer, the two are within a day anyway)
+    and that fact is in an earlier sentence (in the same one, a dated relative clause "que
+    comenzó el 20 de noviembre" is its own); a sentence in the present keeps the publication
+    day."""
+    if published is None:
+        return
+    frame: str | None = None
+    frame_sentence = -1
+    earliest = (published - dt.timedelta(days=STORY_DAYS)).isoformat()
+    latest = (published - dt.timedelta(days=2)).isoformat()
+    for d in sorted(drafts, key=lambda x: x.sentence):
+        o = d.obs
+        if o.date_how == "sentence" and o.date and o.date_low == o.date_high:
+            frame = o.date if earliest <= o.date <= latest else None
+            frame_sentence = d.sentence
+        elif o.date_how == "publication date" and frame is not None and \
+                d.sentence > frame_sentence and not _PRESENT.search(fold(sents[d.sentence].text)):
+            o.date = o.date_low = o.date_high = frame
+            o.date_how = "story day"
 
 
 def _border_town(dateline: Mention | None) -> tuple[Place, set[str]] | None:

@@ -39,7 +39,8 @@ UNIT_NOUNS: dict[str, str] = {
     "percent": r"percent|per cent|por ciento",
     "ignore": r"nationalities|nacionalidades|countries|paises|years|anos|times|veces|months|"
               r"meses|tweets|meetings|cases|agreements|municipalities|municipios|states|"
-              r"estados|groups|grupos|vehicles|buses|trucks|camiones|autobuses|"
+              r"estados|groups|grupos|vehicles|buses|trucks|camiones|autobuses|vehiculos|"
+              r"camionetas|patrullas|tractocamiones|"
               r"organizations|cartels|inhabitants|residents|habitantes|pobladores|vecinos",
 }
 _UNIT_RE = [(u, re.compile(r"^\s*(?:[\w'-]+\s+){0,3}?(?:" + p + r")\b")) for u, p in
@@ -56,8 +57,13 @@ TRIGGERS: dict[str, str] = {
                r"llego|arribaron|arribo",
     "position": r"(?:are|is|were|remain|remained|stayed|camped|gathered|waiting) (?:still )?"
                 r"(?:in|at)|advanced to|se encuentran en|estan en|permanecen en|"
-                r"acampan en|esperan en|bulk of",
-    "detained": r"detained|detains|detain|detention|arrested|in custody|held|rescued|"
+                r"acampan en|esperan en|bulk of|"
+                r"continu(?:aron|o|an|a) (?:\w+ ){0,3}?(?:su|el) (?:travesia|camino|recorrido|"
+                r"marcha|avance|viaje) por|continued (?:their|its) (?:journey|trek|march|walk) "
+                r"through",
+    # "hid in plantations to avoid being arrested", "para evitar ser detenidos": nobody was held
+    "detained": r"(?<!avoid being )(?<!avoid )(?<!evade )(?<!evitar ser )(?<!evitar )"
+                r"(?:detained|detains|detain|detention|arrested|in custody|held|rescued|"
                 r"intercepted|captured|deteniendo|interceptaron|interceptados|"
                 # "la caravana detuvo hoy su avance": it stopped, nobody was held
                 r"detener(?! (?:\w+ )?(?:su|la|el) (?:avance|marcha|paso|camino|recorrido))|"
@@ -67,7 +73,7 @@ TRIGGERS: dict[str, str] = {
                 r"detuvieron|asegurad[oa]s|aseguro|retenid[oa]s|rescatad[oa]s|rescato|"
                 r"presentados ante|arrestados|custodia|"
                 r"remitid[oa]s a (?:migracion|albergues|(?:la |las )?estacion(?:es)? migratorias?)|"
-                r"puestos a disposicion|apprehended by (?:the )?(?:inm|mexican)",
+                r"puestos a disposicion|apprehended by (?:the )?(?:inm|mexican))",
     "deported": r"deported|deportation|returned to|returned|repatriated|expelled|sent back|"
                 r"removed|deportad[oa]s?|deporto|deportaron|deports|"
                 # headlines in the present: "México deporta a más de 2 mil hondureños"

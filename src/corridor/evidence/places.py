@@ -35,6 +35,8 @@ from corridor.evidence.regions import (
     CAPITAL_NAMES,
     CAPITAL_OF,
     COUNTRY_ANAPHORA,
+    DEMONYMS,
+    HOME_COUNTRY_PHRASES,
     ROUTE_ADMIN1,
     SMALL_PLACES,
 )
@@ -45,6 +47,15 @@ _ORIGIN_ONLY = frozenset({"region:central-america"})
 _SMALL_NAMES = {fold_name(n) for names in SMALL_PLACES.values() for n in names}
 # "la capital mexicana": a name written in lower case (see regions.CAPITAL_NAMES)
 _CAPITAL_NAMES = {fold_name(n) for names in CAPITAL_NAMES.values() for n in names}
+_HOME_RE = re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in HOME_COUNTRY_PHRASES)
+                      + r")\b")
+_PEOPLE_AFTER = re.compile(r"\s+(?:\w+\s+)?(?:migrants|people|families|nationals|citizens|"
+                           r"asylum seekers|travell?ers)\b")
+_PEOPLE_BEFORE = re.compile(r"\b(?:migrantes|personas|familias|ciudadanos|nacionales)\s+$")
+_DEMONYM_RE = {iso: re.compile(r"\b(?:" + p + r")\b") for iso, p in DEMONYMS.items()}
+_ANY_DEMONYM = "(?:" + "|".join(DEMONYMS.values()) + ")"
+_DEMONYM_PAIR = re.compile(r"\b" + _ANY_DEMONYM + r"\s*(?:,|and|or|y|e|o)\s+" + _ANY_DEMONYM
+                           + r"\b")
 _CAPITAL_ANAPHORA_RE = re.compile(r"\b(?:" + "|".join(re.escape(fold(p)) for p in CAPITAL_ANAPHORA)
                                   + r")\b")
 _ANAPHORA_RE = re.compile("|".join(re.escape(fold(p)) for p in COUNTRY_ANAPHORA))
@@ -209,6 +220,7 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
             i += n
         _anaphora(folded, sent, si, mentions, first_of_sentence)
         _capital_anaphora(folded, sent, si, mentions, first_of_sentence, gz)
+        _home_country(folded, sent, si, mentions, first_of_sentence, gz)
     mentions.sort(key=lambda m: m.start)
     _roles(folded, mentions, sents)
     _kind_cues(folded, mentions)
@@ -299,7 +311,8 @@ _VENUE = re.compile(
     r"barrio|fraccionamiento|centro de)\s+(?:[\w.'-]+\s+){0,2}$")
 
 
-_SPEAKS = re.compile(r"^,?\s+(?:said|says|told|added|explained|recalled|noted|stated|"
+# (no comma: "… reached the town of Huixtla, said the priest" ends a clause on the town)
+_SPEAKS = re.compile(r"^\s+(?:said|says|told|added|explained|recalled|noted|stated|"
                      r"reported|announced|confirmed|warned|insisted|wrote|tweeted|dijo|"
                      r"recordo|explico|afirmo|senalo|indico|agrego|aseguro|declaro|comento|"
                      r"expreso|manifesto|denuncio|sostuvo|informo|preciso|detallo|anuncio|"
@@ -365,7 +378,8 @@ def _anaphora(folded: str, sent: Span, si: int, mentions: list[Mention],
     def antecedent(x: Mention) -> bool:
         # "… reaching the United States border": a goal of the journey is not "the country"
         # the article then speaks of
-        return any(c.level == "country" for c in x.candidates) and not (
+        return x.how != "home country" and any(c.level == "country" for c in x.candidates) \
+            and not (
             _GOAL_BEFORE.search(folded[max(0, x.start - 40):x.start])
             or _GOAL_AFTER.match(folded[x.end:x.end + 12]))
     earlier = next((x for x in reversed(mentions[:first_of_sentence]) if antecedent(x)), None)
@@ -401,6 +415,36 @@ def _capital_anaphora(folded: str, sent: Span, si: int, mentions: list[Mention],
         if capital is not None:
             mentions.append(Mention(s, s + len(m.group(0)), sent.text[m.start():m.end()],
                                     [capital], si, sent.paragraph, how="anaphora"))
+
+
+def _home_country(folded: str, sent: Span, si: int, mentions: list[Mention],
+                  first_of_sentence: int, gz: Gazetteer) -> None:
+    """"Sent back to their home country", "regresaron a su país": the country of the one
+    nationality the sentence names ("Honduran migrants" -> Honduras); none when it names
+    several or none, or when the sentence names a place of its own."""
+    chunk = folded[sent.start:sent.end]
+    if not _HOME_RE.search(chunk):
+        return
+    found = {iso for iso, rx in _DEMONYM_RE.items() if rx.search(chunk)}
+    if _DEMONYM_PAIR.search(chunk):
+        return  # "Haitian and Cuban migrants … their home countries": more than one home
+    if len(found) > 1:  # "Guatemalan authorities sent Honduran migrants back": the migrants'
+        found = {iso for iso, rx in _DEMONYM_RE.items() for m in rx.finditer(chunk)
+                 if _PEOPLE_AFTER.match(chunk[m.end():]) or _PEOPLE_BEFORE.search(
+                     chunk[:m.start()])}
+    if len(found) != 1:
+        return
+    country = gz.places.get(f"country:{found.pop()}")
+    if country is None:
+        return
+    own = mentions[first_of_sentence:]
+    if own:  # "En Chiquimula, 900 … deportados a su país": the place the sentence names wins
+        return
+    for m in _HOME_RE.finditer(chunk):
+        s = sent.start + m.start()
+        if not any(x.start <= s < x.end for x in own):
+            mentions.append(Mention(s, s + len(m.group(0)), sent.text[m.start():m.end()],
+                                    [country], si, sent.paragraph, how="home country"))
 
 
 # words between "migrants" and "from/de" that make it a movement, not an origin ("los migrantes

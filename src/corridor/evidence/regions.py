@@ -133,3 +133,21 @@ CAPITAL_ANAPHORA = ("la capital del país", "capital del país", "the country's 
                     "the capital of the country")
 CAPITAL_OF = {"MEX": "geonames:3530597", "GTM": "geonames:3598132", "HND": "geonames:3600949",
               "SLV": "geonames:3583361", "NIC": "geonames:3617763"}
+
+# "sent back to their home country", "regresaron a su país": the country the sentence's
+# nationality names (one only). The demonyms are the standard English and Spanish ones
+# (folded, plural and singular); source: the countries' names.
+HOME_COUNTRY_PHRASES = ("their home country", "their home countries", "their country",
+                        "their own country", "their countries of origin",
+                        "their country of origin", "su país de origen", "sus países de origen",
+                        "su país", "sus países")
+DEMONYMS: dict[str, str] = {
+    "HND": r"hondurans?|hondurenos?|hondurenas?|catrachos?",
+    "GTM": r"guatemalans?|guatemaltecos?|guatemaltecas?",
+    "SLV": r"salvadorans?|salvadorenos?|salvadorenas?",
+    "NIC": r"nicaraguans?|nicaraguenses?",
+    "VEN": r"venezuelans?|venezolanos?|venezolanas?",
+    "HTI": r"haitians?|haitianos?|haitianas?",
+    "CUB": r"cubans?|cubanos?|cubanas?",
+    "MEX": r"mexicans?|mexicanos?|mexicanas?|connacionales",
+}
