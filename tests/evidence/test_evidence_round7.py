@@ -5,7 +5,8 @@ are not people; hiding or escaping from an operation is leaving the caravan, not
 Saturday") is known as of its last day; "sent back to their home country" is the country of
 the migrants' nationality; a town followed by ", said the priest" is still a town; undated
 past facts after a dated one keep the story's day; "continuaron su travesía por Guatemala" is a
-position; "loaded onto buses" is a ride. Every article here was written for its test."""
+position; "loaded onto buses" is a ride; a caravan that left a town is not placed there by
+the events told after it. Every article here was written for its test."""
 
 from __future__ import annotations
 
@@ -122,3 +123,14 @@ def test_continuing_the_journey_through_a_place_is_a_position() -> None:
 def test_loaded_onto_buses_is_a_ride() -> None:
     got = kept("The migrants of the caravan were loaded onto buses in Tecún Umán on Friday.")
     assert ("transported", "Tecún Umán") in got
+
+
+def test_a_town_the_caravan_left_is_not_where_it_broke_up() -> None:
+    text = ("Title\nOutlet\n\nA caravan of some 600 migrants left Tapachula on Saturday.\n\n"
+            "Mexican troops broke up the caravan.")
+    got = [(o.kind, o.place) for o in rows(text, MON) if o.kind == "dispersed"]
+    assert got and all(p != "Tapachula" for _, p in got)
+    # a town it reached is still carried
+    text = ("Title\nOutlet\n\nA caravan of some 600 migrants arrived in Huixtla on Saturday."
+            "\n\nMexican troops broke up the caravan.")
+    assert ("dispersed", "Huixtla") in {(o.kind, o.place) for o in rows(text, MON)}

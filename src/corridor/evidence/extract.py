@@ -980,13 +980,15 @@ def _caravan_place(drafts: list[_Draft], dateline: Mention | None) -> None:
     """A caravan count with no place of its own ("Los migrantes, unos 4.500 según las
     autoridades …") is where the article last put the caravan: the town of the latest position,
     halt, arrival or departure told so far (never one dated before it: a back-story "left San
-    Pedro Sula on 13 October" does not move it), else the dateline town."""
+    Pedro Sula on 13 October" does not move it), else the dateline town. A departure town is
+    not carried to a number-less event after it: the caravan is no longer there."""
     current: tuple[str, str, float | None, float | None, str] | None = None
     current_date = ""
     if dateline is not None and dateline.place is not None:
         p = dateline.place
         current = (dateline.text, dateline.scenario_id or p.id, p.lat, p.lon, p.country)
     border_town = _border_town(dateline)
+    left = False  # the last place is one the caravan left
     for d in drafts:  # in sentence order (_coreference sorted them)
         o = d.obs
         if border_town is not None and o.place_id in border_town[1] and o.kind in _LOCATES | \
@@ -1005,9 +1007,14 @@ def _caravan_place(drafts: list[_Draft], dateline: Mention | None) -> None:
             if d.place_how in ("sentence", "dateline") and o.kind in _LOCATES and \
                     o.place_id.startswith(_POINT_IDS) and o.date >= current_date:
                 current, current_date = (o.place, o.place_id, o.lat, o.lon, o.country), o.date
+                left = o.kind == "departed"
             continue
         if current is None or (o.kind not in (_CARRIED if o.low is not None else
                                               _CARRIED_EVENTS) and not papers):
+            continue
+        if left and o.low is None:
+            # "left Tapachula on Saturday … Mexican troops broke up the caravan": a caravan
+            # that has left a town is no longer there; its next stop is not told
             continue
         o.place, o.place_id, o.lat, o.lon, o.country = current
         o.confidence = round(min(0.9, o.confidence + 0.45 - 0.2), 2)
