@@ -134,3 +134,13 @@ def test_a_town_the_caravan_left_is_not_where_it_broke_up() -> None:
     text = ("Title\nOutlet\n\nA caravan of some 600 migrants arrived in Huixtla on Saturday."
             "\n\nMexican troops broke up the caravan.")
     assert ("dispersed", "Huixtla") in {(o.kind, o.place) for o in rows(text, MON)}
+
+
+def test_southern_mexico_is_the_border_region() -> None:
+    got = {(o.kind, o.place_id) for o in rows("A new caravan of migrants set out from southern "
+                                               "Mexico on Friday.")}
+    assert ("departed", "region:border-mex-gtm") in got
+    # "the southern Mexico town of Tapachula" is the town
+    got = {(o.kind, o.place) for o in rows("The caravan left the southern Mexico town of "
+                                           "Tapachula on Friday.")}
+    assert ("departed", "Tapachula") in got

@@ -28,7 +28,7 @@ from pathlib import Path
 from corridor.evidence.regions import ADMIN1_ABBREV, ALIASES, CAPITAL_NAMES, REGIONS, SMALL_PLACES
 from corridor.evidence.text import fold_name
 
-GAZETTEER_VERSION = 14
+GAZETTEER_VERSION = 15
 CORRIDOR = ("MX", "GT", "HN", "SV", "NI", "BZ", "CR", "PA")
 US_BORDER_STATES = ("TX", "NM", "AZ", "CA")
 AMERICAS_OTHER = ("US", "CU", "HT", "DO", "VE", "CO", "EC", "PE", "BR", "CL", "AR", "BO", "JM",

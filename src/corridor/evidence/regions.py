@@ -15,6 +15,7 @@ REGIONS: list[tuple[str, str, str, float, float, str, str, tuple[str, ...]]] = [
         "frontera sur", "frontera sur de México", "frontera con Guatemala",
         "frontera entre México y Guatemala", "frontera México-Guatemala",
         "frontera sur mexicana", "límite con Guatemala", "southern Mexican border",
+        "southern Mexico",
     )),
     ("region:border-usa-mex", "US–Mexico border", "USA", 31.0, -108.0, "region", "", (
         "US-Mexico border", "U.S.-Mexico border", "U.S.–Mexico border",
