@@ -1119,4 +1119,8 @@ def _dedupe(obs: list[Observation]) -> list[Observation]:
         if key not in seen:
             seen.add(key)
             out.append(o)
-    return out
+    # a number-less event that a count of the same sentence already says (both moved to the
+    # dateline town: "… set out from southern Mexico", filed from Tapachula)
+    counted = {(o.kind, o.place_id, o.date, o.quote_start) for o in out if o.low is not None}
+    return [o for o in out if o.low is not None or not o.place_id
+            or (o.kind, o.place_id, o.date, o.quote_start) not in counted]
