@@ -144,3 +144,11 @@ def test_southern_mexico_is_the_border_region() -> None:
     got = {(o.kind, o.place) for o in rows("The caravan left the southern Mexico town of "
                                            "Tapachula on Friday.")}
     assert ("departed", "Tapachula") in got
+
+
+def test_regreso_a_a_place_is_a_return() -> None:
+    assert ("returned", "Tapachula") in kept("Esta madrugada el grupo de migrantes regresó a "
+                                             "Tapachula.")
+    # "regresó a caminar": it went on walking
+    assert not any(k == "returned" for k, _ in kept("La caravana regresó a caminar hacia "
+                                                    "Huixtla."))

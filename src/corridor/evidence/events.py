@@ -124,6 +124,8 @@ VERBS: dict[str, str] = {
         r"sent home|gave up and|headed home|"
         r"(?:send|sent|sending) (?:[\w,]+ ){1,6}?back (?:home|to)|"
         r"regresaron|regresan|regreso a su|retornaron|"
+        # "el grupo regresó a la Estación Siglo XXI" (not "regresó a caminar": resumed)
+        r"(?:regreso|retorno) a(?! \w+(?:ar|er|ir)\b)|"
         r"retornan|retornaban|regresaban|volvieron a su pais|desistieron|"
         r"(?:decided|agreed|asked|chose|opted|were allowed) (?:[\w,]+ ){0,5}?to return|"
         r"(?:decidieron|optaron por|pidieron|aceptaron|acordaron|prefirieron) (?:\w+ ){0,3}?"
