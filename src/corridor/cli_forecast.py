@@ -29,7 +29,8 @@ def forecast(
         "--from", help="Place id of the network where the caravan is now (e.g. tapachula).")]
         = None,
     date: Annotated[str | None, typer.Option(
-        help="The day it is (or was) there, YYYY-MM-DD.")] = None,
+        help="The day it is (or was) there, YYYY-MM-DD: day 0 of the forecast (it moves from "
+        "the next day).")] = None,
     people: Annotated[float | None, typer.Option(
         help="How many are in it that day.", min=1)] = None,
     timeline: Annotated[Path | None, typer.Option(
@@ -80,9 +81,16 @@ def forecast(
     check_out_folder(out)
     calibration = read_calibration(fit)
     net = load_network(network)
+    on_the_road = True  # --from/--date: where it is that day, moving from the next
     if timeline is not None:
+        given_day = day
         start_place, day, people, caravan = _from_timeline(timeline, caravan, net, start_place,
                                                            day, people)
+        if given_day is None:
+            from corridor.analysis.forecast import departs_on_latest
+            from corridor.caravans.timeline import load_timeline
+
+            on_the_road = not departs_on_latest(load_timeline(timeline), caravan)
     assert start_place is not None and day is not None and people is not None
     if start_place not in set(net.places["id"].astype(str)):
         raise CorridorError(f"--from {start_place!r}: not a place id of {network}/places.csv")
@@ -90,8 +98,9 @@ def forecast(
     name = caravan or "forecast"
     settings = ForecastSettings(days=days, members=members, spread=spread, seed=seed)
     with console.status(f"forecasting {days} days with {members} members x 2 ..."):
-        table = run_forecast(net, CaravanStart(name, start_place, day, people), calibration,
-                             settings, levers)
+        table = run_forecast(net, CaravanStart(name, start_place, day, people,
+                                               on_the_road=on_the_road),
+                             calibration, settings, levers)
     with atomic_folder(out, kind=FORECAST, replaceable=[]) as tmp:
         write_csv(table, tmp / "forecast.csv", float_format="%.6g")
         started = None if timeline is None else (

@@ -331,3 +331,24 @@ def test_top_members_spread_over_the_best_trials() -> None:
     assert [p["walk_speed_km_per_day"] for p, _ in bt.top_members(fit, 4, 0, None, k=9)] == \
         [20.0, 40.0, 30.0, 20.0]
     assert bt.centre_members(fit, 3, 0, None, "ensemble") is None
+
+
+def test_a_restart_is_where_it_was_reported_and_moves_from_the_next_day(world) -> None:
+    """A forecast issued at a reported position starts there on the report's day: k days
+    later it has k days of travel, as the baselines have. (It used to set out on the report
+    day itself, one day's walk ahead of the report at every lead time.) The truth walks 32 km
+    a day on towns 30 km apart, so a restart snapped to the nearest town is at most 15 km
+    off, and it stays that close with the truth's own parameters."""
+    from corridor.analysis.caravan_skill import RoadGraph
+
+    network, timeline, caravans = world
+    graph = RoadGraph(network)
+    target = bt.targets_for(timeline, caravans, network, ["a"])[0]
+    start = bt._with_destination(target.start, graph, network)
+    errors = bt._restarts(network, graph, target, start, [({**TRUTH}, 1)], {"model": None},
+                          baselines=True)
+    model = errors[(errors["method"] == "model")].dropna(subset=["km"])
+    assert len(model) >= 4
+    assert model["km"].max() <= 16.0
+    constant = errors[(errors["method"] == "constant_25km_day")].dropna(subset=["km"])
+    assert constant["km"].max() > model["km"].max()  # 25 km a day falls behind 32

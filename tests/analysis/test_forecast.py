@@ -59,13 +59,15 @@ def test_read_calibration_gives_back_the_fit(world) -> None:
 
 def test_forecast_walks_at_the_fitted_speed_from_the_start(loaded) -> None:
     network, fit = loaded
-    start = CaravanStart("now", "t2", dt.date(2024, 3, 1), 2000.0)
+    start = CaravanStart("now", "t2", dt.date(2024, 3, 1), 2000.0, on_the_road=True)
     table = forecast(network, start, fit, ForecastSettings(days=6, members=4, spread=0.0))
     assert list(table.columns) == list(COLUMNS) and list(table["day"]) == list(range(7))
     assert table["date"].iloc[0] == start.date
     speed = fit.best["walk_speed_km_per_day"]
-    # seeds only, no halts fitted: every member walks the fitted speed each day
-    assert table["km_q50"].iloc[-1] == pytest.approx(7 * speed, rel=0.02)
+    # day 0 is where it was reported: at the start, not a day's walk on (it moves from day 1)
+    assert table["km_q50"].iloc[0] == 0.0 and table["near_place"].iloc[0] == "t2"
+    # seeds only, no halts fitted: every member walks the fitted speed each day after that
+    assert table["km_q50"].iloc[-1] == pytest.approx(6 * speed, rel=0.02)
     assert (table["km_q05"] == table["km_q95"]).all()
     # people: the start's, then the rule set's default split-off rate (not fitted here)
     assert table["people"].iloc[0] == 2000 and table["people"].is_monotonic_decreasing

@@ -339,7 +339,9 @@ def _restarts(network: Scenario, graph: RoadGraph, target: Target, start: Carava
         here = graph.ids[graph.nearest(p.lat, p.lon)]
         restart = CaravanStart(start.caravan, here, p.date, people,
                                default_destination(graph, network, here))
-        model_restart = CaravanStart(start.caravan, here, p.date, people, "")
+        # a report of where it is: that day's walk is in it (a departure report: not yet)
+        model_restart = CaravanStart(start.caravan, here, p.date, people, "",
+                                     on_the_road=p.kind != "departed")
         last = max([later["date"].max(), *later_sizes["date"]])
         days = (last - p.date).days + 1
         dates = [p.date + dt.timedelta(days=k) for k in range(days)]

@@ -26,13 +26,22 @@ TRACK_COLUMNS = ("date", "lat", "lon", "km", "people")
 
 @dataclass(frozen=True)
 class CaravanStart:
-    """Where and when a caravan (or a forecast restart) begins, and with how many people."""
+    """Where and when a caravan (or a forecast restart) begins, and with how many people.
+
+    A departure (``on_the_road`` False) sets out on ``date``: the day's walk is in that day's
+    position, as reports of a departure day place the caravan on its first leg by evening. A
+    caravan ``on_the_road`` was reported at ``place`` on ``date`` (a forecast from where it is
+    now, a backtest restart): that day's walk is already in the report, so it is at ``place``
+    on ``date`` and moves from the next day, as the baselines do. Without it a forecast
+    ``k`` days ahead would hold ``k + 1`` days of travel.
+    """
 
     caravan: str
     place: str
     date: dt.date
     people: float
     destination: str = ""
+    on_the_road: bool = False
 
 
 def load_network(folder: Path) -> Scenario:
@@ -55,8 +64,9 @@ def caravan_scenario(network: Scenario, start: CaravanStart, days: int,
                             "place of the network")
     destination = start.destination if start.destination in ids else ""
     people = max(float(start.people), 1.0)
+    sets_out = start.date + dt.timedelta(days=1 if start.on_the_road else 0)
     sources = pd.DataFrame({
-        "place": [start.place], "start_date": [start.date], "end_date": [start.date],
+        "place": [start.place], "start_date": [sets_out], "end_date": [sets_out],
         "people": [people], "per": ["total"], "group": [f"caravan:{start.caravan}"],
         "origin_country": [""], "destination": [destination],
         "source": ["caravan start (timeline)"], "_row": [2],
@@ -131,6 +141,8 @@ def ensemble_tracks(network: Scenario, start: CaravanStart, days: int,
     for i, (parameters, seed) in enumerate(members):
         track = simulate_track(caravan_scenario(network, start, days, parameters, seed,
                                                 policies=policies))
+        if start.on_the_road:  # its first day: where and as large as it was reported
+            track.loc[track["date"] == start.date, "people"] = max(float(start.people), 1.0)
         frames.append(track.assign(member=i))
     return pd.concat(frames, ignore_index=True)
 

@@ -72,7 +72,8 @@ def latest_start(timeline: pd.DataFrame, caravan: str, graph: RoadGraph,
                  path: Path) -> tuple[str, dt.date, float]:
     """Where the timeline last puts the caravan's main body (the network place nearest to its
     latest reported position), that day, and its latest reported size by then (the median of
-    that day's reports' midpoints)."""
+    that day's reports' midpoints). ``departs_on_latest`` tells whether that report is its
+    departure."""
     if caravan not in set(timeline["caravan"]):
         raise CorridorError(f"{path}: no rows for caravan {caravan!r} (it has: "
                             f"{', '.join(sorted(set(timeline['caravan']))) or 'none'})")
@@ -92,11 +93,20 @@ def latest_start(timeline: pd.DataFrame, caravan: str, graph: RoadGraph,
     return place, day, people
 
 
+def departs_on_latest(timeline: pd.DataFrame, caravan: str) -> bool:
+    """Whether the caravan's latest reported position is its departure (it walks that day)."""
+    positions = reported_positions(timeline, caravan)
+    return bool(len(positions)) and positions.iloc[-1]["kind"] == "departed"
+
+
 def forecast(network: Scenario, start: CaravanStart, fit: Calibration,
              settings: ForecastSettings = ForecastSettings(),
              policies: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per day from the start: the predicted main body (point and nearest network place), its
-    km from the start (5/50/95 %) and its people (median and 5-95 %)."""
+    km from the start (5/50/95 %) and its people (median and 5-95 %).
+
+    A caravan ``start.on_the_road`` is at ``start.place`` on day 0 and moves from day 1; one
+    that departs that day has its first day's walk in day 0."""
     seeds = member_seeds(settings.members, settings.seed)
     centre = [(dict(fit.best), s) for s in seeds]
     draws = draw_members(fit, settings.spread, settings.members, settings.seed)
