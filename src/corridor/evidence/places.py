@@ -229,6 +229,7 @@ def find_mentions(text: str, sents: list[Span], gz: Gazetteer, masked: list[tupl
     _this_town(folded, sents, mentions)
     _contextual_borders(folded, sents, mentions, gz)
     _border_with_mexico(folded, mentions, gz)
+    _region_then_town(folded, mentions)
     if scenario is not None:
         for m in mentions:
             m.scenario_id = scenario.match(m.text, m.place)
@@ -273,8 +274,15 @@ def _datelines(text: str, sents: list[Span], mentions: list[Mention]) -> None:
 
 # "this southern Mexico town", "esta ciudad fronteriza", "este municipio": the town the report
 # was filed from
-_THIS_TOWN = re.compile(r"\b(?:this|esta|este)\s+(?:[\w-]+\s+){0,3}?(?:town|city|village|"
-                        r"ciudad|localidad|municipio|poblado|comunidad|pueblo|poblacion)\b")
+# (the words between are adjectives: "este martes al municipio de Huixtla" is a day and then a
+# town named after it, "this week in the city of" a time)
+_NOT_TOWN_WORD = (r"(?!(?:lunes|martes|miercoles|jueves|viernes|sabado|domingo|fin|mes|ano|"
+                  r"week|weekend|month|year|morning|afternoon|monday|tuesday|wednesday|thursday|"
+                  r"friday|saturday|sunday|al|a|en|de|del|la|el|in|at|to|of|the|por|from|desde)"
+                  r"\b)")
+_THIS_TOWN = re.compile(r"\b(?:this|esta|este)\s+(?:" + _NOT_TOWN_WORD + r"[\w-]+\s+){0,3}?"
+                        r"(?:town|city|village|ciudad|localidad|municipio|poblado|comunidad|"
+                        r"pueblo|poblacion)\b")
 
 
 def _this_town(folded: str, sents: list[Span], mentions: list[Mention]) -> None:
@@ -505,6 +513,20 @@ _GOAL = re.compile(
     r"con destino a)?\s*(?:la\s+|el\s+|los\s+|the\s+)?$")
 
 
+# an intent to get somewhere ("in their quest to reach the U.S. border", "buscaba llegar a la
+# Ciudad de México", "who had set out for Guatemala"): a goal for a place of any level, since
+# a town or a state can be one as well as a country (the looser cues of _GOAL, "hacia",
+# "heading", are kept to countries and regions: "avanzaron hacia Huixtla" may be an arrival)
+_INTENT = re.compile(
+    r"\b(?:(?:quest|bid|effort|attempt|attempts|hoping|hope|hopes|seeking|trying|aiming|"
+    r"wanting|wanted|hoped|sought|tried|intent) to (?:reach|get to|make it to|cross into)|"
+    r"(?:set|setting|sets) out for|(?:buscaba|buscaban|buscan|busca|intentaban|intentan|"
+    r"intenta|intentaba|pretenden|pretendian|pretende|pretendia|quieren|queria|querian|"
+    r"esperan|esperaba|esperaban) llegar|(?:intento|intencion|afan|objetivo|fin) (?:de|por) "
+    r"llegar|en busca de llegar)"
+    r"\s+(?:(?:hasta|a|al|to)\s+)?(?:la\s+|el\s+|los\s+|the\s+)?(?:[\w-]+\s+){0,1}?$")
+
+
 def _role_text(folded: str, lo: int, m_start: int) -> str:
     """The words before a mention that say its role, looking through a place noun."""
     before = folded[lo:m_start]
@@ -545,6 +567,8 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
         if m.candidates and m.candidates[0].level in ("country", "region") and (
                 _GOAL.search(before) or folded[m.end:m.end + 6] == "-bound"):
             m.role = "goal"  # … and "U.S.-bound"
+        elif m.candidates and _INTENT.search(before):
+            m.role = "goal"  # "buscaba llegar a la Ciudad de México": where it wanted to be
         # "migrants from Venezuela", "mostly from Haiti", "procedentes de Honduras": where
         # people come from (a nationality), never where something happened
         if m.candidates and m.candidates[0].id in _ORIGIN_ONLY:
@@ -590,6 +614,22 @@ def _roles(folded: str, mentions: list[Mention], sents: list[Span]) -> None:
                     c for c in nxt.candidates if c.level in ("admin1", "country"))
                 if area:
                     nxt.candidates = [area[0]]
+
+
+# "from the southern border of Mexico, in Tapachula", "en la frontera sur, en Ciudad Hidalgo":
+# a region, then the town in it that says where in the region
+_REGION_THEN_TOWN = re.compile(r"\s*,\s*(?:in|en|at)\s+(?:the\s+|la\s+|el\s+)?"
+                               r"(?:(?:town|city|ciudad|municipio|poblado) (?:of|de)\s+)?")
+
+
+def _region_then_town(folded: str, mentions: list[Mention]) -> None:
+    """The town that narrows a region takes the region's role; the region only qualifies."""
+    for m, nxt in zip(mentions, mentions[1:], strict=False):
+        if (m.sentence == nxt.sentence and m.candidates and nxt.candidates
+                and m.candidates[0].level == "region" and m.role != "qualifier"
+                and any(c.level == "town" for c in nxt.candidates)
+                and _REGION_THEN_TOWN.fullmatch(folded[m.end:nxt.start])):
+            nxt.role, m.role = m.role, "qualifier"
 
 
 # "la ciudad de Ocotepeque", "the town of Chiquimula": the town, not the department of its name;
