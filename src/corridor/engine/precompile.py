@@ -28,7 +28,7 @@ _STEP = (
     _U8, _I32, _I32, _I32, "float32[::1]", _U8, _B, _I64, _I32, _U8, _B,
     "int32[:, ::1]", _I32, _I32, "float32[::1]", "float64[:, ::1]", _U8,
     "float64[:, ::1]", _I32, _F64, _F64, _I64, "int64[:, ::1]", "float64[:, ::1]",
-    "int64[:, ::1]", "int64[:, ::1]", _I64, _B, _U8, "int64",
+    "int64[:, ::1]", "int64[:, ::1]", _I64, _U8, "int64",
 )
 
 KERNELS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -42,7 +42,7 @@ KERNELS: dict[str, dict[str, tuple[str, ...]]] = {
         "choose_edge": (_I32, _F64, "int64", "float64"),
         "step_agents": _STEP,
         # serial runs call the sweep itself (step_agents only when threads are used)
-        "sweep_agents": ("int64", "int64", "int64", _U8, _B, *_STEP[1:-3]),
+        "sweep_agents": ("int64", "int64", "int64", _U8, *_STEP[1:-2]),
     },
     "corridor.engine.rules.flee_kernels": {
         "place_new_agents": ("int64", "int64", "uint64", "int64", _F64, _I32, _I64),

@@ -42,7 +42,6 @@ from corridor.engine.rules.corridor_params import (
     C_VEHICLE,
     C_WALK,
     C_WILLING_USD,
-    CALM,
     DEFERRED,
     DEPORTED,
     DETAINED,
@@ -114,6 +113,7 @@ from corridor.engine.rules.corridor_params import (
     S_VOTE,
     SETTLED,
     SMUGGLED,
+    SPECULATE,
     VEHICLE,
 )
 
@@ -188,29 +188,45 @@ def try_stop(i, here, mode, flags, location, status, place, detention_of, sc, ba
     return True
 
 
+@nb.njit(inline="always", cache=True)
+def would_stop(i, here, mode, flags, place, sc, base, stream, size_factor):  # noqa: ANN001,ANN201
+    """Whether ``try_stop`` would stop agent i if the checkpoint still had room: its draw only,
+    with no side effect. A False here is False whatever other agents used up today (capacities
+    only fall during a day), so a speculating agent can go on; a True needs the shared count."""
+    p = place[P_STOP, here]
+    if p <= 0.0 or flags[i] & F_PERMIT or place[P_DETAIN_CAP, here] < 1.0:
+        return False
+    m = mode[i]
+    factor = sc[C_FOOT_FACTOR] if m == FOOT else (
+        sc[C_BUS_FACTOR] if m == VEHICLE else sc[C_SMUGGLED_FACTOR])
+    return stream_uniform(base, stream) < p * factor * size_factor
+
+
 @nb.njit(cache=True, parallel=True)
 def step_agents(n_active, day_seed, key, location, next_place, km_left, status, group, mode,
                 days_here, flags, home, g_place, g_next, g_km_left, g_status, g_arrived_today,
                 g_members, g_caravan, g_activity, g_dissolve, rejoin_at, indptr, target,
                 distance_km, routes, aim, place, detention_of, sc, deport_left, flows, counts,
-                events, member_states, dispersed_at, g_end_members, calm, deferred,
+                events, member_states, dispersed_at, g_end_members, deferred,
                 chunks):  # noqa: ANN001,ANN201
     """One day for every active agent, on every thread, with the bytes of one thread.
 
-    Agents are split into contiguous chunks. On its chunk, a thread runs the flow agents
-    (group -1, not detained) whose place is ``calm`` -- nothing there or within a day's hops
-    is a capacity or anything else agents use up (``calm_places``): their day reads shared
-    arrays but writes only their own fields and additive counts (flows, counts, and events
-    that are whole numbers: revenue only arises where smugglers are), kept per chunk and
-    summed afterwards, so the sums are exact in any order. Every other agent -- caravan
-    members, detainees, anyone who may meet a checkpoint, permit office, asylum office, port
-    or smuggler -- is marked in ``deferred`` (uint8, one per agent, preallocated) and run
-    after, on one thread, in agent order: those are the agents whose order matters, and they
-    meet the capacities in the same order as a serial sweep. ``chunks``: how many chunks at
-    most (a few per thread; it changes no result); 0 when no place is calm: one serial sweep.
+    Agents are split into contiguous chunks. On its chunk, a thread runs every flow agent
+    (group -1) speculatively: its day reads shared arrays but writes only its own fields and
+    additive counts (flows, counts, and events that are whole numbers), kept per chunk and
+    summed afterwards, so the sums are exact in any order. The moment an agent's day would
+    use something other agents use up -- a checkpoint's room (only when its draw says it is
+    stopped), a permit, an asylum place, a port appointment, the day's deportations, or a
+    smuggler's fee (revenue is a sum of prices, kept in agent order) -- its fields are put back
+    as they were, it is marked in ``deferred`` (uint8, one per agent, preallocated), and it is
+    run after, on one thread, in agent order, with caravan members. Capacities only fall during
+    a day, so a speculating agent that saw none left would have seen none in a serial sweep
+    either: the deferred agents meet the capacities in the same order as a serial sweep.
+    ``chunks``: how many chunks at most (a few per thread; it changes no result); 0: one serial
+    sweep.
     """
     if chunks == 0:
-        sweep_agents(0, n_active, ALL, deferred, calm, day_seed, key, location, next_place,
+        sweep_agents(0, n_active, ALL, deferred, day_seed, key, location, next_place,
                      km_left, status, group, mode, days_here, flags, home, g_place, g_next,
                      g_km_left, g_status, g_arrived_today, g_members, g_caravan, g_activity,
                      g_dissolve, rejoin_at, indptr, target, distance_km, routes, aim, place,
@@ -224,14 +240,14 @@ def step_agents(n_active, day_seed, key, location, next_place, km_left, status, 
     c_events = np.zeros((n_chunks, events.shape[0], events.shape[1]))
     for c in nb.prange(n_chunks):
         lo = c * size
-        sweep_agents(lo, min(n_active, lo + size), CALM, deferred, calm, day_seed, key,
+        sweep_agents(lo, min(n_active, lo + size), SPECULATE, deferred, day_seed, key,
                      location, next_place, km_left, status, group, mode, days_here, flags,
                      home, g_place, g_next, g_km_left, g_status, g_arrived_today, g_members,
                      g_caravan, g_activity, g_dissolve, rejoin_at, indptr, target,
                      distance_km, routes, aim, place, detention_of, sc, deport_left,
                      c_flows[c], c_counts[c], c_events[c], member_states, dispersed_at,
                      g_end_members)
-    sweep_agents(0, n_active, DEFERRED, deferred, calm, day_seed, key, location, next_place,
+    sweep_agents(0, n_active, DEFERRED, deferred, day_seed, key, location, next_place,
                  km_left, status, group, mode, days_here, flags, home, g_place, g_next,
                  g_km_left, g_status, g_arrived_today, g_members, g_caravan, g_activity,
                  g_dissolve, rejoin_at, indptr, target, distance_km, routes, aim, place,
@@ -248,16 +264,20 @@ def step_agents(n_active, day_seed, key, location, next_place, km_left, status, 
                 events[k, p] += c_events[c, k, p]
 
 
+PENDING_EDGES = 64  # roads a speculating agent may take in a day before it is deferred
+
+
 @nb.njit(cache=True)
-def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_place, km_left,
+def sweep_agents(lo, hi, which, deferred, day_seed, key, location, next_place, km_left,
                  status,
                  group, mode, days_here, flags, home, g_place, g_next, g_km_left, g_status,
                  g_arrived_today, g_members, g_caravan, g_activity, g_dissolve, rejoin_at,
                  indptr, target, distance_km, routes, aim, place, detention_of, sc,
                  deport_left, flows, counts, events, member_states, dispersed_at,
                  g_end_members):  # noqa: ANN001,ANN201
-    """The day of agents lo to hi - 1 (``which``: ALL of them, the CALM ones, marking the
-    others in ``deferred``, or the DEFERRED ones), in agent order: the fused
+    """The day of agents lo to hi - 1 (``which``: ALL of them; SPECULATE: flow agents,
+    marking in ``deferred`` the others and those whose day needs a shared capacity (see
+    ``step_agents``); or the DEFERRED ones), in agent order: the fused
     act/choose/travel/arrive/record kernel.
 
     ``place`` holds today's per-place lever values (rows P_*), ``sc`` the scalar parameters
@@ -266,9 +286,11 @@ def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_pl
     ``dispersed_at[c, place]`` its dispersed members waiting at each place,
     ``g_end_members[g]`` the members each group still has.
     """
+    spec = which == SPECULATE
+    pend = np.empty(PENDING_EDGES, np.int64)  # a speculating agent's flows, added on commit
     for i in range(lo, hi):
-        if which == CALM:
-            if group[i] != -1 or status[i] == DETAINED or not calm[location[i]]:
+        if spec:
+            if group[i] != -1:
                 deferred[i] = 1
                 continue
             deferred[i] = 0
@@ -352,6 +374,11 @@ def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_pl
         st = status[i]
         here = location[i]
         base = np.uint64(0)
+        here0 = here
+        defer = False  # speculating, the day needs a shared capacity: undo it, run it later
+        n_pend = 0
+        s_next, s_km, s_mode = next_place[i], km_left[i], mode[i]
+        s_days, s_flags = days_here[i], flags[i]
         if st in (DETAINED, ASYLUM_WAITING, AT_PLACE, IN_TRANSIT):  # the statuses that draw
             base = key_base(day_seed, AGENT, key[i])  # one hash per agent and day
         if (g <= -2 and st == AT_PLACE and sc[C_REJOIN] > 0.0
@@ -369,7 +396,9 @@ def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_pl
         if st == DETAINED:
             if stream_uniform(base, S_DETAIN) < sc[C_LEAVE_DETENTION]:
                 u = stream_uniform(base, S_OUTCOME)
-                if u < sc[C_DEPORT_SHARE]:
+                if u < sc[C_DEPORT_SHARE] and spec and deport_left[0] >= 1.0:
+                    defer = True  # the day's deportation places are shared
+                elif u < sc[C_DEPORT_SHARE]:
                     if deport_left[0] >= 1.0:
                         deport_left[0] -= 1.0
                         status[i] = DEPORTED
@@ -411,7 +440,11 @@ def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_pl
                     break
                 if flags[i] & F_NEW:  # people entering at a controlled crossing face it too
                     flags[i] &= np.uint8(255 - F_NEW)
-                    if place[P_STOP, here] > 0.0 and try_stop(
+                    if place[P_STOP, here] > 0.0 and spec:
+                        if would_stop(i, here, mode, flags, place, sc, base, S_STOP, 1.0):
+                            defer = True
+                            break
+                    elif place[P_STOP, here] > 0.0 and try_stop(
                             i, here, mode, flags, location, status, place, detention_of, sc,
                             base, S_STOP, 1.0, events):
                         break
@@ -422,6 +455,11 @@ def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_pl
                     events[E_RETURNED, here] += 1.0
                     break
                 permit = flags[i] & F_PERMIT
+                if spec and not permit and (place[P_PERMIT_CAP, here] >= 1.0 or (
+                        place[P_ASYLUM_CAP, here] >= 1.0
+                        and stream_uniform(base, S_ASYLUM) < sc[C_ASYLUM_APPLY])):
+                    defer = True  # a permit or an asylum place, counted for everyone
+                    break
                 if not permit and place[P_PERMIT_CAP, here] >= 1.0:
                     place[P_PERMIT_CAP, here] -= 1.0
                     events[E_PERMITS, here] += 1.0
@@ -438,6 +476,9 @@ def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_pl
                 if (price > 0.0 and not permit and mode[i] != SMUGGLED and flags[i] & F_CAN_PAY):
                     p_hire = (sc[C_HIRE_MAX] * place[P_RISK, here]
                               * np.exp(-price / sc[C_WILLING_USD]))
+                    if stream_uniform(base, S_SMUGGLE) < p_hire and spec:
+                        defer = True  # revenue is a sum of prices: kept in agent order
+                        break
                     if stream_uniform(base, S_SMUGGLE) < p_hire:
                         mode[i] = SMUGGLED
                         events[E_SMUGGLED, here] += 1.0
@@ -457,6 +498,9 @@ def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_pl
                     break
                 nxt = target[e]
                 if place[P_IS_PORT, here] > 0.0 and place[P_IS_DEST, nxt] > 0.0:
+                    if spec and place[P_PORT_CAP, here] >= 1.0:
+                        defer = True  # the port's appointments are shared
+                        break
                     if place[P_PORT_CAP, here] >= 1.0:  # an appointment: a regular entry
                         place[P_PORT_CAP, here] -= 1.0
                         events[E_ENTRIES, here] += 1.0
@@ -473,10 +517,14 @@ def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_pl
                 next_place[i] = nxt
                 km_left[i] = distance_km[e]
                 status[i] = IN_TRANSIT
-                flows[e] += 1
+                if spec:
+                    pend[n_pend] = e
+                    n_pend += 1
+                else:
+                    flows[e] += 1
                 days_here[i] = 0
                 break
-        if status[i] == IN_TRANSIT:
+        if status[i] == IN_TRANSIT and not defer:
             # travel: advance along the leg; face checkpoints on arrival; vehicles go on
             budget = sc[C_WALK] if mode[i] == FOOT else sc[C_VEHICLE]
             hops = 0
@@ -494,7 +542,12 @@ def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_pl
                     status[i] = ARRIVED
                     break
                 status[i] = AT_PLACE
-                if place[P_STOP, here] > 0.0 and try_stop(
+                if place[P_STOP, here] > 0.0 and spec:
+                    if would_stop(i, here, mode, flags, place, sc, base, S_STOP_HOP + hops,
+                                  1.0):
+                        defer = True
+                        break
+                elif place[P_STOP, here] > 0.0 and try_stop(
                         i, here, mode, flags, location, status, place, detention_of, sc,
                         base, S_STOP_HOP + hops, 1.0, events):
                     break
@@ -510,7 +563,21 @@ def sweep_agents(lo, hi, which, deferred, calm, day_seed, key, location, next_pl
                 next_place[i] = target[e]
                 km_left[i] = distance_km[e]
                 status[i] = IN_TRANSIT
-                flows[e] += 1
+                if spec and n_pend == PENDING_EDGES:
+                    defer = True  # more hops than the buffer holds: run it in agent order
+                    break
+                if spec:
+                    pend[n_pend] = e
+                    n_pend += 1
+                else:
+                    flows[e] += 1
+        if defer:
+            location[i], next_place[i], km_left[i], status[i] = here0, s_next, s_km, st
+            mode[i], days_here[i], flags[i] = s_mode, s_days, s_flags
+            deferred[i] = 1
+            continue
+        for k in range(n_pend):
+            flows[pend[k]] += 1
         counts[location[i], status[i]] += 1
         if g <= -2:  # a former caravan member: why they are no longer in it
             c = -2 - g

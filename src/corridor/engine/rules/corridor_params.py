@@ -83,7 +83,7 @@ N_PLACE_VALUES = len(PV)
 FROM_POLICIES = (PV.STOP, PV.DETAIN_CAP, PV.PERMIT_CAP, PV.ASYLUM_CAP, PV.PORT_CAP, PV.RISK,
                  PV.PRICE, PV.HOLD, PV.TRANSFER, PV.TRANSFER_TO, PV.TURNBACK, PV.RIDE, PV.HALT)
 
-ALL, CALM, DEFERRED = 0, 1, 2  # which agents a sweep runs (corridor_kernels.sweep_agents)
+ALL, SPECULATE, DEFERRED = 0, 1, 2  # which agents a sweep runs (corridor_kernels.sweep_agents)
 
 # random streams (see rng.py): one per independent decision of a day. Agents draw in the
 # AGENT domain (key: SpawnPlan.key), caravans and their groups in the CARAVAN domain (key:

@@ -135,7 +135,6 @@ class CorridorState:
     origin: np.ndarray  # uint8: origin country code (index into spawn.countries)
     flags: np.ndarray  # uint8: F_PERMIT, F_CAN_PAY bits
     deferred: np.ndarray  # uint8: the kernel runs the agent after the parallel part
-    calm: np.ndarray  # bool [places]: no capacity or smuggler there or a day's hops away
     # network and levers, recomputed when policies change
     edge_open: np.ndarray
     km_to_destination: np.ndarray
@@ -171,7 +170,6 @@ class CorridorState:
     g_active: np.ndarray
     g_arrived_today: np.ndarray
     # cache of what the policies in force imply (recomputed when that set changes)
-    any_calm: bool = False  # some place is calm (else the kernel runs one serial sweep)
     threads: int = 1  # kernel threads for this run (kernel_threads)
     policy_key: bytes = b"unset"
     policy_values: np.ndarray = field(default_factory=lambda: np.zeros((N_PLACE_VALUES, 0)))
@@ -262,7 +260,6 @@ def init_state(ctx: Context) -> CorridorState:
         origin=plan.origin,
         flags=flags,
         deferred=np.zeros(n, np.uint8),
-        calm=np.ones(net.n_places, bool),
         edge_open=edge_open,
         km_to_destination=km_to,
         routes=table,
@@ -388,24 +385,6 @@ def derive_policy_values(ctx: Context) -> None:
     values[P_HALT] = ((levers.stop_probability > 0) | (levers.caravan_hold > 0)
                       | (levers.transfer_share > 0) | (levers.turnback_share > 0))
     s.trade_blocked_usd = levers.port_closed.sum() * params["trade_usd_per_closed_port_day"]
-    s.calm = calm_places(net, values, s.place_values[P_IS_PORT],
-                         max(1, int(params["max_hops_per_day"])))
-    s.any_calm = bool(s.calm.any())
-
-
-def calm_places(net: Network, values: np.ndarray, is_port: np.ndarray, hops: int) -> np.ndarray:
-    """Places where a flow agent's day uses up nothing other agents use: no checkpoint or
-    patrol, permit or asylum capacity, port or smuggler there, nor within ``hops`` roads
-    (a day's arrivals: at least one road, more for a vehicle). The kernel runs agents at
-    calm places in parallel."""
-    calm = ((values[P_STOP] <= 0.0) & (values[P_PERMIT_CAP] < 1.0)
-            & (values[P_ASYLUM_CAP] < 1.0) & (values[P_PRICE] <= 0.0) & (is_port <= 0.0))
-    reach = calm.copy()
-    for _ in range(hops):
-        unsafe = np.zeros(net.n_places, bool)
-        unsafe[net.source[~reach[net.target]]] = True
-        reach = calm & ~unsafe
-    return reach
 
 
 def open_edges(ctx: Context) -> np.ndarray:
@@ -682,19 +661,6 @@ def record_groups(ctx: Context) -> None:
 
 
 PARALLEL_MIN_AGENTS = 65_536  # below this, threads cost more than they save
-PARALLEL_MIN_CALM = 0.25  # share of agents at calm places below which threads cost more
-# (benchmarks/engine_throughput.py with every lever: ~all agents deferred, 2 threads 87-89 %
-# of one)
-
-
-def calm_share(s: CorridorState, yesterday: np.ndarray) -> float:
-    """Share of yesterday's agents at calm places (an estimate of today's parallel part)."""
-    if not s.any_calm:
-        return 0.0
-    total = yesterday.sum()
-    return float(yesterday[s.calm].sum() / total) if total else 1.0
-
-
 def kernel_threads() -> int:
     """Threads for this run's kernel (the bytes are the same for any number): one in ensemble,
     sweep and calibration workers (they already use every core, one member each) and when
@@ -717,9 +683,9 @@ def kernel_threads() -> int:
     return max(1, len(affinity(0)) if affinity else os.cpu_count() or 1)
 
 
-def kernel_chunks(n_active: int, calm: float, threads: int) -> int:
+def kernel_chunks(n_active: int, threads: int) -> int:
     """How many chunks the kernel splits agents into (0: one serial sweep)."""
-    parallel = threads > 1 and n_active >= PARALLEL_MIN_AGENTS and calm >= PARALLEL_MIN_CALM
+    parallel = threads > 1 and n_active >= PARALLEL_MIN_AGENTS
     return 4 * threads if parallel else 0
 
 
@@ -746,11 +712,11 @@ def move_agents(ctx: Context) -> None:
         s.rejoin_at, net.indptr, net.target, net.distance_km, s.routes, s.aim, place,
         s.detention_of, s.scalars, deport_left, rec.flows[ctx.day], rec.counts[ctx.day], events,
         s.member_states, s.dispersed_at, s.g_end_members)
-    chunks = kernel_chunks(s.n_active, calm_share(s, yesterday), s.threads)
+    chunks = kernel_chunks(s.n_active, s.threads)
     if chunks:
-        import_module(KERNELS).step_agents(s.n_active, *shared, s.calm, s.deferred, chunks)
+        import_module(KERNELS).step_agents(s.n_active, *shared, s.deferred, chunks)
     else:  # the serial kernel itself: the threaded one compiles only where it is used (~2x)
-        kernels(KERNELS).sweep_agents(0, s.n_active, ALL, s.deferred, s.calm, *shared)
+        kernels(KERNELS).sweep_agents(0, s.n_active, ALL, s.deferred, *shared)
     for k, name in enumerate(EVENTS):
         rec.extra[name][ctx.day] = events[k] / ctx.scenario.agents_per_person
     rec.extra["smuggling_revenue_usd"][ctx.day] = events[E_REVENUE]  # USD, already per person
