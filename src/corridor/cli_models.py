@@ -48,6 +48,10 @@ SizeWeightOpt = Annotated[float, typer.Option(
     help="Weight of the loss's size term (relative error against each reported size range) "
     "against its position term (km / 100 to each reported position).", min=0.0)]
 OutOpt = Annotated[Path, typer.Option(help="Folder to write (refused if it exists).")]
+RerankOpt = Annotated[int, typer.Option(
+    help="Re-run the K best trials with 4 fresh seeds and keep the best over all its seeds "
+    "(0: the search's best trial; the search's few seeds make its best partly the luckiest).",
+    min=0)]
 
 
 def _ranges(params: list[str] | None):  # noqa: ANN202
@@ -125,6 +129,7 @@ def calibrate(
     accept: Annotated[float, typer.Option(
         help="abc: share of the prior draws accepted into the posterior.")] = 0.1,
     size_weight: SizeWeightOpt = 1.0,
+    rerank: RerankOpt = 0,
 ) -> None:
     """Fit caravan parameters to reported positions and sizes; write the fit and a report."""
     from corridor.analysis.calibrate import calibrate as fit
@@ -154,7 +159,7 @@ def calibrate(
                                    seeds=seeds, seed=seed, workers=workers, progress=show)
         else:
             result = fit(net, targets, ranges, trials=trials, seeds=seeds, seed=seed,
-                         workers=workers, progress=show)
+                         workers=workers, rerank=rerank, progress=show)
     if not result.best:
         raise CorridorError("calibrate: no trial completed; nothing was written"
                             + (f" (first failure: {result.failures[0]})"
@@ -224,6 +229,12 @@ def _calibration_report(result, origin: str) -> str:  # noqa: ANN001
                   "| parameter | mean | sd | 5 % | 50 % | 95 % |", "|---|---|---|---|---|---|"]
         lines += [f"| {r.parameter} | {r.mean:.4g} | {r.sd:.3g} | {r.q05:.4g} | {r.q50:.4g} | "
                   f"{r.q95:.4g} |" for r in result.summary().itertuples()]
+    again = done[done["rerank_loss"].notna()] if "rerank_loss" in done else done.iloc[:0]
+    if len(again):
+        lines += ["", f"## Best trials re-run with {len(result.rerank_seeds)} fresh seeds", "",
+                  "| trial | loss (search seeds) | loss (all seeds) |", "|---|---|---|"]
+        lines += [f"| {row.number} | {row.loss:.4g} | {row.rerank_loss:.4g} |"
+                  for row in again.sort_values(["rerank_loss", "number"]).itertuples()]
     lines += ["", "## Loss per caravan (best trial)", "", "| caravan | loss |", "|---|---|"]
     lines += [f"| {c} | {v:.4g} |" for c, v in result.per_caravan.items()]
     lines += ["", "## Loss history", "", "| trial | loss | sd over seeds | best so far |",
@@ -265,6 +276,7 @@ def backtest(
         "trials; 'ensemble' = the median of the spread members. The 5-95 % band is the "
         "spread members' either way.")] = "best",
     size_weight: SizeWeightOpt = 1.0,
+    rerank: RerankOpt = 0,
 ) -> None:
     """Leave one caravan out: fit on the others, forecast it, score against baselines."""
     from corridor.analysis.backtest import BacktestSettings, skill_tables
@@ -279,7 +291,7 @@ def backtest(
     settings = BacktestSettings(trials=trials, seeds=seeds, members=members, seed=seed,
                                 workers=workers, spread_range=_spread_range(spread),
                                 by_region=by_region, centre=_centre(centre),
-                                size_weight=size_weight)
+                                size_weight=size_weight, rerank=rerank)
     levers = _policies(dataset, net) if policies else None
     only = _caravan_ids(caravans, table)
     started = dt.datetime.now()
@@ -386,6 +398,8 @@ def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN00
            if settings.by_region else "")
         + (f"; the loss's size term weighted {settings.size_weight:g}"
            if settings.size_weight != 1.0 else "")
+        + (f"; the {settings.rerank} best trials of each fit re-run with 4 fresh seeds, the "
+           "best over all its seeds kept" if settings.rerank else "")
         + {"best": "; the point forecast from members at the best fit (seeds only), the band "
                    "from the spread members",
            "top": "; the point forecast from members spread over the fold's 5 best trials, "

@@ -124,3 +124,49 @@ def test_size_weight_scales_only_the_size_term(world) -> None:
     size = run_loss(track, plain) - position
     assert size > 0
     assert run_loss(track, heavy) == pytest.approx(position + 4.0 * size)
+
+
+def test_rerank_reruns_the_best_trials_with_fresh_seeds(world) -> None:
+    """The search's best trial is partly the luckiest under its few seeds: re-ranking re-runs
+    the best K with seeds the search never used and keeps the best over all its seeds."""
+    from corridor.analysis.calibrate import Evaluator, evaluate
+
+    network_folder, data = world
+    network = load_network(network_folder)
+    timeline, caravans = read_timeline(data)
+    targets = targets_for(timeline, caravans, network, ["a", "b"])
+    ranges = [ParamRange("walk_speed_km_per_day", 10, 60),
+              ParamRange("caravan_move_probability", 0.3, 1.0)]
+    noisy = {"caravan_halt_probability_per_day": 0.3}  # rest days drawn: seeds matter
+    plain = calibrate(network, targets, ranges, trials=8, seeds=1, fixed=noisy)
+    again = calibrate(network, targets, ranges, trials=8, seeds=1, fixed=noisy, rerank=3,
+                      rerank_seeds=2)
+    assert plain.trials["rerank_loss"].isna().all()
+    assert plain.trials["loss"].tolist() == again.trials["loss"].tolist()  # the same search
+    rerun = again.trials.dropna(subset=["rerank_loss"])
+    assert sorted(rerun["number"]) == sorted(plain.trials.nsmallest(3, "loss")["number"])
+    assert not set(again.rerank_seeds) & set(again.seeds)
+    chosen = rerun.sort_values(["rerank_loss", "number"]).iloc[0]
+    assert again.best == {r.name: float(chosen[r.name]) for r in ranges}
+    with Evaluator(network) as ev:
+        fresh, _, _ = evaluate(ev, targets, {**noisy, **again.best}, again.rerank_seeds)
+    assert again.best_loss == pytest.approx((chosen["loss"] + 2 * fresh) / 3)
+    assert (rerun["rerank_loss"] != rerun["loss"]).any()  # the fresh seeds measured something
+
+
+def test_cli_calibrate_rerank_reports_the_rerun_trials(world, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from corridor.cli import app
+
+    network_folder, data = world
+    out = tmp_path / "fit"
+    result = CliRunner().invoke(app, [
+        "calibrate", str(data), "--network", str(network_folder), "--out", str(out),
+        "--trials", "5", "--seeds", "1", "--workers", "1", "--rerank", "2",
+        "--param", "walk_speed_km_per_day=10:60"])
+    assert result.exit_code == 0, result.output
+    report = (out / "report.md").read_text()
+    assert "## Best trials re-run with 4 fresh seeds" in report
+    assert "(mean over 5 seeds); 5 Optuna TPE trials, the best 2 re-run with 4 fresh seeds" \
+        in (out / "parameters.toml").read_text()

@@ -99,6 +99,9 @@ class BacktestSettings:
     centre: str = "best"
     #: weight of the loss's size term against its position term (calibrate.run_loss)
     size_weight: float = 1.0
+    #: re-run this many of a fit's best trials with fresh seeds and keep the best over all
+    #: its seeds (calibrate.calibrate); 0: the search's best trial
+    rerank: int = 0
 
 
 #: forecasts: departure-only (no future knowledge) and policy-conditioned (the caravan's
@@ -225,7 +228,8 @@ def _fit_and_spread(network: Scenario, graph: RoadGraph, targets: list[Target],
     """Fit on the training targets, choose the spread on them, draw the forecast members."""
     with Evaluator(network, 1) as evaluator:
         fit = calibrate(network, targets, ranges, trials=settings.trials, seeds=settings.seeds,
-                        seed=settings.seed, fixed=fixed, evaluator=evaluator)
+                        seed=settings.seed, fixed=fixed, rerank=settings.rerank,
+                        evaluator=evaluator)
         spread = choose_spread(evaluator, targets, fit, graph, settings.spread_range,
                                settings.spread_members, settings.seed,
                                settings.target_coverage, fixed, settings.spread_evaluations)

@@ -6,6 +6,9 @@ caravan does not swamp the rest, divided by ``DISTANCE_SCALE_KM``) plus the mean
 of the simulated size against each reported range (0 inside it). A trial's loss is the mean
 over caravans of the mean over seeds; its spread over seeds is kept. Every trial of a study uses
 the same seeds (common random numbers), so differences between trials are parameter effects.
+With so few seeds the best trial is partly the luckiest: ``rerank`` re-runs the best few trials
+with fresh seeds (never used in the search) and keeps the one best over all its seeds, so the
+fit chosen is less a draw of the search's noise.
 The size term is multiplied by the target's ``size_weight`` (``--size-weight``; 1 by default):
 how much a reported size counts against a reported position.
 """
@@ -212,6 +215,8 @@ class Calibration:
     importances: dict[str, float] = field(default_factory=dict)
     interrupted: bool = False
     failures: list[str] = field(default_factory=list)
+    #: the fresh seeds the best trials were re-run with (empty: no re-ranking)
+    rerank_seeds: list[int] = field(default_factory=list)
 
     def top(self, k: int) -> list[dict[str, float]]:
         """Parameters of the ``k`` best completed trials (the fit's spread, for ensembles)."""
@@ -236,10 +241,14 @@ def check_parameters(network: Scenario, ranges: Sequence[ParamRange]) -> None:
 
 def calibrate(network: Scenario, targets: Sequence[Target], ranges: Sequence[ParamRange], *,
               trials: int = 30, seeds: int = 2, seed: int = 0, workers: int = 1,
-              fixed: dict | None = None,
+              fixed: dict | None = None, rerank: int = 0, rerank_seeds: int = 4,
               progress: Callable[[int, int, float], None] | None = None,
               evaluator: Evaluator | None = None) -> Calibration:
-    """Optuna TPE over ``ranges``; each trial runs every target caravan with ``seeds`` seeds."""
+    """Optuna TPE over ``ranges``; each trial runs every target caravan with ``seeds`` seeds.
+
+    ``rerank`` > 0: the ``rerank`` best trials are run again with ``rerank_seeds`` fresh seeds
+    and the best is the one with the lowest loss over all its seeds (``trials.rerank_loss``).
+    """
     import optuna
 
     if not targets:
@@ -275,9 +284,21 @@ def calibrate(network: Scenario, targets: Sequence[Target], ranges: Sequence[Par
         if progress is not None:
             progress(trial.number + 1, trials, study.best_value if study.best_trials else math.nan)
 
+    reranked: dict[int, tuple[float, dict[str, float]]] = {}
     try:
         study.optimize(objective, n_trials=trials, callbacks=[callback], catch=(Exception,),
                        gc_after_trial=False)
+        complete = [t for t in study.trials if t.state.name == "COMPLETE"]
+        if rerank > 0 and len(complete) > 1:
+            result.rerank_seeds = [seed * 1000 + seeds + k for k in range(rerank_seeds)]
+            n_old, n_new = len(seed_list), len(result.rerank_seeds)
+            for t in sorted(complete, key=lambda t: (t.value, t.number))[:rerank]:
+                fresh, _, caravans = evaluate(evaluator, targets, {**(fixed or {}), **t.params},
+                                              result.rerank_seeds)
+                merged = {c: (per_caravan[t.number][c] * n_old + v * n_new) / (n_old + n_new)
+                          for c, v in caravans.items()}
+                reranked[t.number] = ((t.value * n_old + fresh * n_new) / (n_old + n_new),
+                                      merged)
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
@@ -288,14 +309,21 @@ def calibrate(network: Scenario, targets: Sequence[Target], ranges: Sequence[Par
         rows.append({"number": t.number, "state": t.state.name,
                      "loss": t.value if t.value is not None else math.nan,
                      "loss_sd": spreads.get(t.number, math.nan),
+                     "rerank_loss": reranked[t.number][0] if t.number in reranked else math.nan,
                      **{n: t.params.get(n, math.nan) for n in names}})
-    result.trials = pd.DataFrame(rows, columns=["number", "state", "loss", "loss_sd", *names])
+    result.trials = pd.DataFrame(rows, columns=["number", "state", "loss", "loss_sd",
+                                                "rerank_loss", *names])
     complete = [t for t in study.trials if t.state.name == "COMPLETE"]
     if complete:
-        best = min(complete, key=lambda t: (t.value, t.number))
+        if reranked:  # the best over all its seeds, among the re-run trials
+            number = min(reranked, key=lambda n: (reranked[n][0], n))
+            best = next(t for t in complete if t.number == number)
+            result.best_loss, result.per_caravan = reranked[number]
+        else:
+            best = min(complete, key=lambda t: (t.value, t.number))
+            result.best_loss = float(best.value)
+            result.per_caravan = per_caravan.get(best.number, {})
         result.best = {n: float(best.params[n]) for n in names}
-        result.best_loss = float(best.value)
-        result.per_caravan = per_caravan.get(best.number, {})
         if len(names) > 1 and len(complete) >= 8:
             try:
                 result.importances = {k: float(v) for k, v in
@@ -308,6 +336,9 @@ def calibrate(network: Scenario, targets: Sequence[Target], ranges: Sequence[Par
 def provenance(result: Calibration, today: dt.date | None = None) -> str:
     """One line saying where fitted values come from (goes next to every fitted parameter)."""
     today = today or dt.date.today()
+    seeds = len(result.seeds) + len(result.rerank_seeds)
+    rerank = (f", the best {int(result.trials['rerank_loss'].notna().sum())} re-run with "
+              f"{len(result.rerank_seeds)} fresh seeds" if result.rerank_seeds else "")
     return (f"calibrated on caravans {', '.join(result.caravans)}; {today.isoformat()}; "
-            f"loss {result.best_loss:.4g} (mean over {len(result.seeds)} seeds); "
-            f"{len(result.trials)} Optuna TPE trials")
+            f"loss {result.best_loss:.4g} (mean over {seeds} seeds); "
+            f"{len(result.trials)} Optuna TPE trials{rerank}")
