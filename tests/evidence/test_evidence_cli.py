@@ -160,5 +160,7 @@ def test_score_command(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "overall" in res.stdout and "Misses (in gold, not extracted): 1" in res.stdout
     assert "False hits (extracted, not in gold): 1" in res.stdout
+    res = run("score", pred, gold, "--bootstrap", "100")
+    assert "5-95 % over 100 resamples of the 1 articles: precision 0.50-0.50" in res.stdout
     res = run("score", tmp_path / "nope.csv", gold)
     assert res.exit_code == 2 and "no such file" in res.stderr

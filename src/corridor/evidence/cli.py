@@ -268,19 +268,22 @@ def score_cmd(
     only_found: bool = typer.Option(False, "--only-found", help="With --articles: score only "
                                     "the articles whose text is in the folder (default: the "
                                     "gold of a missing text counts as missed)."),
+    bootstrap: int = typer.Option(0, "--bootstrap", min=0, help="Resample the scored "
+                                  "articles this many times and print a 5-95 % interval for "
+                                  "overall P, R and F1 (0: none)."),
 ) -> None:
     """Precision, recall and F1 per kind, per language and overall; lists misses and false
     hits. Matching: same article, kind group, place, date ± 1 day, overlapping numbers."""
     try:
         _score(paths, articles, index, split, published_from_index, min_confidence, details,
-               _model(confidence), only_found)
+               _model(confidence), only_found, bootstrap)
     except CorridorError as exc:
         _fail(str(exc))
 
 
 def _score(paths: list[Path], articles: Path | None, index: Path | None, split: str,
            published_from_index: bool, min_confidence: float, details: bool,
-           model: bool = False, only_found: bool = False) -> None:
+           model: bool = False, only_found: bool = False, resamples: int = 0) -> None:
     from corridor.evidence.corpus import by_group, load, published_of, read_gold
 
     if split not in ("dev", "test", "all"):
@@ -344,6 +347,15 @@ def _score(paths: list[Path], articles: Path | None, index: Path | None, split: 
             t.add_row(lang, str(s.tp), str(s.fp), str(s.fn), f"{s.precision:.2f}",
                       f"{s.recall:.2f}", f"{s.f1:.2f}")
         out.print(t)
+    if resamples:
+        from corridor.evidence.score import bootstrap
+
+        ids = sorted(corpus.articles) or sorted({Path(g.get("source") or "").stem
+                                                 for g in corpus.gold})
+        ci = bootstrap(rep, ids, resamples)
+        out.print(f"5-95 % over {ci.resamples} resamples of the {ci.articles} articles: "
+                  f"precision {ci.precision[0]:.2f}-{ci.precision[1]:.2f}, recall "
+                  f"{ci.recall[0]:.2f}-{ci.recall[1]:.2f}, F1 {ci.f1[0]:.2f}-{ci.f1[1]:.2f}")
     dd = group_score(rep, {"detained", "deported"})
     out.print(f"detained+deported: recall {dd.recall:.2f}, precision {dd.precision:.2f}")
     for title, rows in (("Misses (in gold, not extracted)", rep.misses),
