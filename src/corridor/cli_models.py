@@ -277,9 +277,15 @@ def backtest(
         "spread members' either way.")] = "best",
     size_weight: SizeWeightOpt = 1.0,
     rerank: RerankOpt = 0,
+    repeat: Annotated[int, typer.Option(
+        help="Run the whole backtest with sampler seeds SEED .. SEED+N-1 and write their "
+        "pooled figures side by side (skill_over_seeds.csv, README): how much a figure moves "
+        "when only the fit's random search changes. The other files are SEED's.", min=1)] = 1,
 ) -> None:
     """Leave one caravan out: fit on the others, forecast it, score against baselines."""
-    from corridor.analysis.backtest import BacktestSettings, skill_tables
+    from dataclasses import replace
+
+    from corridor.analysis.backtest import BacktestSettings, over_seeds, skill_tables
     from corridor.analysis.backtest import backtest as run_backtest
     from corridor.analysis.caravan_sim import load_network
     from corridor.analysis.caravan_skill import read_timeline
@@ -295,16 +301,31 @@ def backtest(
     levers = _policies(dataset, net) if policies else None
     only = _caravan_ids(caravans, table)
     started = dt.datetime.now()
+    tables, first = {}, None
     with _bar() as bar:
-        task = bar.add_task("backtest (folds)", total=len(only), info="")
-        results = run_backtest(net, timeline, table, ranges, settings, only=only,
-                               progress=lambda d, n, c: bar.update(task, completed=d,
-                                                                   total=n, info=c),
-                               policies=levers)
-    skill, by_horizon = skill_tables(results)
-    _write_backtest(results, skill, by_horizon, out, settings, ranges)
+        task = bar.add_task("backtest (folds)", total=len(only) * repeat, info="")
+        for k in range(repeat):
+            def show(d: int, n: int, c: str, k: int = k) -> None:
+                bar.update(task, completed=k * n + d, total=n * repeat,
+                           info=f"seed {seed + k}: {c}" if repeat > 1 else c)
+
+            results = run_backtest(net, timeline, table, ranges,
+                                   replace(settings, seed=seed + k), only=only,
+                                   progress=show, policies=levers)
+            tables[seed + k] = skill_tables(results)
+            first = first or results
+    results = first
+    skill, by_horizon = tables[seed]
+    _write_backtest(results, skill, by_horizon, out, settings, ranges,
+                    over_seeds(tables) if repeat > 1 else None)
     console.print(skill.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     console.print(by_horizon.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    if repeat > 1:
+        from corridor.analysis.backtest import seed_summary
+
+        console.print(f"over sampler seeds {seed}-{seed + repeat - 1} (pooled median km):")
+        console.print(seed_summary(over_seeds(tables)).to_string(
+            index=False, float_format=lambda v: f"{v:.3g}"))
     seconds = (dt.datetime.now() - started).total_seconds()
     console.print(f"backtest folder: {out} ({len(results)} folds, {seconds:.0f} s)")
 
@@ -342,7 +363,8 @@ def _policies(dataset: Path, network):  # noqa: ANN001, ANN202
     return load_policies(path, network)
 
 
-def _write_backtest(results, skill, by_horizon, out: Path, settings, ranges) -> None:  # noqa: ANN001
+def _write_backtest(results, skill, by_horizon, out: Path, settings, ranges,  # noqa: ANN001
+                    seeds=None) -> None:  # noqa: ANN001
     import pandas as pd
 
     from corridor._io import write_csv
@@ -363,8 +385,14 @@ def _write_backtest(results, skill, by_horizon, out: Path, settings, ranges) -> 
         write_csv(skill, tmp / "skill.csv", float_format="%.4g")
         write_csv(by_horizon, tmp / "skill_by_horizon.csv", float_format="%.4g")
         write_csv(fits, tmp / "fits.csv", float_format="%.5g")
-        (tmp / "README.md").write_text(_backtest_readme(skill, by_horizon, settings, ranges),
-                                       encoding="utf-8")
+        text = _backtest_readme(skill, by_horizon, settings, ranges)
+        if seeds is not None:
+            from corridor.analysis.backtest import seed_summary
+
+            write_csv(seeds, tmp / "skill_over_seeds.csv", float_format="%.4g")
+            text += ("\n## Over sampler seeds (pooled median km; only the fit's random search "
+                     "differs)\n\n" + _markdown(seed_summary(seeds)) + "\n")
+        (tmp / "README.md").write_text(text, encoding="utf-8")
 
 
 def _markdown(frame) -> str:  # noqa: ANN001

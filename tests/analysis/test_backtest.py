@@ -352,3 +352,37 @@ def test_a_restart_is_where_it_was_reported_and_moves_from_the_next_day(world) -
     assert model["km"].max() <= 16.0
     constant = errors[(errors["method"] == "constant_25km_day")].dropna(subset=["km"])
     assert constant["km"].max() > model["km"].max()  # 25 km a day falls behind 32
+
+
+def test_cli_backtest_repeat_reports_the_spread_over_sampler_seeds(world, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from corridor.cli import app
+
+    network, timeline, caravans = world
+    data = tmp_path / "data"
+    data.mkdir()
+    timeline.to_csv(data / "timeline.csv", index=False)
+    caravans.to_csv(data / "caravans.csv", index=False)
+    args = ["backtest", str(data), "--network", str(network.folder), "--trials", "3",
+            "--seeds", "1", "--members", "2", "--workers", "1", "--no-policies",
+            "--param", "walk_speed_km_per_day=20:40", "--spread", "0:1", "--seed", "3"]
+    once = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "one")])
+    assert once.exit_code == 0, once.output
+    twice = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "two"), "--repeat", "2"])
+    assert twice.exit_code == 0, twice.output
+    seeds = pd.read_csv(tmp_path / "two" / "skill_over_seeds.csv")
+    assert sorted(seeds["sampler_seed"].unique()) == [3, 4]
+    # the first seed's figures are those of a plain run with that seed, and its files too
+    skill = pd.read_csv(tmp_path / "one" / "skill.csv")
+    pooled = skill[skill["caravan"] == "pooled"].set_index("method")["median_km"]
+    mine = seeds[(seeds["sampler_seed"] == 3) & (seeds["lead"] == "departure")]
+    assert mine.set_index("method")["median_km"].to_dict() == pytest.approx(pooled.to_dict(),
+                                                                             rel=1e-3)
+    one, two = (tmp_path / d / "skill.csv" for d in ("one", "two"))
+    assert one.read_text() == two.read_text()
+    dep = seeds[(seeds["lead"] == "departure") & (seeds["method"] == "model")]
+    assert dep["median_km"].nunique() == 2  # the second seed's fits are its own
+    base = seeds[seeds["method"] == "constant_25km_day"]
+    assert base.groupby("lead")["median_km"].nunique().eq(1).all()  # baselines do not move
+    assert "## Over sampler seeds" in (tmp_path / "two" / "README.md").read_text()

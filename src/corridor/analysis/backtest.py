@@ -460,3 +460,29 @@ def skill_tables(results: Sequence[FoldResult]) -> tuple[pd.DataFrame, pd.DataFr
     by_horizon["forecasts"] = by_horizon["forecasts"].fillna(0).astype(int)
     by_horizon["size_reports"] = by_horizon["size_reports"].fillna(0).astype(int)
     return skill, by_horizon.reset_index()[columns]
+
+
+def over_seeds(tables: dict[int, tuple[pd.DataFrame, pd.DataFrame]]) -> pd.DataFrame:
+    """The pooled figures of backtests that differ only in their sampler seed, one row per
+    seed, method and lead time ("departure" for the from-departure forecast), so the run-to-run
+    spread of a figure can be read next to the figure itself."""
+    rows = []
+    for seed, (skill, by_horizon) in tables.items():
+        pooled = skill[skill["caravan"] == "pooled"]
+        for r in pooled.itertuples(index=False):
+            rows.append({"sampler_seed": seed, "lead": "departure", "method": r.method,
+                         "median_km": r.median_km, "p90_km": r.p90_km,
+                         "in_band_5_95": r.in_band_5_95,
+                         "size_in_range_days": r.size_in_range_days})
+        for r in by_horizon.itertuples(index=False):
+            rows.append({"sampler_seed": seed, "lead": f"{r.horizon} days", "method": r.method,
+                         "median_km": r.median_km, "p90_km": r.p90_km,
+                         "in_band_5_95": np.nan, "size_in_range_days": np.nan})
+    return pd.DataFrame(rows, columns=["sampler_seed", "lead", "method", "median_km", "p90_km",
+                                       "in_band_5_95", "size_in_range_days"])
+
+
+def seed_summary(long: pd.DataFrame) -> pd.DataFrame:
+    """Mean, lowest and highest pooled median km over the sampler seeds, per lead and method."""
+    g = long.groupby(["lead", "method"], sort=False)["median_km"]
+    return g.agg(seeds="size", mean="mean", low="min", high="max").reset_index()
