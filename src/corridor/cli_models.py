@@ -301,7 +301,7 @@ def backtest(
     levers = _policies(dataset, net) if policies else None
     only = _caravan_ids(caravans, table)
     started = dt.datetime.now()
-    tables, first = {}, None
+    tables, runs = {}, []
     with _bar() as bar:
         task = bar.add_task("backtest (folds)", total=len(only) * repeat, info="")
         for k in range(repeat):
@@ -309,23 +309,22 @@ def backtest(
                 bar.update(task, completed=k * n + d, total=n * repeat,
                            info=f"seed {seed + k}: {c}" if repeat > 1 else c)
 
-            results = run_backtest(net, timeline, table, ranges,
-                                   replace(settings, seed=seed + k), only=only,
-                                   progress=show, policies=levers)
-            tables[seed + k] = skill_tables(results)
-            first = first or results
-    results = first
+            run = run_backtest(net, timeline, table, ranges, replace(settings, seed=seed + k),
+                               only=only, progress=show, policies=levers)
+            tables[seed + k] = skill_tables(run)
+            runs.append(run)
+    results = runs[0]  # the files written are the first seed's
     skill, by_horizon = tables[seed]
-    _write_backtest(results, skill, by_horizon, out, settings, ranges,
-                    over_seeds(tables) if repeat > 1 else None)
+    spread = over_seeds(tables) if repeat > 1 else None
+    _write_backtest(results, skill, by_horizon, out, settings, ranges, spread)
     console.print(skill.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     console.print(by_horizon.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-    if repeat > 1:
+    if spread is not None:
         from corridor.analysis.backtest import seed_summary
 
         console.print(f"over sampler seeds {seed}-{seed + repeat - 1} (pooled median km):")
-        console.print(seed_summary(over_seeds(tables)).to_string(
-            index=False, float_format=lambda v: f"{v:.3g}"))
+        console.print(seed_summary(spread).to_string(index=False,
+                                                     float_format=lambda v: f"{v:.3g}"))
     seconds = (dt.datetime.now() - started).total_seconds()
     console.print(f"backtest folder: {out} ({len(results)} folds, {seconds:.0f} s)")
 
