@@ -212,16 +212,23 @@ def test_horizon_bins() -> None:
                                                                        None]
 
 
-def test_cli_backtest_writes_the_folder(world, tmp_path: Path) -> None:
-    from typer.testing import CliRunner
 
-    from corridor.cli import app
-
+def _dataset_folder(world, tmp_path: Path) -> tuple:  # noqa: ANN001
+    """The world's timeline and caravans written as a dataset folder, as the CLI reads it."""
     network, timeline, caravans = world
     data = tmp_path / "data"
     data.mkdir()
     timeline.to_csv(data / "timeline.csv", index=False)
     caravans.to_csv(data / "caravans.csv", index=False)
+    return network, data
+
+
+def test_cli_backtest_writes_the_folder(world, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from corridor.cli import app
+
+    network, data = _dataset_folder(world, tmp_path)
     out = tmp_path / "bt"
     args = ["backtest", str(data), "--network", str(network.folder), "--trials", "3",
             "--seeds", "1", "--members", "2", "--workers", "1",
@@ -359,11 +366,7 @@ def test_cli_backtest_repeat_reports_the_spread_over_sampler_seeds(world, tmp_pa
 
     from corridor.cli import app
 
-    network, timeline, caravans = world
-    data = tmp_path / "data"
-    data.mkdir()
-    timeline.to_csv(data / "timeline.csv", index=False)
-    caravans.to_csv(data / "caravans.csv", index=False)
+    network, data = _dataset_folder(world, tmp_path)
     args = ["backtest", str(data), "--network", str(network.folder), "--trials", "3",
             "--seeds", "1", "--members", "2", "--workers", "1", "--no-policies",
             "--param", "walk_speed_km_per_day=20:40", "--spread", "0:1", "--seed", "3"]
