@@ -305,7 +305,7 @@ def backtest(
     levers = _policies(dataset, net) if policies else None
     only = _caravan_ids(caravans, table)
     started = dt.datetime.now()
-    tables, runs = {}, []
+    tables, results = {}, []
     with _bar() as bar:
         task = bar.add_task("backtest (folds)", total=len(only) * repeat, info="")
         for k in range(repeat):
@@ -316,8 +316,7 @@ def backtest(
             run = run_backtest(net, timeline, table, ranges, replace(settings, seed=seed + k),
                                only=only, progress=show, policies=levers)
             tables[seed + k] = skill_tables(run)
-            runs.append(run)
-    results = runs[0]  # the files written are the first seed's
+            results = results or run  # the files written are the first seed's
     skill, by_horizon = tables[seed]
     spread = over_seeds(tables) if repeat > 1 else None
     _write_backtest(results, skill, by_horizon, out, settings, ranges, spread)
@@ -367,7 +366,7 @@ def _policies(dataset: Path, network):  # noqa: ANN001, ANN202
 
 
 def _write_backtest(results, skill, by_horizon, out: Path, settings, ranges,  # noqa: ANN001
-                    seeds=None) -> None:  # noqa: ANN001
+                    seeds=None) -> None:
     import pandas as pd
 
     from corridor._io import write_csv
@@ -409,6 +408,7 @@ def _markdown(frame) -> str:  # noqa: ANN001
 
 def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN001
     from corridor.analysis.backtest import GIVEN_KNOWN_POLICIES, GIVEN_POLICIES
+    from corridor.analysis.calibrate import RERANK_SEEDS
 
     fitted = ", ".join(f"{r.name} in [{r.low:g}, {r.high:g}]" for r in ranges)
     bounds = settings.spread_range
@@ -429,7 +429,8 @@ def _backtest_readme(skill, by_horizon, settings, ranges) -> str:  # noqa: ANN00
            if settings.by_region else "")
         + (f"; the loss's size term weighted {settings.size_weight:g}"
            if settings.size_weight != 1.0 else "")
-        + (f"; the {settings.rerank} best trials of each fit re-run with 4 fresh seeds, the "
+        + (f"; the {settings.rerank} best trials of each fit re-run with {RERANK_SEEDS} fresh "
+           "seeds, the "
            "best over all its seeds kept" if settings.rerank else "")
         + {"best": "; the point forecast from members at the best fit (seeds only), the band "
                    "from the spread members",

@@ -90,17 +90,26 @@ def test_rejection_abc_recovers_the_walking_speed(world) -> None:
     assert sum(d["caravan_halt_probability_per_day"] < 0.01 for d in log) in range(28, 37)
 
 
-def test_cli_calibrate_abc_writes_the_posterior(world, tmp_path: Path) -> None:
+def _cli_calibrate(world, out: Path, *options: str):  # noqa: ANN001, ANN202
+    """`corridor calibrate` of the walking speed on the world's dataset, one worker."""
     from typer.testing import CliRunner
 
     from corridor.cli import app
 
     network_folder, data = world
-    out = tmp_path / "abc"
-    result = CliRunner().invoke(app, [
+    return CliRunner().invoke(app, [
         "calibrate", str(data), "--network", str(network_folder), "--out", str(out),
-        "--method", "abc", "--trials", "8", "--accept", "0.25", "--seeds", "1",
-        "--workers", "1", "--param", "walk_speed_km_per_day=10:60"])
+        "--seeds", "1", "--workers", "1", "--param", "walk_speed_km_per_day=10:60", *options])
+
+
+def test_cli_calibrate_abc_writes_the_posterior(world, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from corridor.cli import app
+
+    _, data = world
+    out = tmp_path / "abc"
+    result = _cli_calibrate(world, out, "--method", "abc", "--trials", "8", "--accept", "0.25")
     assert result.exit_code == 0, result.output
     assert (out / "posterior.csv").is_file()
     assert "Posterior (rejection ABC: 2 accepted draws" in (out / "report.md").read_text()
@@ -155,16 +164,8 @@ def test_rerank_reruns_the_best_trials_with_fresh_seeds(world) -> None:
 
 
 def test_cli_calibrate_rerank_reports_the_rerun_trials(world, tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from corridor.cli import app
-
-    network_folder, data = world
     out = tmp_path / "fit"
-    result = CliRunner().invoke(app, [
-        "calibrate", str(data), "--network", str(network_folder), "--out", str(out),
-        "--trials", "5", "--seeds", "1", "--workers", "1", "--rerank", "2",
-        "--param", "walk_speed_km_per_day=10:60"])
+    result = _cli_calibrate(world, out, "--trials", "5", "--rerank", "2")
     assert result.exit_code == 0, result.output
     report = (out / "report.md").read_text()
     assert "## Best trials re-run with 4 fresh seeds" in report

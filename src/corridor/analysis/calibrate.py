@@ -36,6 +36,7 @@ from corridor.errors import CorridorError
 from corridor.scenario.model import Scenario
 
 DISTANCE_CAP_KM = 1000.0
+RERANK_SEEDS = 4  # fresh seeds each re-ranked trial is run with (``calibrate(rerank=...)``)
 DISTANCE_SCALE_KM = 100.0
 MAX_DAYS = 120
 
@@ -241,7 +242,7 @@ def check_parameters(network: Scenario, ranges: Sequence[ParamRange]) -> None:
 
 def calibrate(network: Scenario, targets: Sequence[Target], ranges: Sequence[ParamRange], *,
               trials: int = 30, seeds: int = 2, seed: int = 0, workers: int = 1,
-              fixed: dict | None = None, rerank: int = 0, rerank_seeds: int = 4,
+              fixed: dict | None = None, rerank: int = 0, rerank_seeds: int = RERANK_SEEDS,
               progress: Callable[[int, int, float], None] | None = None,
               evaluator: Evaluator | None = None) -> Calibration:
     """Optuna TPE over ``ranges``; each trial runs every target caravan with ``seeds`` seeds.
